@@ -1,0 +1,161 @@
+// Bundles the extension host (one CommonJS file), the lazily loaded HDF5 reader, the webview
+// scripts (browser IIFE) and, with --tests, every test tier.
+//   node esbuild.mjs [--watch] [--tests] [--dev]
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import * as esbuild from 'esbuild';
+
+const args = new Set(process.argv.slice(2));
+const watch = args.has('--watch');
+const withTests = args.has('--tests') || watch;
+const withBench = args.has('--bench');
+const production = !args.has('--dev') && !watch;
+const root = path.dirname(new URL(import.meta.url).pathname);
+
+// h5wasm and web-tree-sitter style ESM builds read import.meta.url; give CJS bundles one.
+const importMetaShim = {
+  define: { 'import.meta.url': '__import_meta_url' },
+  banner: { js: "const __import_meta_url=require('url').pathToFileURL(__filename).href;" },
+};
+
+// h5wasm is 5.5 MB and costs ~180 ms to require: every bundle that reads netCDF4 loads it from a
+// sibling file on first use instead of carrying it.
+const lazyH5wasm = {
+  name: 'lazy-h5wasm',
+  setup(build) {
+    build.onResolve({ filter: /^h5wasm\/node$/ }, () => ({ path: './h5wasm.js', external: true }));
+  },
+};
+
+const nodeCommon = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  minify: production,
+  logLevel: 'warning',
+  ...importMetaShim,
+};
+
+/** Map every `*.test.ts` (or given suffix) under dir to a flat entry name. */
+function entriesUnder(dir, suffix) {
+  const out = {};
+  const abs = path.join(root, dir);
+  if (!existsSync(abs)) return out;
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) {
+        if (name !== 'fixtures') walk(p);
+      } else if (name.endsWith(suffix)) {
+        const rel = path.relative(abs, p).replace(/\.ts$/, '').split(path.sep).join('.');
+        out[rel] = p;
+      }
+    }
+  };
+  walk(abs);
+  return out;
+}
+
+// Files loaded at run time from beside the bundle that needs them: the HDF5 reader, and the
+// worker that parallelises store scans.
+function siblingBuild(outdir) {
+  return {
+    ...nodeCommon,
+    entryPoints: {
+      h5wasm: path.join(root, 'src/preview/netcdf4/h5wasmEntry.ts'),
+      'xpersist-scan-worker': path.join(root, 'src/core/scan/workerEntry.ts'),
+    },
+    outdir,
+    sourcemap: false,
+  };
+}
+
+const builds = [
+  {
+    ...nodeCommon,
+    entryPoints: { extension: path.join(root, 'src/extension/extension.ts') },
+    outdir: path.join(root, 'dist'),
+    external: ['vscode'],
+    plugins: [lazyH5wasm],
+  },
+  siblingBuild(path.join(root, 'dist')),
+];
+
+const webviewEntries = {};
+for (const name of ['preview', 'graph']) {
+  const p = path.join(root, `src/webview/${name}/main.ts`);
+  if (existsSync(p)) webviewEntries[name] = p;
+}
+if (Object.keys(webviewEntries).length > 0) {
+  builds.push({
+    entryPoints: webviewEntries,
+    outdir: path.join(root, 'dist/webview'),
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    minify: production,
+    sourcemap: production ? false : 'inline',
+    loader: { '.css': 'css', '.ttf': 'file' },
+    logLevel: 'warning',
+  });
+}
+
+if (withTests) {
+  const unit = entriesUnder('test/unit', '.test.ts');
+  if (Object.keys(unit).length > 0) {
+    builds.push({
+      ...nodeCommon,
+      minify: false,
+      entryPoints: unit,
+      outdir: path.join(root, 'out/unit'),
+      plugins: [lazyH5wasm],
+    });
+    builds.push(siblingBuild(path.join(root, 'out/unit')));
+  }
+  const host = { index: path.join(root, 'test/host/index.ts'), ...entriesUnder('test/host', '.test.ts') };
+  if (existsSync(host.index)) {
+    builds.push({
+      ...nodeCommon,
+      minify: false,
+      entryPoints: host,
+      outdir: path.join(root, 'out/host'),
+      external: ['vscode', 'mocha'],
+    });
+  }
+}
+
+if (withBench) {
+  const bench = entriesUnder('test/bench', '.bench.ts');
+  builds.push({
+    ...nodeCommon,
+    minify: false,
+    entryPoints: bench,
+    outdir: path.join(root, 'out/bench'),
+    plugins: [lazyH5wasm],
+  });
+  builds.push(siblingBuild(path.join(root, 'out/bench')));
+}
+
+function copyStatic() {
+  // Codicons for the webviews; they may only load files from dist/webview.
+  const dst = path.join(root, 'dist/webview');
+  mkdirSync(dst, { recursive: true });
+  const codicons = path.join(root, 'node_modules/@vscode/codicons/dist');
+  for (const f of ['codicon.css', 'codicon.ttf']) cpSync(path.join(codicons, f), path.join(dst, f));
+  const uplotCss = path.join(root, 'node_modules/uplot/dist/uPlot.min.css');
+  if (existsSync(uplotCss)) cpSync(uplotCss, path.join(dst, 'uPlot.min.css'));
+}
+
+const started = Date.now();
+copyStatic();
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('[esbuild] watching');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  console.log(`[esbuild] built ${builds.length} bundles in ${Date.now() - started} ms`);
+}
