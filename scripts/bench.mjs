@@ -43,7 +43,12 @@ for (const f of files) {
 }
 const doc = {
   date: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() },
+  machine: {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model,
+    node: process.version,
+    loadavg: os.loadavg(),
+  },
   results,
 };
 writeFileSync(path.join(root, 'out/bench.json'), JSON.stringify(doc, null, 2));

@@ -91,7 +91,9 @@ for (const tier of tiers) {
     console.error(err);
     counts = { passed: 0, failed: 1 };
   }
-  log(`${tier}: ${counts.passed} passed, ${counts.failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  log(
+    `${tier}: ${counts.passed} passed, ${counts.failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
   totals.passed += counts.passed;
   totals.failed += counts.failed;
 }

@@ -31,7 +31,12 @@ export async function timeRuns(fn: () => unknown, runs = 7, warmup = 1): Promise
 export const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
 
 export function summary(xs: number[]): { median: number; min: number; max: number; runs: number } {
-  return { median: round(median(xs)), min: round(Math.min(...xs)), max: round(Math.max(...xs)), runs: xs.length };
+  return {
+    median: round(median(xs)),
+    min: round(Math.min(...xs)),
+    max: round(Math.max(...xs)),
+    runs: xs.length,
+  };
 }
 
 /** Prints the result object as the last stdout line (scripts/bench.mjs reads it). */

@@ -1,0 +1,247 @@
+// An xpersist cache store on the local disk: same layout and sidecars as xpersist's CacheStore,
+// without its bugs (xpersist-format.md §5): opening writes nothing, keys() is recursive, unsafe
+// keys are refused, read-only is honoured, deletes leave no key pointing at missing data.
+import { promises as fsp, statSync } from 'node:fs';
+import path from 'node:path';
+import { ArtifactError, DuplicateKeyError, KeyNotFoundError, ReadonlyStoreError } from './errors';
+import { assertSafeKey, dataPathOf, keyProblem, METADATA_DIR, metadataRoot, sidecarPathOf } from './layout';
+import {
+  assertInsideStore,
+  copyData,
+  emptyAncestors,
+  exists,
+  removeAtomically,
+  workName,
+  writeFileAtomic,
+} from './safeFs';
+import { listMetadata, sortKeys } from './scan/listMetadata';
+import { type SidecarCache, scanStore } from './scan/scanStore';
+import { isoformat, utcNow } from './sidecar/createdAt';
+import { parseSidecarText } from './sidecar/parseSidecar';
+import { recordFromSidecarText, type SidecarRecord, sidecarText } from './sidecar/writeSidecar';
+import type {
+  Artifact,
+  DeleteResult,
+  DuplicateKeyPolicy,
+  ImportOptions,
+  OpenOptions,
+  Problem,
+  StoreReport,
+  WriteOutcome,
+  WrittenArtifact,
+} from './types';
+
+const POLICIES: DuplicateKeyPolicy[] = ['skip', 'overwrite', 'raise_error'];
+
+export class CacheStore {
+  private readonly sidecarCache: SidecarCache = new Map();
+
+  private constructor(
+    readonly root: string,
+    readonly readonly: boolean,
+    readonly onDuplicateKey: DuplicateKeyPolicy,
+  ) {}
+
+  /** Opens a store; never creates or changes anything on disk (xpersist's open does). */
+  static async open(root: string, options: OpenOptions = {}): Promise<CacheStore> {
+    const policy = options.onDuplicateKey ?? 'skip';
+    if (!POLICIES.includes(policy)) {
+      throw new Error(`onDuplicateKey must be one of ${POLICIES.join(', ')}, not ${JSON.stringify(policy)}`);
+    }
+    return new CacheStore(path.resolve(root), options.readonly ?? false, policy);
+  }
+
+  get metadataRoot(): string {
+    return metadataRoot(this.root);
+  }
+
+  /** Where the data of `key` lives (the key is validated). */
+  dataPath(key: string): string {
+    assertSafeKey(key);
+    return dataPathOf(this.root, key);
+  }
+
+  sidecarPath(key: string): string {
+    assertSafeKey(key);
+    return sidecarPathOf(this.root, key);
+  }
+
+  /** Every key with a sidecar, nested ones included, sorted. Broken sidecars are keys too. */
+  async keys(): Promise<string[]> {
+    const meta = statSync(this.metadataRoot, { throwIfNoEntry: false });
+    if (!meta?.isDirectory()) return [];
+    return sortKeys(listMetadata(this.metadataRoot).keys.filter((k) => keyProblem(k) === null));
+  }
+
+  /** Whether the sidecar exists, like xpersist's `key in store` (data not checked). */
+  async has(key: string): Promise<boolean> {
+    try {
+      return (await fsp.stat(this.sidecarPath(key))).isFile();
+    } catch (err) {
+      if (
+        (err as NodeJS.ErrnoException).code === 'ENOENT' ||
+        (err as NodeJS.ErrnoException).code === 'ENOTDIR'
+      ) {
+        return false;
+      }
+      throw err;
+    }
+  }
+
+  async getArtifact(key: string): Promise<Artifact> {
+    const p = this.sidecarPath(key);
+    let text: string;
+    try {
+      text = await fsp.readFile(p, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        throw new ArtifactError(key, p, 'not-found', `not found in cache store ${this.root} (no ${p})`);
+      }
+      throw new ArtifactError(
+        key,
+        p,
+        'invalid-sidecar',
+        `the sidecar cannot be read: ${(err as Error).message}`,
+      );
+    }
+    return parseSidecarText(text, key, p);
+  }
+
+  /** Every artifact with its data, and every problem; never throws for a broken store. */
+  async scan(): Promise<StoreReport> {
+    return scanStore(this.root, this.sidecarCache);
+  }
+
+  private assertWritable(operation: string): void {
+    if (this.readonly) throw new ReadonlyStoreError(this.root, operation);
+  }
+
+  /**
+   * Deletes a key: its sidecar first (the key disappears at once, as Prefect sees it), then its
+   * data (moved aside inside the store, then removed), then folders left empty. A dry run
+   * returns the same paths and changes nothing.
+   */
+  async delete(key: string, options: { dryRun: boolean }): Promise<DeleteResult> {
+    const sidecar = this.sidecarPath(key);
+    const data = this.dataPath(key);
+    if (!options.dryRun) this.assertWritable(`delete ${JSON.stringify(key)}`);
+    const paths: string[] = [];
+    if (await exists(sidecar)) paths.push(sidecar);
+    if (await exists(data)) paths.push(data);
+    if (paths.length === 0) throw new KeyNotFoundError(key, this.root);
+    const removing = new Set(paths);
+    const prunedDirs = [
+      ...(await emptyAncestors(path.dirname(sidecar), this.metadataRoot, removing)),
+      ...(await emptyAncestors(path.dirname(data), this.root, removing)),
+    ];
+    for (const p of [...paths, ...prunedDirs]) await assertInsideStore(this.root, p);
+    if (options.dryRun) return { paths, prunedDirs };
+    await removeAtomically(this.root, sidecar);
+    try {
+      await removeAtomically(this.root, data);
+    } catch (err) {
+      throw new Error(
+        `The sidecar of ${JSON.stringify(key)} was deleted, but its data ${data} could not be: ${(err as Error).message}. ` +
+          'The key is gone; the data is left as orphan data.',
+      );
+    }
+    for (const dir of prunedDirs) await fsp.rmdir(dir).catch(() => undefined);
+    return { paths, prunedDirs };
+  }
+
+  /**
+   * Deletes what a fixable problem points at (orphan data, a broken or stray sidecar, an empty
+   * folder). The path must come from this store's scan; a dry run changes nothing.
+   */
+  async fixProblem(problem: Problem, options: { dryRun: boolean }): Promise<DeleteResult> {
+    if (!problem.fixable) throw new Error(`There is no automatic fix for this problem: ${problem.message}`);
+    if (!options.dryRun) this.assertWritable('fixing a problem');
+    await assertInsideStore(this.root, problem.path);
+    if (problem.path === this.metadataRoot)
+      throw new Error(`Refused: ${problem.path} is the metadata store itself.`);
+    if (problem.kind === 'data-missing') {
+      // The fix for a sidecar without data is removing the sidecar (the key then reads as a miss).
+      if (!problem.key) throw new Error('A data-missing problem without a key cannot be fixed.');
+      return this.delete(problem.key, options);
+    }
+    if (!(await exists(problem.path))) return { paths: [], prunedDirs: [] };
+    const stopAt = problem.path.startsWith(this.metadataRoot + path.sep) ? this.metadataRoot : this.root;
+    const paths = [problem.path];
+    const prunedDirs = await emptyAncestors(path.dirname(problem.path), stopAt, new Set(paths));
+    if (options.dryRun) return { paths, prunedDirs };
+    await removeAtomically(this.root, problem.path);
+    for (const dir of prunedDirs) await fsp.rmdir(dir).catch(() => undefined);
+    return { paths, prunedDirs };
+  }
+
+  /**
+   * Copies `sourcePath` (a file or a folder) in as `key` and writes its sidecar, byte for byte
+   * what xpersist's put() would write. `onDuplicateKey` decides what happens to an existing key.
+   */
+  async importArtifact(key: string, sourcePath: string, options: ImportOptions): Promise<WrittenArtifact> {
+    return this.write(key, sourcePath, {
+      key,
+      serializer: options.serializer,
+      loadKwargs: {},
+      dumpKwargs: options.dumpKwargs ?? {},
+      additionalMetadata: options.additionalMetadata ?? {},
+      createdAt: isoformat(utcNow()),
+    });
+  }
+
+  /** Copies an artifact (data and sidecar, created_at kept) into `target` as `newKey`. */
+  async copyArtifact(key: string, target: CacheStore, newKey?: string): Promise<WrittenArtifact> {
+    const sidecar = this.sidecarPath(key);
+    const text = await fsp.readFile(sidecar, 'utf8').catch(() => {
+      throw new ArtifactError(key, sidecar, 'not-found', `not found in cache store ${this.root}`);
+    });
+    parseSidecarText(text, key, sidecar); // refuses broken sidecars with their reason
+    const record = recordFromSidecarText(text);
+    const data = this.dataPath(key);
+    if (!(await exists(data)))
+      throw new Error(`Cannot copy ${JSON.stringify(key)}: its data ${data} is missing.`);
+    const destKey = newKey ?? key;
+    if (target.root === this.root && destKey === key) throw new Error('Copying an artifact onto itself.');
+    return target.write(destKey, data, { ...record, key: destKey });
+  }
+
+  private async write(key: string, sourcePath: string, record: SidecarRecord): Promise<WrittenArtifact> {
+    assertSafeKey(key);
+    this.assertWritable(`writing ${JSON.stringify(key)}`);
+    if (!(await exists(this.metadataRoot))) {
+      throw new Error(`${this.root} is not an xpersist cache store (no ${METADATA_DIR}/ folder).`);
+    }
+    const sidecar = sidecarPathOf(this.root, key);
+    const data = dataPathOf(this.root, key);
+    const source = path.resolve(sourcePath);
+    if (source === data || source.startsWith(data + path.sep))
+      throw new Error('The source is the destination.');
+    let outcome: WriteOutcome = 'written';
+    if (await exists(sidecar)) {
+      if (this.onDuplicateKey === 'skip') {
+        return { ...(await this.getArtifact(key)), outcome: 'skipped' };
+      }
+      if (this.onDuplicateKey === 'raise_error') throw new DuplicateKeyError(key, this.root);
+      outcome = 'overwritten';
+    }
+    // Xpersist only creates parents when auto_mkdir is set (Q2); we create both trees.
+    await fsp.mkdir(path.dirname(data), { recursive: true });
+    await fsp.mkdir(path.dirname(sidecar), { recursive: true });
+    await assertInsideStore(this.root, data);
+    await assertInsideStore(this.root, sidecar);
+    const staged = path.join(this.root, workName('tmp'));
+    try {
+      await copyData(source, staged);
+    } catch (err) {
+      await fsp.rm(staged, { recursive: true, force: true });
+      throw err;
+    }
+    // The old sidecar goes before the old data, so no moment has a key over missing data.
+    if (outcome === 'overwritten') await removeAtomically(this.root, sidecar);
+    await removeAtomically(this.root, data);
+    await fsp.rename(staged, data);
+    await writeFileAtomic(sidecar, sidecarText(record));
+    return { ...(await this.getArtifact(key)), outcome };
+  }
+}

@@ -1,0 +1,58 @@
+// Errors the core throws. Each says what is wrong in words a user can act on.
+
+export type ArtifactErrorKind = 'not-found' | 'invalid-json' | 'invalid-sidecar';
+
+/** A key whose sidecar is missing or cannot be read as an xpersist Artifact. */
+export class ArtifactError extends Error {
+  constructor(
+    readonly key: string,
+    readonly path: string,
+    readonly kind: ArtifactErrorKind,
+    /** What is wrong, e.g. `invalid JSON: Expecting value: line 1 column 1 (char 0)`. */
+    readonly reason: string,
+  ) {
+    super(`${key}: ${reason}`);
+    this.name = 'ArtifactError';
+  }
+}
+
+/** A key that would point outside the store, into its metadata, or is not a relative path. */
+export class UnsafeKeyError extends Error {
+  constructor(
+    readonly key: string,
+    readonly reason: string,
+  ) {
+    super(`Refused key ${JSON.stringify(key)}: ${reason}`);
+    this.name = 'UnsafeKeyError';
+  }
+}
+
+export class ReadonlyStoreError extends Error {
+  constructor(
+    readonly root: string,
+    readonly operation: string,
+  ) {
+    super(`The cache store ${root} is read-only: ${operation} refused, nothing was changed.`);
+    this.name = 'ReadonlyStoreError';
+  }
+}
+
+export class DuplicateKeyError extends Error {
+  constructor(
+    readonly key: string,
+    readonly root: string,
+  ) {
+    super(`Key ${JSON.stringify(key)} already in cache store ${root} (on_duplicate_key="raise_error").`);
+    this.name = 'DuplicateKeyError';
+  }
+}
+
+export class KeyNotFoundError extends Error {
+  constructor(
+    readonly key: string,
+    readonly root: string,
+  ) {
+    super(`Key ${JSON.stringify(key)} not found in cache store ${root}: no sidecar and no data.`);
+    this.name = 'KeyNotFoundError';
+  }
+}

@@ -1,0 +1,25 @@
+// Public API of the core (ARCHITECTURE.md): an xpersist-compatible cache store in pure Node.
+export { CacheStore } from './cacheStore';
+export {
+  ArtifactError,
+  type ArtifactErrorKind,
+  DuplicateKeyError,
+  KeyNotFoundError,
+  ReadonlyStoreError,
+  UnsafeKeyError,
+} from './errors';
+export { keyProblem, METADATA_DIR, SIDECAR_SUFFIX } from './layout';
+export { OutsideStoreError } from './safeFs';
+export type {
+  Artifact,
+  ArtifactEntry,
+  DeleteResult,
+  DuplicateKeyPolicy,
+  ImportOptions,
+  OpenOptions,
+  Problem,
+  ProblemKind,
+  StoreReport,
+  WriteOutcome,
+  WrittenArtifact,
+} from './types';

@@ -1,0 +1,65 @@
+// The sidecar schema with pydantic 1.x's coercions (xpersist's `Artifact` model): what it
+// accepts, we accept; what it rejects gets a reason that says which field and why.
+import { z } from 'zod';
+import { DateTimeParseError, type PyDateTime, parsePydanticDateTime } from './createdAt';
+
+/** pydantic's str_validator: str as is; int/float/bool coerced with str(). */
+const pyStr = z
+  .union([z.string(), z.number(), z.boolean()], { error: 'str type expected' })
+  .transform((v) => {
+    if (typeof v === 'boolean') return v ? 'True' : 'False';
+    return String(v);
+  });
+
+/** pydantic's dict_validator: a dict, or anything dict() accepts (pairs, empty sequences). */
+const pyDict = z
+  .unknown()
+  .transform((v, ctx): Record<string, unknown> | null => {
+    if (v === null || v === undefined) return null;
+    if (typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+    if (v === '') return {};
+    if (Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2)) {
+      return Object.fromEntries(v.map(([k, val]) => [String(k), val]));
+    }
+    ctx.addIssue({ code: 'custom', message: 'value is not a valid dict' });
+    return z.NEVER;
+  })
+  .optional();
+
+const pyDateTime = z
+  .unknown()
+  .transform((v, ctx): PyDateTime | null => {
+    if (v === null || v === undefined) return null;
+    try {
+      return parsePydanticDateTime(v);
+    } catch (err) {
+      const why = err instanceof DateTimeParseError ? err.message : String(err);
+      ctx.addIssue({ code: 'custom', message: `${why} (${JSON.stringify(v)})` });
+      return z.NEVER;
+    }
+  })
+  .optional();
+
+export const sidecarSchema = z.object({
+  key: pyStr,
+  serializer: pyStr,
+  load_kwargs: pyDict,
+  dump_kwargs: pyDict,
+  additional_metadata: pyDict,
+  created_at: pyDateTime,
+});
+
+export type SidecarFields = z.infer<typeof sidecarSchema>;
+
+/** One line per issue: `field: what is wrong`, pydantic-like ("field required"). */
+export function describeIssues(error: z.ZodError, input: Record<string, unknown>): string {
+  return error.issues
+    .map((issue) => {
+      const field = issue.path.join('.');
+      if (field && issue.path.length === 1 && !(String(issue.path[0]) in input)) {
+        return `missing required field "${field}"`;
+      }
+      return field ? `${field}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}

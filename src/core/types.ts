@@ -1,0 +1,93 @@
+// The data model of a cache store, as the public API (ARCHITECTURE.md) describes it.
+
+/** xpersist's pydantic `Artifact`, with camelCase names. */
+export interface Artifact {
+  key: string;
+  serializer: string;
+  loadKwargs: Record<string, unknown>;
+  dumpKwargs: Record<string, unknown>;
+  additionalMetadata: Record<string, unknown>;
+  /** null when the sidecar has none (xpersist would invent "now" on every read). */
+  createdAt: Date | null;
+  /**
+   * `created_at` as pydantic re-emits it (`2021-12-16T20:59:26.123456-07:00`, naive values
+   * without an offset), keeping microseconds and the offset that a `Date` loses.
+   */
+  createdAtText: string | null;
+}
+
+export type ProblemKind =
+  | 'invalid-json'
+  | 'invalid-sidecar'
+  | 'data-missing'
+  | 'orphan-data'
+  | 'stray-file'
+  | 'key-mismatch'
+  | 'unsafe-key'
+  | 'not-a-store';
+
+export interface Problem {
+  kind: ProblemKind;
+  /** The key the problem is about (from the sidecar's file name), when there is one. */
+  key?: string;
+  /** Absolute path of the file or folder at fault. */
+  path: string;
+  message: string;
+  /** Whether `store.fixProblem` can repair it (by deleting `path`). */
+  fixable?: boolean;
+}
+
+export interface ArtifactEntry extends Artifact {
+  /** The key from the sidecar's file name: the artifact's identity in the store. */
+  key: string;
+  /** The sidecar's own `key` field when it differs from the file name (see key-mismatch). */
+  keyField?: string;
+  sidecarPath: string;
+  dataPath: string;
+  dataExists: boolean;
+  /** Bytes of the data: a file's size, or the sum over a folder's files. null when missing. */
+  sizeBytes: number | null;
+  dataKind: 'file' | 'directory' | 'missing' | 'other';
+  problems: Problem[];
+}
+
+export interface StoreReport {
+  root: string;
+  /** Every artifact whose sidecar is valid, sorted by key. */
+  artifacts: ArtifactEntry[];
+  /** Every problem of the store, artifacts' own problems included. */
+  problems: Problem[];
+  /** Keys whose sidecar could not be read (also listed in `problems`). */
+  brokenKeys: string[];
+  totalBytes: number;
+  scannedAt: string;
+  /** false when the folder has no `xpersist_metadata_store/` folder (kind `not-a-store`). */
+  isStore: boolean;
+}
+
+export type DuplicateKeyPolicy = 'skip' | 'overwrite' | 'raise_error';
+
+export interface OpenOptions {
+  readonly?: boolean;
+  onDuplicateKey?: DuplicateKeyPolicy;
+}
+
+export interface DeleteResult {
+  /** Sidecar and data paths deleted (or that a dry run would delete). */
+  paths: string[];
+  /** Folders left empty by the delete and removed with it (up to, not including, the roots). */
+  prunedDirs: string[];
+}
+
+export interface ImportOptions {
+  serializer: string;
+  dumpKwargs?: Record<string, unknown>;
+  additionalMetadata?: Record<string, unknown>;
+}
+
+/** What a write did, as `onDuplicateKey` decided. */
+export type WriteOutcome = 'written' | 'overwritten' | 'skipped';
+
+export interface WrittenArtifact extends Artifact {
+  outcome: WriteOutcome;
+}
