@@ -1,5 +1,72 @@
-import type * as vscode from 'vscode';
+// Activation: wires the layers below to VS Code. Nothing here blocks activation on disk work:
+// discovery and scans run after activate() returns, and the view shows their progress.
+import * as vscode from 'vscode';
+import type { XpersistApi } from './api';
+import { CacheTreeProvider } from './explorer/cacheTreeProvider';
+import { registerExplorerCommands } from './explorer/explorerCommands';
+import type { CacheNode } from './explorer/nodes';
+import { StoreDecorations } from './explorer/storeDecorations';
+import { log } from './log';
+import { StoreStatusBar } from './statusBar';
+import { StoreRegistry } from './stores/storeRegistry';
+import { setDialogResponder } from './ui/dialogs';
 
-export function activate(_context: vscode.ExtensionContext): void {}
+export function activate(context: vscode.ExtensionContext): XpersistApi {
+  const registry = new StoreRegistry();
+  const tree = new CacheTreeProvider(registry, context.workspaceState);
+  const view = vscode.window.createTreeView<CacheNode>('xpersist.caches', {
+    treeDataProvider: tree,
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
+  const updateFilterUi = () => {
+    const f = tree.filter;
+    view.description = f ? `filter: ${f.text}` : undefined;
+    void vscode.commands.executeCommand('setContext', 'xpersist.filterActive', !!f);
+    if (!f) view.message = undefined;
+    else {
+      const shown = registry.list().reduce((n, s) => n + (tree.model(s)?.shown ?? 0), 0);
+      const total = registry.list().reduce((n, s) => n + (s.report?.artifacts.length ?? 0), 0);
+      view.message = `Showing ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} artifacts matching "${f.text}".`;
+    }
+  };
+  context.subscriptions.push(
+    registry,
+    tree,
+    view,
+    new StoreStatusBar(registry),
+    vscode.window.registerFileDecorationProvider(new StoreDecorations(registry)),
+    registry.onDidUpdateStore(() => {
+      if (tree.filter) updateFilterUi();
+    }),
+    ...registerExplorerCommands({ registry, tree, view, updateFilterUi }),
+  );
+
+  const ready = registry
+    .discover()
+    .catch((err) => log().error(`Store discovery failed: ${err?.stack ?? err}`));
+  log().info(`xpersist activated (VS Code ${vscode.version})`);
+
+  const api: XpersistApi = {
+    async listStores() {
+      await ready;
+      return registry.list().map(({ root, name, source, readonly }) => ({ root, name, source, readonly }));
+    },
+    async getReport(root) {
+      await ready;
+      const s = registry.get(root);
+      if (!s) return undefined;
+      return s.report ?? (await registry.scan(root));
+    },
+    async refresh() {
+      await registry.discover();
+      await registry.scanAll();
+    },
+  };
+  if (process.env.XPERSIST_TEST_MODE === '1') {
+    Object.assign(api, { test: { registry, tree, view, setDialogResponder } });
+  }
+  return api;
+}
 
 export function deactivate(): void {}

@@ -1,0 +1,62 @@
+// The `xpersist.stores` setting: a path, or { path, name, readonly }. Paths may use `~`,
+// `${env:VAR}` / `$VAR` / `${VAR}`, `${workspaceFolder}`, or be relative to the workspace.
+import os from 'node:os';
+import path from 'node:path';
+
+export interface StoreSetting {
+  path: string;
+  name?: string;
+  readonly?: boolean;
+}
+
+export interface ResolveContext {
+  env: Record<string, string | undefined>;
+  home: string;
+  /** First workspace folder, for relative paths and ${workspaceFolder}. */
+  workspaceFolder: string | null;
+}
+
+export function defaultResolveContext(workspaceFolder: string | null): ResolveContext {
+  return { env: process.env, home: os.homedir(), workspaceFolder };
+}
+
+/** Reads the raw setting value, ignoring malformed items (they are reported, not thrown). */
+export function parseStoreSettings(raw: unknown): { stores: StoreSetting[]; errors: string[] } {
+  const stores: StoreSetting[] = [];
+  const errors: string[] = [];
+  if (raw === undefined || raw === null) return { stores, errors };
+  if (!Array.isArray(raw)) return { stores, errors: ['xpersist.stores must be a list'] };
+  raw.forEach((item, i) => {
+    if (typeof item === 'string' && item.trim() !== '') stores.push({ path: item });
+    else if (item && typeof item === 'object' && typeof (item as StoreSetting).path === 'string') {
+      const s = item as StoreSetting;
+      stores.push({
+        path: s.path,
+        ...(typeof s.name === 'string' ? { name: s.name } : {}),
+        ...(typeof s.readonly === 'boolean' ? { readonly: s.readonly } : {}),
+      });
+    } else errors.push(`xpersist.stores[${i}] is neither a path nor { "path": ... }`);
+  });
+  return { stores, errors };
+}
+
+/** Expands ~, environment variables and ${workspaceFolder}; resolves relative paths. */
+export function resolveStorePath(p: string, ctx: ResolveContext): string {
+  let s = p.trim();
+  s = s.replace(/\$\{workspaceFolder\}/g, ctx.workspaceFolder ?? '');
+  s = s.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, v: string) => ctx.env[v] ?? '');
+  s = s.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_m, a: string, b: string) => ctx.env[a ?? b] ?? '',
+  );
+  if (s === '~' || s.startsWith('~/') || s.startsWith(`~${path.sep}`)) s = path.join(ctx.home, s.slice(1));
+  if (!path.isAbsolute(s)) s = path.resolve(ctx.workspaceFolder ?? ctx.home, s);
+  return path.normalize(s).replace(/[\\/]+$/, '') || path.sep;
+}
+
+/** A short name for a store: its folder name, with the parent when that is ambiguous. */
+export function storeDisplayName(root: string, taken: Set<string>): string {
+  const base = path.basename(root) || root;
+  if (!taken.has(base)) return base;
+  return `${path.basename(path.dirname(root))}/${base}`;
+}

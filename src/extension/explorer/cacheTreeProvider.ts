@@ -1,0 +1,209 @@
+// The Caches view. Children come from one model per store, built after each scan and sliced in
+// pages of 200, so a 10,000-artifact store costs one model build and cheap getChildren calls.
+import * as vscode from 'vscode';
+import type { ArtifactFilter } from '../../explorer/filter';
+import {
+  buildStoreModel,
+  type GroupBy,
+  type GroupModel,
+  type SortBy,
+  type StoreModel,
+} from '../../explorer/treeModel';
+import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
+import {
+  ArtifactNode,
+  type CacheNode,
+  GroupNode,
+  InfoNode,
+  LoadMoreNode,
+  ProblemNode,
+  ProblemsNode,
+  StoreNode,
+} from './nodes';
+
+export const PAGE_SIZE = 200;
+
+interface CachedModel {
+  report: unknown;
+  model: StoreModel;
+}
+
+export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<CacheNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly storeNodes = new Map<string, StoreNode>();
+  private readonly models = new Map<string, CachedModel>();
+  private readonly pages = new Map<string, number>();
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  groupBy: GroupBy;
+  sortBy: SortBy;
+  filter: ArtifactFilter | null = null;
+
+  constructor(
+    private readonly registry: StoreRegistry,
+    private readonly memento: vscode.Memento,
+  ) {
+    this.groupBy = memento.get<GroupBy>('xpersist.groupBy', 'flat');
+    this.sortBy = memento.get<SortBy>('xpersist.sortBy', 'key');
+    this.disposables.push(
+      registry.onDidChangeStores(() => this.changed.fire(undefined)),
+      registry.onDidUpdateStore((s) => {
+        this.models.delete(s.root);
+        const node = this.storeNodes.get(s.root);
+        if (node) {
+          node.state = s;
+          this.changed.fire(node);
+        } else this.changed.fire(undefined);
+      }),
+    );
+  }
+
+  setGrouping(groupBy: GroupBy, sortBy: SortBy): void {
+    this.groupBy = groupBy;
+    this.sortBy = sortBy;
+    void this.memento.update('xpersist.groupBy', groupBy);
+    void this.memento.update('xpersist.sortBy', sortBy);
+    this.invalidate();
+  }
+
+  setFilter(filter: ArtifactFilter | null): void {
+    this.filter = filter;
+    this.invalidate();
+  }
+
+  private invalidate(): void {
+    this.models.clear();
+    this.pages.clear();
+    this.changed.fire(undefined);
+  }
+
+  /** The model of a store for the current options (built once per scan). */
+  model(state: StoreState): StoreModel | null {
+    const report = state.report;
+    if (!report?.isStore) return null;
+    const cached = this.models.get(state.root);
+    if (cached && cached.report === report) return cached.model;
+    const model = buildStoreModel(report, {
+      groupBy: this.groupBy,
+      sortBy: this.sortBy,
+      filter: this.filter,
+    });
+    this.models.set(state.root, { report, model });
+    return model;
+  }
+
+  storeNode(state: StoreState): StoreNode {
+    let node = this.storeNodes.get(state.root);
+    if (!node) {
+      node = new StoreNode(state);
+      this.storeNodes.set(state.root, node);
+    }
+    node.state = state;
+    return node;
+  }
+
+  getTreeItem(node: CacheNode): vscode.TreeItem {
+    switch (node.type) {
+      case 'artifact':
+        return node.toTreeItem(new Date());
+      case 'problem':
+        return node.toTreeItem(node.parent.parent.state.root);
+      default:
+        return node.toTreeItem();
+    }
+  }
+
+  getParent(node: CacheNode): CacheNode | undefined {
+    return node.parent;
+  }
+
+  getChildren(node?: CacheNode): CacheNode[] {
+    if (!node) {
+      const states = this.registry.list();
+      for (const root of [...this.storeNodes.keys()])
+        if (!this.registry.get(root)) this.storeNodes.delete(root);
+      return states.map((s) => this.storeNode(s));
+    }
+    switch (node.type) {
+      case 'store':
+        return this.storeChildren(node);
+      case 'group':
+        return this.groupChildren(node, node.store, node.group);
+      case 'artifact':
+        return node.children();
+      case 'problems':
+        return node.problems.map((p) => new ProblemNode(node, p));
+      default:
+        return [];
+    }
+  }
+
+  private storeChildren(node: StoreNode): CacheNode[] {
+    const s = node.state;
+    if (s.scanError) return [new InfoNode(node, 'Scan failed', s.scanError, 'error')];
+    const r = s.report;
+    if (!r) return [new InfoNode(node, 'Scanning…', s.root, 'loading~spin')];
+    if (!r.isStore)
+      return [new InfoNode(node, 'Not an xpersist cache', r.problems[0]?.message ?? '', 'info')];
+    const model = this.model(s);
+    const out: CacheNode[] = [];
+    if (r.problems.length) out.push(new ProblemsNode(node, r.problems));
+    if (!model) return out;
+    if (model.total === 0) out.push(new InfoNode(node, 'No artifacts yet', 'The store is empty.'));
+    else if (model.shown === 0)
+      out.push(new InfoNode(node, 'No artifact matches the filter', this.filter?.text ?? '', 'filter'));
+    return [...out, ...this.groupChildren(node, node, model.root)];
+  }
+
+  private groupChildren(container: StoreNode | GroupNode, store: StoreNode, g: GroupModel): CacheNode[] {
+    const groups = g.groups.map((c) => new GroupNode(container, store, c));
+    const limit = this.pages.get(container.id) ?? PAGE_SIZE;
+    const shown = g.artifacts.slice(0, limit).map((a) => new ArtifactNode(container, store, a, this.groupBy));
+    const out: CacheNode[] = [...groups, ...shown];
+    if (g.artifacts.length > limit) out.push(new LoadMoreNode(container, g.artifacts.length - limit));
+    return out;
+  }
+
+  loadMore(node: LoadMoreNode): void {
+    const id = node.parent.id;
+    this.pages.set(id, (this.pages.get(id) ?? PAGE_SIZE) + PAGE_SIZE);
+    this.changed.fire(node.parent);
+  }
+
+  /** The node of an artifact, paging far enough for it to be listed (for reveal). */
+  artifactNode(root: string, key: string): ArtifactNode | undefined {
+    const state = this.registry.get(root);
+    if (!state) return undefined;
+    const model = this.model(state);
+    if (!model) return undefined;
+    const store = this.storeNode(state);
+    let container: StoreNode | GroupNode = store;
+    let g = model.root;
+    const find = (grp: GroupModel): GroupModel[] | null => {
+      if (grp.artifacts.some((a) => a.key === key)) return [];
+      for (const c of grp.groups) {
+        const r = find(c);
+        if (r) return [c, ...r];
+      }
+      return null;
+    };
+    const trail = find(model.root);
+    if (!trail) return undefined;
+    for (const step of trail) {
+      container = new GroupNode(container, store, step);
+      g = step;
+    }
+    const index = g.artifacts.findIndex((a) => a.key === key);
+    const needed = Math.ceil((index + 1) / PAGE_SIZE) * PAGE_SIZE;
+    if (needed > (this.pages.get(container.id) ?? PAGE_SIZE)) {
+      this.pages.set(container.id, needed);
+      // The store node is the one object the view surely holds; refresh from there.
+      this.changed.fire(store);
+    }
+    return new ArtifactNode(container, store, g.artifacts[index], this.groupBy);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

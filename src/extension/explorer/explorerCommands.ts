@@ -1,0 +1,412 @@
+// Commands of the Caches view: manage stores, filter/group/sort, and act on artifacts and
+// problems. Destructive ones do a dry run first and confirm with the exact paths.
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { CacheStore } from '../../core/cacheStore';
+import type { ArtifactEntry, Problem } from '../../core/types';
+import { fixLabel, PROBLEM_LABELS, storeSummary } from '../../explorer/describe';
+import { FilterSyntaxError, parseFilter } from '../../explorer/filter';
+import { plural } from '../../explorer/format';
+import { defaultResolveContext, resolveStorePath } from '../../explorer/storeSettings';
+import { GROUP_BY_LABELS, type GroupBy, SORT_BY_LABELS, type SortBy } from '../../explorer/treeModel';
+import { log } from '../log';
+import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
+import { confirmPaths } from '../ui/dialogs';
+import type { CacheTreeProvider } from './cacheTreeProvider';
+import { ArtifactNode, type CacheNode, LoadMoreNode, ProblemNode, StoreNode } from './nodes';
+
+export interface ExplorerContext {
+  registry: StoreRegistry;
+  tree: CacheTreeProvider;
+  view: vscode.TreeView<CacheNode>;
+  updateFilterUi(): void;
+}
+
+/** Why a store may not be changed now, or null. */
+export function mutationRefusal(state: StoreState): string | null {
+  if (!vscode.workspace.isTrusted) {
+    return 'This workspace is not trusted: deleting or writing cache artifacts is disabled. Trust the workspace to enable it.';
+  }
+  if (state.readonly)
+    return `The store "${state.name}" is read-only (${state.readonlyReason}); nothing was changed.`;
+  return null;
+}
+
+function selectedArtifacts(node: unknown, nodes: unknown): ArtifactNode[] {
+  const all = Array.isArray(nodes) && nodes.length > 0 ? nodes : node ? [node] : [];
+  return all.filter((n): n is ArtifactNode => n instanceof ArtifactNode);
+}
+
+async function pickArtifacts(
+  registry: StoreRegistry,
+  placeHolder: string,
+): Promise<{ state: StoreState; a: ArtifactEntry }[]> {
+  const items = registry
+    .list()
+    .flatMap((state) =>
+      (state.report?.artifacts ?? []).map((a) => ({
+        label: a.key,
+        description: state.name,
+        detail: a.serializer,
+        state,
+        a,
+      })),
+    );
+  const picked = await vscode.window.showQuickPick(items, {
+    canPickMany: true,
+    placeHolder,
+    matchOnDescription: true,
+  });
+  return (picked ?? []).map((p) => ({ state: p.state, a: p.a }));
+}
+
+/** Deletes artifacts after one confirmation listing every path; returns how many were deleted. */
+export async function invalidateArtifacts(
+  registry: StoreRegistry,
+  targets: { state: StoreState; key: string }[],
+  what = 'artifact',
+): Promise<number> {
+  if (targets.length === 0) return 0;
+  for (const t of targets) {
+    const why = mutationRefusal(t.state);
+    if (why) {
+      void vscode.window.showErrorMessage(why);
+      return 0;
+    }
+  }
+  const plans: { state: StoreState; key: string; paths: string[] }[] = [];
+  for (const t of targets) {
+    try {
+      const dry = await t.state.store.delete(t.key, { dryRun: true });
+      plans.push({
+        ...t,
+        paths: [...dry.paths, ...dry.prunedDirs.map((d) => `${d}${path.sep} (empty folder)`)],
+      });
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Cannot invalidate ${t.key}: ${(err as Error).message}`);
+      return 0;
+    }
+  }
+  const stores = [...new Set(plans.map((p) => p.state.name))];
+  const ok = await confirmPaths(
+    `Delete ${plural(plans.length, what)} from ${stores.join(', ')}? Prefect will recompute ${plans.length === 1 ? 'it' : 'them'} on the next run.`,
+    plans.flatMap((p) => p.paths),
+    'Delete',
+  );
+  if (!ok) return 0;
+  let done = 0;
+  const failures: string[] = [];
+  for (const p of plans) {
+    try {
+      await p.state.store.delete(p.key, { dryRun: false });
+      done++;
+    } catch (err) {
+      failures.push(`${p.key}: ${(err as Error).message}`);
+    }
+  }
+  await Promise.all([...new Set(plans.map((p) => p.state.root))].map((r) => registry.scan(r)));
+  if (failures.length) void vscode.window.showErrorMessage(`Some deletes failed:\n${failures.join('\n')}`);
+  else void vscode.window.setStatusBarMessage(`Deleted ${plural(done, what)}`, 4000);
+  return done;
+}
+
+async function fixProblem(registry: StoreRegistry, state: StoreState, problem: Problem): Promise<boolean> {
+  const why = mutationRefusal(state);
+  if (why) {
+    void vscode.window.showErrorMessage(why);
+    return false;
+  }
+  const label = fixLabel(problem);
+  if (!label) {
+    void vscode.window.showInformationMessage(`No automatic fix: ${problem.message}`);
+    return false;
+  }
+  const dry = await state.store.fixProblem(problem, { dryRun: true });
+  const paths = [...dry.paths, ...dry.prunedDirs.map((d) => `${d}${path.sep} (empty folder)`)];
+  if (paths.length === 0) {
+    await registry.scan(state.root);
+    return false;
+  }
+  if (!(await confirmPaths(`${label}? (${PROBLEM_LABELS[problem.kind]}: ${problem.message})`, paths, label)))
+    return false;
+  await state.store.fixProblem(problem, { dryRun: false });
+  await registry.scan(state.root);
+  return true;
+}
+
+function storeOf(registry: StoreRegistry, node: CacheNode | undefined): StoreState | undefined {
+  if (!node) return undefined;
+  if (node instanceof StoreNode) return node.state;
+  if (node instanceof ArtifactNode) return node.store.state;
+  if (node instanceof ProblemNode) return node.parent.parent.state;
+  let n: CacheNode | undefined = node;
+  while (n && !(n instanceof StoreNode)) n = n.parent;
+  return n ? registry.get(n.state.root) : undefined;
+}
+
+async function pickStore(
+  registry: StoreRegistry,
+  placeHolder: string,
+  filter: (s: StoreState) => boolean = () => true,
+) {
+  const items = registry
+    .list()
+    .filter(filter)
+    .map((s) => ({ label: s.name, description: s.root, state: s }));
+  if (items.length === 0) return undefined;
+  if (items.length === 1) return items[0].state;
+  return (await vscode.window.showQuickPick(items, { placeHolder }))?.state;
+}
+
+async function updateStoresSetting(update: (items: unknown[]) => unknown[]): Promise<void> {
+  const config = vscode.workspace.getConfiguration('xpersist');
+  const inspect = config.inspect<unknown[]>('stores');
+  const target = vscode.workspace.workspaceFolders?.length
+    ? vscode.ConfigurationTarget.Workspace
+    : vscode.ConfigurationTarget.Global;
+  const current =
+    (target === vscode.ConfigurationTarget.Workspace ? inspect?.workspaceValue : inspect?.globalValue) ?? [];
+  await config.update('stores', update([...current]), target);
+}
+
+export function registerExplorerCommands(ctx: ExplorerContext): vscode.Disposable[] {
+  const { registry, tree, view } = ctx;
+  const reg = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, fn);
+
+  return [
+    reg('xpersist.refresh', async (node?: CacheNode) => {
+      const state = node instanceof StoreNode ? node.state : undefined;
+      if (state) await registry.scan(state.root);
+      else {
+        await registry.discover();
+        await registry.scanAll();
+      }
+    }),
+    reg('xpersist.focusView', () => vscode.commands.executeCommand('xpersist.caches.focus')),
+    reg('xpersist.loadMore', (node: LoadMoreNode) => {
+      if (node instanceof LoadMoreNode) tree.loadMore(node);
+    }),
+    reg('xpersist.addStore', async (uri?: vscode.Uri) => {
+      const picked =
+        uri instanceof vscode.Uri
+          ? [uri]
+          : await vscode.window.showOpenDialog({
+              canSelectFolders: true,
+              canSelectFiles: false,
+              canSelectMany: false,
+              openLabel: 'Add Cache Store',
+              title: 'Add an xpersist cache store (the folder that holds xpersist_metadata_store/)',
+            });
+      const folder = picked?.[0]?.fsPath;
+      if (!folder) return undefined;
+      await updateStoresSetting((items) =>
+        items.some((i) => (typeof i === 'string' ? i : (i as { path?: string }).path) === folder)
+          ? items
+          : [...items, folder],
+      );
+      await registry.discover();
+      const report = registry.get(folder)?.report;
+      if (report && !report.isStore) {
+        void vscode.window.showWarningMessage(
+          `${folder} has no xpersist_metadata_store/ yet: it shows as empty until xpersist writes to it.`,
+        );
+      }
+      return folder;
+    }),
+    reg('xpersist.removeStore', async (node?: CacheNode) => {
+      const state =
+        storeOf(registry, node) ??
+        (await pickStore(registry, 'Remove which store from xpersist.stores?', (s) =>
+          s.sources.includes('setting'),
+        ));
+      if (!state) return;
+      if (!state.sources.includes('setting')) {
+        void vscode.window.showInformationMessage(
+          `"${state.name}" is not in the xpersist.stores setting: it was found ${state.source === 'workspace' ? 'in the workspace' : 'in a Python file'}. Turn off xpersist.discovery.enabled to hide discovered stores.`,
+        );
+        return;
+      }
+      const ctxr = defaultResolveContext(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? null);
+      await updateStoresSetting((items) =>
+        items.filter((i) => {
+          const p = typeof i === 'string' ? i : (i as { path?: string }).path;
+          return typeof p !== 'string' || resolveStorePath(p, ctxr) !== state.root;
+        }),
+      );
+      await registry.discover();
+    }),
+    reg('xpersist.filter', async () => {
+      const value = await vscode.window.showInputBox({
+        title: 'Filter artifacts',
+        prompt:
+          'Key substring or glob, and/or serializer:NAME flow:NAME task:NAME age:<7d (age:>1h for older). All terms must match.',
+        placeHolder: 'e.g. *.zarr flow:my-flow age:<2d',
+        value: tree.filter?.text ?? '',
+        validateInput: (text) => {
+          try {
+            parseFilter(text);
+            return null;
+          } catch (err) {
+            return err instanceof FilterSyntaxError ? err.message : String(err);
+          }
+        },
+      });
+      if (value === undefined) return;
+      tree.setFilter(value.trim() ? parseFilter(value) : null);
+      ctx.updateFilterUi();
+    }),
+    reg('xpersist.clearFilter', () => {
+      tree.setFilter(null);
+      ctx.updateFilterUi();
+    }),
+    reg('xpersist.groupBy', async (mode?: GroupBy) => {
+      const groupBy =
+        mode ??
+        (
+          await vscode.window.showQuickPick(
+            (Object.keys(GROUP_BY_LABELS) as GroupBy[]).map((k) => ({
+              label: GROUP_BY_LABELS[k],
+              description: k === tree.groupBy ? 'current' : undefined,
+              k,
+            })),
+            { placeHolder: 'Group artifacts by' },
+          )
+        )?.k;
+      if (groupBy) tree.setGrouping(groupBy, tree.sortBy);
+    }),
+    reg('xpersist.sortBy', async (mode?: SortBy) => {
+      const sortBy =
+        mode ??
+        (
+          await vscode.window.showQuickPick(
+            (Object.keys(SORT_BY_LABELS) as SortBy[]).map((k) => ({
+              label: SORT_BY_LABELS[k],
+              description: k === tree.sortBy ? 'current' : undefined,
+              k,
+            })),
+            { placeHolder: 'Sort artifacts by' },
+          )
+        )?.k;
+      if (sortBy) tree.setGrouping(tree.groupBy, sortBy);
+    }),
+    reg('xpersist.invalidate', async (node?: CacheNode, nodes?: CacheNode[]) => {
+      let targets = selectedArtifacts(node, nodes).map((n) => ({
+        state: n.store.state,
+        key: n.artifact.key,
+      }));
+      if (targets.length === 0) {
+        targets = (await pickArtifacts(registry, 'Invalidate (delete) which artifacts?')).map((p) => ({
+          state: p.state,
+          key: p.a.key,
+        }));
+      }
+      return invalidateArtifacts(registry, targets);
+    }),
+    reg('xpersist.copyKey', async (node?: CacheNode) => {
+      if (node instanceof ArtifactNode) await vscode.env.clipboard.writeText(node.artifact.key);
+    }),
+    reg('xpersist.copyDataPath', async (node?: CacheNode) => {
+      if (node instanceof ArtifactNode) await vscode.env.clipboard.writeText(node.artifact.dataPath);
+    }),
+    reg('xpersist.revealData', async (node?: CacheNode) => {
+      if (!(node instanceof ArtifactNode)) return;
+      const uri = vscode.Uri.file(node.artifact.dataPath);
+      if (!vscode.workspace.getWorkspaceFolder(uri)) {
+        void vscode.window.showInformationMessage(
+          `${node.artifact.dataPath} is outside the workspace; revealing it in the file manager instead.`,
+        );
+        await vscode.commands.executeCommand('revealFileInOS', uri);
+        return;
+      }
+      await vscode.commands.executeCommand('revealInExplorer', uri);
+    }),
+    reg('xpersist.revealDataInOS', async (node?: CacheNode) => {
+      if (node instanceof ArtifactNode)
+        await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(node.artifact.dataPath));
+    }),
+    reg('xpersist.openSidecar', async (node?: CacheNode) => {
+      if (node instanceof ArtifactNode)
+        await vscode.window.showTextDocument(vscode.Uri.file(node.artifact.sidecarPath), { preview: true });
+    }),
+    reg('xpersist.copyToStore', async (node?: CacheNode) => {
+      if (!(node instanceof ArtifactNode)) return;
+      const source = node.store.state;
+      const target = await pickStore(
+        registry,
+        `Copy ${node.artifact.key} to which store?`,
+        (s) => s.root !== source.root,
+      );
+      if (!target) {
+        void vscode.window.showInformationMessage(
+          'There is no other store to copy to. Add one with "xpersist: Add Cache Store...".',
+        );
+        return;
+      }
+      const why = mutationRefusal(target);
+      if (why) {
+        void vscode.window.showErrorMessage(why);
+        return;
+      }
+      const newKey = await vscode.window.showInputBox({
+        title: `Key in ${target.name}`,
+        value: node.artifact.key,
+      });
+      if (!newKey) return;
+      try {
+        const res = await source.store.copyArtifact(node.artifact.key, target.store as CacheStore, newKey);
+        await registry.scan(target.root);
+        const said = {
+          written: 'Copied',
+          overwritten: 'Copied (replacing the existing artifact)',
+          skipped: 'Not copied: the key already exists (on_duplicate_key="skip")',
+        }[res.outcome];
+        void vscode.window.showInformationMessage(`${said}: ${newKey} in ${target.name}.`);
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Copy failed: ${(err as Error).message}`);
+      }
+    }),
+    reg('xpersist.checkIntegrity', async (node?: CacheNode) => {
+      const states = node ? [storeOf(registry, node)].filter((s): s is StoreState => !!s) : registry.list();
+      const lines: string[] = [];
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Checking cache stores' },
+        async () => {
+          for (const s of states) {
+            const r = await registry.scan(s.root);
+            lines.push(`${s.name}: ${r ? storeSummary(r) : (s.scanError ?? 'scan failed')}`);
+          }
+        },
+      );
+      const problems = states.reduce((n, s) => n + (s.report?.problems.length ?? 0), 0);
+      const detail = lines.join('\n');
+      log().info(`Integrity check:\n${detail}`);
+      const show = problems ? 'Show Problems' : undefined;
+      const msg = problems
+        ? `Integrity check: ${plural(problems, 'problem')} found. ${detail}`
+        : `Integrity check: no problems. ${detail}`;
+      const choice = await (problems
+        ? vscode.window.showWarningMessage(msg, ...(show ? [show] : []))
+        : vscode.window.showInformationMessage(msg));
+      if (choice === show) {
+        const first = states.find((s) => s.report?.problems.length);
+        if (first) await view.reveal(tree.storeNode(first), { expand: 1, focus: true });
+      }
+      return lines;
+    }),
+    reg('xpersist.fixProblem', async (node?: CacheNode) => {
+      if (node instanceof ProblemNode) return fixProblem(registry, node.parent.parent.state, node.problem);
+      return false;
+    }),
+    reg('xpersist.revealArtifact', async (root?: string, key?: string) => {
+      if (!root || !key) return false;
+      await vscode.commands.executeCommand('xpersist.caches.focus');
+      const n = tree.artifactNode(root, key);
+      if (!n) {
+        void vscode.window.showInformationMessage(`${key} is not in ${root} (or hidden by the filter).`);
+        return false;
+      }
+      await view.reveal(n, { select: true, focus: true, expand: false });
+      return true;
+    }),
+  ];
+}

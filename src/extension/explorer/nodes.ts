@@ -1,0 +1,270 @@
+// The nodes of the Caches tree. Each knows its parent (for reveal) and builds its TreeItem.
+import * as vscode from 'vscode';
+import type { ArtifactEntry, Problem } from '../../core/types';
+import {
+  artifactDescription,
+  artifactTooltip,
+  fixLabel,
+  mdEscape,
+  metadataRows,
+  PROBLEM_LABELS,
+  problemCounts,
+} from '../../explorer/describe';
+import { formatBytes, plural } from '../../explorer/format';
+import { artifactLabel, type GroupBy, type GroupModel } from '../../explorer/treeModel';
+import type { StoreState } from '../stores/storeRegistry';
+
+export const STORE_URI_SCHEME = 'xpersist-store';
+
+const SERIALIZER_ICONS: Record<string, string> = {
+  'xarray.zarr': 'layers',
+  'xarray.netcdf': 'globe',
+  'pandas.csv': 'table',
+  'pandas.parquet': 'table',
+  joblib: 'package',
+  xcollection: 'library',
+};
+
+export function serializerIcon(serializer: string): vscode.ThemeIcon {
+  return new vscode.ThemeIcon(SERIALIZER_ICONS[serializer] ?? 'file-binary');
+}
+
+export class StoreNode {
+  readonly type = 'store';
+  constructor(public state: StoreState) {}
+  get id(): string {
+    return `store:${this.state.root}`;
+  }
+  readonly parent = undefined;
+
+  toTreeItem(): vscode.TreeItem {
+    const s = this.state;
+    const item = new vscode.TreeItem(s.name, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = this.id;
+    const r = s.report;
+    const parts: string[] = [];
+    if (s.scanning && !r) parts.push('scanning…');
+    else if (s.scanError) parts.push('scan failed');
+    else if (r && !r.isStore) parts.push('not an xpersist cache');
+    else if (r) parts.push(plural(r.artifacts.length, 'artifact'), formatBytes(r.totalBytes));
+    if (s.readonly) parts.push('read-only');
+    item.description = parts.join(' · ');
+    const tip = new vscode.MarkdownString(undefined, true);
+    tip.appendMarkdown(`**${mdEscape(s.name)}**${s.readonly ? ' $(lock)' : ''}\n\n`);
+    tip.appendMarkdown(`${mdEscape(s.root)}\n\n`);
+    tip.appendMarkdown(
+      `found from: ${s.sources.map((x) => (x === 'setting' ? 'xpersist.stores setting' : x === 'workspace' ? 'workspace search' : 'CacheStore(...) in a Python file')).join(', ')}\n\n`,
+    );
+    if (s.readonlyReason) tip.appendMarkdown(`read-only: ${mdEscape(s.readonlyReason)}\n\n`);
+    if (r?.isStore) {
+      tip.appendMarkdown(`${plural(r.artifacts.length, 'artifact')}, ${formatBytes(r.totalBytes)}`);
+      if (s.lastScanMs !== null) tip.appendMarkdown(` · scanned in ${s.lastScanMs.toFixed(0)} ms`);
+      if (r.problems.length) tip.appendMarkdown(`\n\n$(warning) ${mdEscape(problemCounts(r.problems))}`);
+    } else if (r) tip.appendMarkdown(`$(info) ${mdEscape(r.problems[0]?.message ?? '')}`);
+    if (s.scanError) tip.appendMarkdown(`\n\n$(error) ${mdEscape(s.scanError)}`);
+    item.tooltip = tip;
+    const hasProblems = !!r && r.isStore && r.problems.length > 0;
+    item.iconPath = new vscode.ThemeIcon(
+      s.readonly ? 'lock' : 'database',
+      hasProblems ? new vscode.ThemeColor('list.warningForeground') : undefined,
+    );
+    // Drives the problem badge (storeDecorations.ts).
+    item.resourceUri = vscode.Uri.from({ scheme: STORE_URI_SCHEME, path: s.root });
+    item.contextValue = ['store', s.source === 'setting' ? 'configured' : '', s.readonly ? 'readonly' : '']
+      .filter(Boolean)
+      .join(' ');
+    return item;
+  }
+}
+
+export class GroupNode {
+  readonly type = 'group';
+  constructor(
+    readonly parent: StoreNode | GroupNode,
+    readonly store: StoreNode,
+    readonly group: GroupModel,
+  ) {}
+  get id(): string {
+    return `${this.store.id}|g:${this.group.id}`;
+  }
+  toTreeItem(): vscode.TreeItem {
+    const g = this.group;
+    const item = new vscode.TreeItem(g.label, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.description = `${plural(g.count, 'artifact')} · ${formatBytes(g.bytes)}`;
+    const icons: Record<GroupModel['kind'], string> = {
+      root: 'folder',
+      folder: 'folder',
+      flow: 'type-hierarchy',
+      task: 'symbol-method',
+      serializer: 'symbol-class',
+      date: 'calendar',
+    };
+    item.iconPath = new vscode.ThemeIcon(icons[g.kind]);
+    item.contextValue = `group ${g.kind}`;
+    return item;
+  }
+}
+
+export class ArtifactNode {
+  readonly type = 'artifact';
+  constructor(
+    readonly parent: StoreNode | GroupNode,
+    readonly store: StoreNode,
+    readonly artifact: ArtifactEntry,
+    private readonly groupBy: GroupBy,
+  ) {}
+  get id(): string {
+    return `${this.store.id}|a:${this.artifact.key}`;
+  }
+  toTreeItem(now: Date): vscode.TreeItem {
+    const a = this.artifact;
+    const item = new vscode.TreeItem(
+      artifactLabel(a, this.groupBy),
+      vscode.TreeItemCollapsibleState.Collapsed,
+    );
+    item.id = this.id;
+    item.description = artifactDescription(a, now);
+    const tip = new vscode.MarkdownString(artifactTooltip(a, now), true);
+    item.tooltip = tip;
+    item.iconPath = a.problems.length
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+      : serializerIcon(a.serializer);
+    item.contextValue = [
+      'artifact',
+      this.store.state.readonly ? 'readonly' : '',
+      a.dataExists ? 'hasData' : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    item.command = { command: 'xpersist.preview', title: 'Preview', arguments: [this] };
+    item.accessibilityInformation = { label: `${a.key}, ${a.serializer}, ${item.description}` };
+    return item;
+  }
+  children(): MetaNode[] {
+    return metadataRows(this.artifact).map((r, i) => new MetaNode(this, i, r.label, r.value, r.tooltip));
+  }
+}
+
+export class MetaNode {
+  readonly type = 'meta';
+  constructor(
+    readonly parent: ArtifactNode,
+    private readonly index: number,
+    readonly label: string,
+    readonly value: string,
+    readonly fullValue?: string,
+  ) {}
+  get id(): string {
+    return `${this.parent.id}|m:${this.index}`;
+  }
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = this.value;
+    item.tooltip = this.fullValue ?? `${this.label}: ${this.value}`;
+    item.contextValue = 'metadata';
+    return item;
+  }
+}
+
+export class ProblemsNode {
+  readonly type = 'problems';
+  constructor(
+    readonly parent: StoreNode,
+    readonly problems: Problem[],
+  ) {}
+  get id(): string {
+    return `${this.parent.id}|problems`;
+  }
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(`Problems`, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.description = `${this.problems.length} · ${problemCounts(this.problems)}`;
+    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+    item.contextValue = 'problems';
+    return item;
+  }
+}
+
+export class ProblemNode {
+  readonly type = 'problem';
+  constructor(
+    readonly parent: ProblemsNode,
+    readonly problem: Problem,
+  ) {}
+  get id(): string {
+    return `${this.parent.id}|${this.problem.kind}:${this.problem.path}`;
+  }
+  toTreeItem(root: string): vscode.TreeItem {
+    const p = this.problem;
+    const rel = p.path.startsWith(root) ? p.path.slice(root.length + 1) || p.path : p.path;
+    const item = new vscode.TreeItem(PROBLEM_LABELS[p.kind], vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = p.key ?? rel;
+    const fix = fixLabel(p);
+    const tip = new vscode.MarkdownString(undefined, true);
+    tip.appendMarkdown(
+      `**${mdEscape(PROBLEM_LABELS[p.kind])}**\n\n${mdEscape(p.message)}\n\n${mdEscape(p.path)}`,
+    );
+    if (fix) tip.appendMarkdown(`\n\n$(wrench) Fix: ${mdEscape(fix)}`);
+    item.tooltip = tip;
+    item.iconPath = new vscode.ThemeIcon(
+      p.kind === 'invalid-json' || p.kind === 'invalid-sidecar' ? 'error' : 'warning',
+    );
+    item.contextValue = ['problem', p.kind, fix ? 'fixable' : ''].filter(Boolean).join(' ');
+    return item;
+  }
+}
+
+export class LoadMoreNode {
+  readonly type = 'loadMore';
+  constructor(
+    readonly parent: StoreNode | GroupNode,
+    readonly remaining: number,
+  ) {}
+  get id(): string {
+    return `${this.parent.id}|more`;
+  }
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = `${plural(this.remaining, 'more artifact')}`;
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.command = { command: 'xpersist.loadMore', title: 'Load more', arguments: [this] };
+    item.contextValue = 'loadMore';
+    return item;
+  }
+}
+
+export class InfoNode {
+  readonly type = 'info';
+  constructor(
+    readonly parent: StoreNode,
+    readonly label: string,
+    readonly detail: string,
+    readonly icon = 'info',
+  ) {}
+  get id(): string {
+    return `${this.parent.id}|info:${this.label}`;
+  }
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.tooltip = this.detail;
+    item.description = this.detail;
+    item.iconPath = new vscode.ThemeIcon(this.icon);
+    item.contextValue = 'info';
+    return item;
+  }
+}
+
+export type CacheNode =
+  | StoreNode
+  | GroupNode
+  | ArtifactNode
+  | MetaNode
+  | ProblemsNode
+  | ProblemNode
+  | LoadMoreNode
+  | InfoNode;

@@ -1,0 +1,284 @@
+// The stores the extension knows (settings, workspace search, CacheStore(...) in Python files),
+// each with its CacheStore and latest scan. Scans are coalesced: a burst of file events (a
+// Prefect run writing 100 artifacts) becomes one rescan.
+import { accessSync, constants } from 'node:fs';
+import * as vscode from 'vscode';
+import { CacheStore } from '../../core/cacheStore';
+import type { StoreReport } from '../../core/types';
+import { findStoreFolders } from '../../explorer/discovery';
+import {
+  defaultResolveContext,
+  parseStoreSettings,
+  resolveStorePath,
+  storeDisplayName,
+} from '../../explorer/storeSettings';
+import type { KnownStore, StoreSource } from '../api';
+import { log } from '../log';
+
+export interface StoreState extends KnownStore {
+  sources: StoreSource[];
+  /** Why the store is read-only, when it is. */
+  readonlyReason: string | null;
+  store: CacheStore;
+  report: StoreReport | null;
+  scanError: string | null;
+  scanning: boolean;
+  scanCount: number;
+  lastScanMs: number | null;
+}
+
+interface Candidate {
+  root: string;
+  source: StoreSource;
+  name?: string;
+  readonly?: boolean;
+}
+
+const DEBOUNCE_MS = 400;
+const MAX_WAIT_MS = 3000;
+
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class StoreRegistry implements vscode.Disposable {
+  private readonly states = new Map<string, StoreState>();
+  private readonly pythonStores = new Map<string, string[]>();
+  private readonly watchers = new Map<string, vscode.Disposable>();
+  private readonly timers = new Map<string, { timer: NodeJS.Timeout; since: number }>();
+  private readonly inflight = new Map<string, Promise<StoreReport | undefined>>();
+  private readonly rescanAfter = new Set<string>();
+  private discovering: Promise<void> | null = null;
+  private readonly changedStores = new vscode.EventEmitter<void>();
+  private readonly updatedStore = new vscode.EventEmitter<StoreState>();
+  /** The set of stores changed (added, removed, renamed). */
+  readonly onDidChangeStores = this.changedStores.event;
+  /** A store's scan finished (or started: `scanning` flipped). */
+  readonly onDidUpdateStore = this.updatedStore.event;
+  private readonly disposables: vscode.Disposable[] = [this.changedStores, this.updatedStore];
+
+  constructor() {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('xpersist.stores') || e.affectsConfiguration('xpersist.discovery')) {
+          void this.discover();
+        }
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.discover()),
+    );
+  }
+
+  list(): StoreState[] {
+    return [...this.states.values()].sort(
+      (a, b) => a.name.localeCompare(b.name) || a.root.localeCompare(b.root),
+    );
+  }
+
+  get(root: string): StoreState | undefined {
+    return this.states.get(root);
+  }
+
+  /** Stores found from `CacheStore(...)` in one Python document (replaces the previous list). */
+  setPythonStores(documentKey: string, roots: string[]): void {
+    const before = JSON.stringify(this.pythonStores.get(documentKey) ?? []);
+    if (roots.length === 0) this.pythonStores.delete(documentKey);
+    else this.pythonStores.set(documentKey, [...new Set(roots)].sort());
+    if (JSON.stringify(this.pythonStores.get(documentKey) ?? []) !== before) void this.discover();
+  }
+
+  /** Recomputes the set of stores; scans new ones. Concurrent calls share one run. */
+  discover(): Promise<void> {
+    if (this.discovering) {
+      // Run once more after the current pass so late changes are not lost.
+      return this.discovering.then(() => this.discover());
+    }
+    this.discovering = this.runDiscovery().finally(() => {
+      this.discovering = null;
+    });
+    return this.discovering;
+  }
+
+  private async candidates(): Promise<Candidate[]> {
+    const folders = vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'file') ?? [];
+    const ctx = defaultResolveContext(folders[0]?.uri.fsPath ?? null);
+    const out: Candidate[] = [];
+    const config = vscode.workspace.getConfiguration('xpersist');
+    const { stores, errors } = parseStoreSettings(config.get('stores'));
+    for (const e of errors) log().warn(e);
+    for (const s of stores) {
+      out.push({
+        root: resolveStorePath(s.path, ctx),
+        source: 'setting',
+        name: s.name,
+        readonly: s.readonly,
+      });
+    }
+    if (config.get<boolean>('discovery.enabled', true)) {
+      const maxDepth = config.get<number>('discovery.maxDepth', 6);
+      for (const f of folders) {
+        for (const root of await findStoreFolders(f.uri.fsPath, { maxDepth }))
+          out.push({ root, source: 'workspace' });
+      }
+    }
+    for (const roots of this.pythonStores.values())
+      for (const root of roots) out.push({ root, source: 'python' });
+    return out;
+  }
+
+  private async runDiscovery(): Promise<void> {
+    const cands = await this.candidates();
+    const merged = new Map<string, Candidate & { sources: StoreSource[] }>();
+    for (const c of cands) {
+      const m = merged.get(c.root);
+      if (!m) merged.set(c.root, { ...c, sources: [c.source] });
+      else {
+        if (!m.sources.includes(c.source)) m.sources.push(c.source);
+        // A setting's name/readonly wins over discovery.
+        if (c.source === 'setting') {
+          m.name = c.name ?? m.name;
+          m.readonly = c.readonly ?? m.readonly;
+          m.source = 'setting';
+        }
+      }
+    }
+    let changed = false;
+    for (const root of [...this.states.keys()]) {
+      if (!merged.has(root)) {
+        this.states.delete(root);
+        this.watchers.get(root)?.dispose();
+        this.watchers.delete(root);
+        changed = true;
+      }
+    }
+    const taken = new Set<string>();
+    const added: string[] = [];
+    for (const c of [...merged.values()].sort((a, b) => a.root.localeCompare(b.root))) {
+      const name = c.name ?? storeDisplayName(c.root, taken);
+      taken.add(name);
+      const readonlyReason = c.readonly
+        ? 'marked read-only in the xpersist.stores setting'
+        : !writable(c.root) && c.root
+          ? 'the folder is not writable'
+          : null;
+      const prev = this.states.get(c.root);
+      const readonly = readonlyReason !== null;
+      if (
+        prev &&
+        prev.name === name &&
+        prev.readonly === readonly &&
+        prev.source === c.source &&
+        prev.sources.join() === c.sources.join()
+      ) {
+        continue;
+      }
+      changed = true;
+      const store =
+        prev && prev.readonly === readonly ? prev.store : await CacheStore.open(c.root, { readonly });
+      this.states.set(c.root, {
+        root: c.root,
+        name,
+        source: c.source,
+        sources: c.sources,
+        readonly,
+        readonlyReason,
+        store,
+        report: prev?.report ?? null,
+        scanError: prev?.scanError ?? null,
+        scanning: false,
+        scanCount: prev?.scanCount ?? 0,
+        lastScanMs: prev?.lastScanMs ?? null,
+      });
+      if (!prev) {
+        added.push(c.root);
+        this.watch(c.root);
+      }
+    }
+    if (changed) this.changedStores.fire();
+    await Promise.all(added.map((r) => this.scan(r)));
+  }
+
+  private watch(root: string): void {
+    // The metadata tree and the store's top level: every put()/delete() touches one of them.
+    // Watching below data folders would mean a watch per zarr chunk folder.
+    const pattern = new vscode.RelativePattern(
+      vscode.Uri.file(root),
+      '{xpersist_metadata_store,xpersist_metadata_store/**,*}',
+    );
+    const w = vscode.workspace.createFileSystemWatcher(pattern);
+    const on = () => this.scheduleScan(root);
+    this.watchers.set(
+      root,
+      vscode.Disposable.from(w, w.onDidCreate(on), w.onDidChange(on), w.onDidDelete(on)),
+    );
+  }
+
+  /** Rescans after events stop for DEBOUNCE_MS, or at most MAX_WAIT_MS after the first one. */
+  scheduleScan(root: string): void {
+    const t = this.timers.get(root);
+    const since = t?.since ?? Date.now();
+    if (t) clearTimeout(t.timer);
+    const wait = Math.max(0, Math.min(DEBOUNCE_MS, since + MAX_WAIT_MS - Date.now()));
+    const timer = setTimeout(() => {
+      this.timers.delete(root);
+      void this.scan(root);
+    }, wait);
+    this.timers.set(root, { timer, since });
+  }
+
+  /** Scans a store now; a scan requested while one runs is done once, right after. */
+  scan(root: string): Promise<StoreReport | undefined> {
+    const running = this.inflight.get(root);
+    if (running) {
+      this.rescanAfter.add(root);
+      return running.then(() => this.inflight.get(root) ?? this.scan(root));
+    }
+    const p = this.runScan(root).finally(() => {
+      this.inflight.delete(root);
+      if (this.rescanAfter.delete(root)) void this.scan(root);
+    });
+    this.inflight.set(root, p);
+    return p;
+  }
+
+  private async runScan(root: string): Promise<StoreReport | undefined> {
+    const state = this.states.get(root);
+    if (!state) return undefined;
+    state.scanning = true;
+    this.updatedStore.fire(state);
+    const started = performance.now();
+    try {
+      const report = await vscode.window.withProgress(
+        { location: { viewId: 'xpersist.caches' }, title: `Scanning ${state.name}` },
+        () => state.store.scan(),
+      );
+      state.report = report;
+      state.scanError = null;
+      return report;
+    } catch (err) {
+      state.scanError = (err as Error).message;
+      log().error(`Scanning ${root} failed: ${(err as Error).stack ?? err}`);
+      return undefined;
+    } finally {
+      state.scanning = false;
+      state.scanCount++;
+      state.lastScanMs = performance.now() - started;
+      log().debug(`scanned ${root} in ${state.lastScanMs.toFixed(0)} ms`);
+      this.updatedStore.fire(state);
+    }
+  }
+
+  async scanAll(): Promise<void> {
+    await Promise.all([...this.states.keys()].map((r) => this.scan(r)));
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t.timer);
+    for (const w of this.watchers.values()) w.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { artifactDescription, mdCode, mdEscape } from '../../../src/explorer/describe';
+import { findStoreFolders } from '../../../src/explorer/discovery';
+import { formatAge, formatBytes } from '../../../src/explorer/format';
+import { parseStoreSettings, resolveStorePath } from '../../../src/explorer/storeSettings';
+import { tempDir } from '../helpers';
+
+describe('xpersist.stores setting', () => {
+  const ctx = { env: { SCRATCH: '/scratch/me', HOME: '/home/me' }, home: '/home/me', workspaceFolder: '/ws' };
+  it('resolves ~, env vars, ${workspaceFolder} and relative paths', () => {
+    assert.equal(resolveStorePath('~/caches/a', ctx), '/home/me/caches/a');
+    assert.equal(resolveStorePath('${env:SCRATCH}/c', ctx), '/scratch/me/c');
+    assert.equal(resolveStorePath('$SCRATCH/c/', ctx), '/scratch/me/c');
+    assert.equal(resolveStorePath('${workspaceFolder}/x', ctx), '/ws/x');
+    assert.equal(resolveStorePath('data/cache', ctx), '/ws/data/cache');
+    assert.equal(resolveStorePath('/abs//path/', ctx), '/abs/path');
+  });
+  it('accepts strings and objects, reports the rest', () => {
+    const { stores, errors } = parseStoreSettings([
+      '/a',
+      { path: '/b', name: 'B', readonly: true },
+      3,
+      { name: 'x' },
+    ]);
+    assert.deepEqual(stores, [{ path: '/a' }, { path: '/b', name: 'B', readonly: true }]);
+    assert.equal(errors.length, 2);
+  });
+});
+
+describe('store discovery', () => {
+  it('finds stores within the depth, skipping node_modules, .git and virtualenvs', async () => {
+    const root = tempDir('xp-disc-');
+    const mk = (p: string) => mkdirSync(path.join(root, p, 'xpersist_metadata_store'), { recursive: true });
+    mk('caches/a');
+    mk('deep/1/2/3/4/5/6/7/b');
+    mk('node_modules/pkg/c');
+    mk('.git/d');
+    mk('env/lib/e');
+    mkdirSync(path.join(root, 'env'), { recursive: true });
+    require('node:fs').writeFileSync(path.join(root, 'env', 'pyvenv.cfg'), 'home = /usr');
+    mk('caches/a/inner'); // a store inside a store's data is not searched
+    assert.deepEqual(await findStoreFolders(root, { maxDepth: 6 }), [path.join(root, 'caches/a')]);
+    assert.deepEqual((await findStoreFolders(root, { maxDepth: 10 })).length, 2);
+  });
+});
+
+describe('formatting', () => {
+  it('sizes', () => {
+    assert.equal(formatBytes(0), '0 B');
+    assert.equal(formatBytes(812), '812 B');
+    assert.equal(formatBytes(2.3 * 1024 * 1024), '2.3 MB');
+    assert.equal(formatBytes(150 * 1024 ** 3), '150 GB');
+    assert.equal(formatBytes(null), '—');
+  });
+  it('ages', () => {
+    const now = new Date('2026-11-27T12:00:00Z');
+    const ago = (s: number) => formatAge(new Date(now.getTime() - s * 1000), now);
+    assert.equal(ago(10), 'just now');
+    assert.equal(ago(300), '5 min ago');
+    assert.equal(ago(3 * 3600), '3 h ago');
+    assert.equal(ago(86400), '1 day ago');
+    assert.equal(ago(90 * 86400), '3 months ago');
+    assert.equal(formatAge(null, now), 'unknown age');
+  });
+  it('describes an artifact like "2.3 MB · 5 min ago"', () => {
+    const now = new Date('2026-11-27T12:00:00Z');
+    const d = artifactDescription(
+      {
+        dataExists: true,
+        sizeBytes: 2.3 * 1024 * 1024,
+        createdAt: new Date(now.getTime() - 300_000),
+      } as never,
+      now,
+    );
+    assert.equal(d, '2.3 MB · 5 min ago');
+  });
+  it('escapes data in markdown', () => {
+    assert.equal(
+      mdEscape('[x](javascript:alert) *b* <img>'),
+      '\\[x\\]\\(javascript:alert\\) \\*b\\* \\<img\\>',
+    );
+    assert.equal(mdCode('a ``` b'), '````\na ``` b\n````');
+  });
+});

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { CacheStore } from '../../../src/core/index';
+import { parseFilter } from '../../../src/explorer/filter';
+import { artifactLabel, buildStoreModel, type GroupModel } from '../../../src/explorer/treeModel';
+import { copyFixtureKind } from '../helpers';
+
+const labels = (g: GroupModel) => g.groups.map((c) => c.label);
+
+describe('tree model on real caches', async () => {
+  const report = await (await CacheStore.open(copyFixtureKind('all-serializers'))).scan();
+  const seed = await (await CacheStore.open(copyFixtureKind('seed-demo'))).scan();
+
+  it('flat: every artifact sorted by key', () => {
+    const m = buildStoreModel(report, { groupBy: 'flat', sortBy: 'key', filter: null });
+    assert.equal(m.root.artifacts.length, 18);
+    assert.equal(m.root.count, 18);
+    assert.deepEqual(
+      m.root.artifacts.map((a) => a.key),
+      report.artifacts.map((a) => a.key),
+    );
+  });
+  it('folder: nested keys as folders, labels are the last segment', () => {
+    const m = buildStoreModel(report, { groupBy: 'folder', sortBy: 'key', filter: null });
+    assert.deepEqual(labels(m.root), ['experiments']);
+    const exp = m.root.groups[0];
+    assert.deepEqual(labels(exp), ['run1', 'run2']);
+    assert.equal(exp.count, 3);
+    assert.deepEqual(
+      exp.groups[0].artifacts.map((a) => artifactLabel(a, 'folder')),
+      ['metrics.csv', 'output.zarr'],
+    );
+    assert.equal(m.root.artifacts.length, 15);
+  });
+  it('flow/task from additional_metadata, unknown last', () => {
+    const m = buildStoreModel(seed, { groupBy: 'flowTask', sortBy: 'key', filter: null });
+    assert.deepEqual(labels(m.root), ['my-flow', 'sample_flow']);
+    assert.deepEqual(labels(m.root.groups[0]), ['get_data']);
+    const all = buildStoreModel(report, { groupBy: 'flowTask', sortBy: 'key', filter: null });
+    assert.deepEqual(labels(all.root), ['postprocess', '(no flow recorded)']);
+  });
+  it('serializer and date groups', () => {
+    const bySer = buildStoreModel(report, { groupBy: 'serializer', sortBy: 'key', filter: null });
+    assert.deepEqual(labels(bySer.root), [
+      'joblib',
+      'numpy.npy',
+      'pandas.csv',
+      'xarray.netcdf',
+      'xarray.zarr',
+    ]);
+    const byDate = buildStoreModel(report, {
+      groupBy: 'date',
+      sortBy: 'key',
+      filter: null,
+      now: new Date('2026-11-25T20:00:00Z'),
+    });
+    assert.equal(byDate.root.groups.length, 1);
+    assert.match(byDate.root.groups[0].label, /^Today \(2026-11-2[56]\)$/);
+  });
+  it('sorts by size and by age', () => {
+    const bySize = buildStoreModel(report, { groupBy: 'flat', sortBy: 'size', filter: null });
+    const sizes = bySize.root.artifacts.map((a) => a.sizeBytes ?? 0);
+    assert.deepEqual(
+      sizes,
+      [...sizes].sort((a, b) => b - a),
+    );
+    const byAge = buildStoreModel(report, { groupBy: 'flat', sortBy: 'age', filter: null });
+    const times = byAge.root.artifacts.map((a) => a.createdAt?.getTime() ?? 0);
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => b - a),
+    );
+  });
+  it('filters before grouping and counts what is shown', () => {
+    const m = buildStoreModel(report, { groupBy: 'folder', sortBy: 'key', filter: parseFilter('*.zarr') });
+    assert.equal(m.shown, 3);
+    assert.equal(m.total, 18);
+    assert.equal(m.root.count, 3);
+  });
+  it('sums bytes per group', () => {
+    const m = buildStoreModel(report, { groupBy: 'serializer', sortBy: 'key', filter: null });
+    assert.equal(m.root.bytes, report.totalBytes);
+    assert.ok(path.isAbsolute(report.root));
+  });
+});
