@@ -145,8 +145,6 @@ function copyStatic() {
   mkdirSync(dst, { recursive: true });
   const codicons = path.join(root, 'node_modules/@vscode/codicons/dist');
   for (const f of ['codicon.css', 'codicon.ttf']) cpSync(path.join(codicons, f), path.join(dst, f));
-  const uplotCss = path.join(root, 'node_modules/uplot/dist/uPlot.min.css');
-  if (existsSync(uplotCss)) cpSync(uplotCss, path.join(dst, 'uPlot.min.css'));
 }
 
 const started = Date.now();

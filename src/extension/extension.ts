@@ -7,6 +7,8 @@ import { registerExplorerCommands } from './explorer/explorerCommands';
 import type { CacheNode } from './explorer/nodes';
 import { StoreDecorations } from './explorer/storeDecorations';
 import { log } from './log';
+import { registerPreview } from './preview/previewCommands';
+import { PreviewManager } from './preview/previewManager';
 import { StoreStatusBar } from './statusBar';
 import { StoreRegistry } from './stores/storeRegistry';
 import { setDialogResponder } from './ui/dialogs';
@@ -41,6 +43,8 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
     }),
     ...registerExplorerCommands({ registry, tree, view, updateFilterUi }),
   );
+  const previews = new PreviewManager(context.extensionUri, registry);
+  context.subscriptions.push(previews, ...registerPreview(registry, previews));
 
   const ready = registry
     .discover()
@@ -64,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
     },
   };
   if (process.env.XPERSIST_TEST_MODE === '1') {
-    Object.assign(api, { test: { registry, tree, view, setDialogResponder } });
+    Object.assign(api, { test: { registry, tree, view, previews, setDialogResponder } });
   }
   return api;
 }

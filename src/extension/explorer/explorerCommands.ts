@@ -41,17 +41,15 @@ async function pickArtifacts(
   registry: StoreRegistry,
   placeHolder: string,
 ): Promise<{ state: StoreState; a: ArtifactEntry }[]> {
-  const items = registry
-    .list()
-    .flatMap((state) =>
-      (state.report?.artifacts ?? []).map((a) => ({
-        label: a.key,
-        description: state.name,
-        detail: a.serializer,
-        state,
-        a,
-      })),
-    );
+  const items = registry.list().flatMap((state) =>
+    (state.report?.artifacts ?? []).map((a) => ({
+      label: a.key,
+      description: state.name,
+      detail: a.serializer,
+      state,
+      a,
+    })),
+  );
   const picked = await vscode.window.showQuickPick(items, {
     canPickMany: true,
     placeHolder,

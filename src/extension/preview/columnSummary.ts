@@ -1,0 +1,23 @@
+// The table preview's summary row: the readers' per-column figures with a sentence saying
+// what they cover (parquet statistics, or a sample of the first CSV rows).
+import { summarizeColumns } from '../../preview/index';
+import type { ReadOptions, Value } from '../../preview/model';
+
+export async function summarizeTableColumns(
+  path: string,
+  serializer: string,
+  options: ReadOptions,
+): Promise<{ columns: { name: string; min: Value; max: Value; nulls: number | null }[]; basis: string }> {
+  const s = await summarizeColumns(path, serializer, options);
+  const rows = s.rows === null ? '' : ` (${s.rows.toLocaleString('en-US')} rows)`;
+  const basis =
+    s.source === 'statistics'
+      ? `min/max/nulls from the parquet row-group statistics${rows}`
+      : s.source === 'sample'
+        ? `min/max/nulls of the first rows only${rows}: a sample, not the whole file`
+        : `min/max/nulls over all rows${rows}`;
+  return {
+    columns: s.columns.map((c) => ({ name: c.name, min: c.min, max: c.max, nulls: c.nulls })),
+    basis: s.note ? `${basis}. ${s.note}` : basis,
+  };
+}

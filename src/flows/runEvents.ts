@@ -1,0 +1,134 @@
+// The JSON lines python/xpersist_flow_runner.py sends while a flow runs, parsed and folded into
+// the live state of each task node.
+import { z } from 'zod';
+
+const where = z.object({ file: z.string(), line: z.number() }).nullable().optional();
+
+export const runEventSchema = z.discriminatedUnion('event', [
+  z.object({
+    event: z.literal('start'),
+    file: z.string(),
+    flow: z.string().nullable(),
+    python: z.string(),
+    version: z.string(),
+  }),
+  z.object({
+    event: z.literal('task'),
+    task: z.string(),
+    slug: z.string().nullable(),
+    map_index: z.number().nullable(),
+    flow: z.string().nullable(),
+    state: z.string(),
+    message: z.string().nullable(),
+    location: z.string().optional(),
+    exception: z.string().optional(),
+    traceback: z.string().optional(),
+    where,
+  }),
+  z.object({
+    event: z.literal('flow'),
+    flow: z.string(),
+    state: z.string(),
+    message: z.string().nullable(),
+    exception: z.string().optional(),
+  }),
+  z.object({ event: z.literal('error'), exception: z.string(), traceback: z.string(), where }),
+  z.object({ event: z.literal('end'), status: z.number() }),
+]);
+
+export type RunEvent = z.infer<typeof runEventSchema>;
+
+export function parseRunEvent(line: string): RunEvent | null {
+  try {
+    const r = runEventSchema.safeParse(JSON.parse(line));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The states the graph shows while a flow runs. */
+export type LiveState = 'Pending' | 'Running' | 'Success' | 'Cached' | 'Failed' | 'Skipped' | 'Other';
+
+export interface LiveTask {
+  slug: string;
+  task: string;
+  state: LiveState;
+  message: string | null;
+  location?: string;
+  exception?: string;
+  traceback?: string;
+  where?: { file: string; line: number } | null;
+  /** Mapped children seen, by state. */
+  mapped?: Record<string, number>;
+}
+
+export interface LiveRun {
+  flow: string | null;
+  flowState: string | null;
+  running: boolean;
+  status: number | null;
+  tasks: Map<string, LiveTask>;
+  error?: { exception: string; traceback: string; where?: { file: string; line: number } | null };
+}
+
+export function liveState(name: string): LiveState {
+  if (name === 'Pending' || name === 'Scheduled' || name === 'Submitted') return 'Pending';
+  if (name === 'Running' || name === 'Retrying' || name === 'Looped') return 'Running';
+  if (name === 'Cached') return 'Cached';
+  if (name === 'Success' || name === 'Mapped') return 'Success';
+  if (name === 'Failed' || name === 'TriggerFailed' || name === 'TimedOut' || name === 'ValidationFailed')
+    return 'Failed';
+  if (name === 'Skipped') return 'Skipped';
+  return 'Other';
+}
+
+export function newLiveRun(flow: string | null): LiveRun {
+  return { flow, flowState: null, running: true, status: null, tasks: new Map() };
+}
+
+/** Applies one event; returns the slug of the task it changed, if any. */
+export function applyRunEvent(run: LiveRun, e: RunEvent): string | null {
+  switch (e.event) {
+    case 'start':
+      run.flow = e.flow ?? run.flow;
+      return null;
+    case 'flow':
+      run.flow = run.flow ?? e.flow;
+      run.flowState = e.state;
+      return null;
+    case 'task': {
+      const slug = e.slug ?? e.task;
+      const prev = run.tasks.get(slug);
+      const state = liveState(e.state);
+      if (e.map_index !== null && e.map_index !== undefined) {
+        // A mapped child: count children by state on the parent node.
+        const t = prev ?? { slug, task: e.task, state: 'Running', message: null, mapped: {} };
+        t.mapped = { ...t.mapped, [state]: (t.mapped?.[state] ?? 0) + 1 };
+        if (state === 'Failed')
+          Object.assign(t, { exception: e.exception, traceback: e.traceback, where: e.where });
+        run.tasks.set(slug, t);
+        return slug;
+      }
+      run.tasks.set(slug, {
+        ...prev,
+        slug,
+        task: e.task,
+        state,
+        message: e.message,
+        location: e.location ?? prev?.location,
+        exception: e.exception,
+        traceback: e.traceback,
+        where: e.where,
+      });
+      return slug;
+    }
+    case 'error':
+      run.error = { exception: e.exception, traceback: e.traceback, where: e.where };
+      return null;
+    case 'end':
+      run.running = false;
+      run.status = e.status;
+      return null;
+  }
+}

@@ -1,0 +1,2 @@
+// CSS imported by webview entries is bundled by esbuild into <entry>.css.
+declare module '*.css';

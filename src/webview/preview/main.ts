@@ -1,0 +1,129 @@
+// The preview panel's webview: receives the model, renders the view for its kind, and keeps
+// what the user chose (variable, slice, scroll) in setState so it survives hiding and reloads.
+import 'uplot/dist/uPlot.min.css';
+import './preview.css';
+import { clear, h, icon } from '../common/dom';
+import { handleResponse, send } from '../common/rpc';
+import { vscodeApi } from '../common/vscodeApi';
+import type { HostToPreview, PreviewSource, PreviewUiState } from '../protocol';
+import { type DatasetUiState, renderDataset } from './datasetView';
+import { renderObject } from './objectView';
+import { renderTable } from './tableView';
+import { renderUnsupported } from './unsupportedView';
+
+const api = vscodeApi<PreviewUiState>();
+const app = document.getElementById('app') as HTMLElement;
+let state: PreviewUiState = api.getState() ?? {};
+
+function saveState(patch: Partial<PreviewUiState>): void {
+  state = { ...state, ...patch };
+  api.setState(state);
+  send('saveState', state as Record<string, unknown>);
+}
+
+function bytes(n: number | null): string {
+  if (n === null) return '';
+  const u = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < u.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${v} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${u[i]}`;
+}
+
+function header(source: PreviewSource): HTMLElement {
+  const a = source.artifact;
+  const facts = [
+    source.serializer,
+    bytes(source.sizeBytes),
+    a?.createdAt ? `created ${a.createdAt.replace('T', ' ')} UTC` : null,
+    a ? `store ${a.storeName}` : null,
+  ].filter(Boolean);
+  return h(
+    'header',
+    { class: 'top' },
+    h('h1', { dataset: { testid: 'title' } }, source.title),
+    h('div', { class: 'facts muted' }, facts.join(' · ')),
+    h(
+      'div',
+      { class: 'actions' },
+      a
+        ? h(
+            'button',
+            { class: 'link', on: { click: () => send('openSidecar') }, title: 'Open the sidecar JSON' },
+            icon('json'),
+            ' Sidecar',
+          )
+        : null,
+      h(
+        'button',
+        { class: 'link', on: { click: () => send('revealInExplorer') }, title: 'Reveal the data' },
+        icon('go-to-file'),
+        ' Reveal',
+      ),
+    ),
+    a && Object.keys(a.dumpKwargs).length
+      ? h('div', { class: 'facts muted' }, 'dump_kwargs ', h('code', null, JSON.stringify(a.dumpKwargs)))
+      : null,
+  );
+}
+
+function onMessage(msg: HostToPreview): void {
+  if (handleResponse(msg as never)) return;
+  if (msg.type === 'initError') {
+    clear(app);
+    if (msg.payload.source) app.append(header(msg.payload.source));
+    app.append(
+      h(
+        'div',
+        { class: 'unsupported', role: 'alert' },
+        icon('error'),
+        h('span', { dataset: { testid: 'reason' } }, msg.payload.message),
+      ),
+    );
+    return;
+  }
+  if (msg.type !== 'init') return;
+  const { source, model } = msg.payload;
+  // The host's copy wins only when this webview has nothing (a reload through the serializer).
+  state = { ...(msg.payload.state ?? {}), ...state, target: msg.payload.state?.target ?? state.target };
+  api.setState(state);
+  clear(app);
+  app.append(header(source));
+  const body = h('div', { class: `body kind-${model.kind}`, dataset: { kind: model.kind } });
+  app.append(body);
+  switch (model.kind) {
+    case 'dataset': {
+      const ds: DatasetUiState = {
+        variable: state.variable ?? null,
+        slice: state.slice ?? {},
+        axes: state.axes ?? null,
+        offsets: state.offsets ?? {},
+        collapsed: state.collapsed ?? [],
+      };
+      renderDataset(body, model, ds, (s) =>
+        saveState({
+          variable: s.variable,
+          slice: s.slice,
+          axes: s.axes,
+          offsets: s.offsets,
+          collapsed: s.collapsed,
+        }),
+      );
+      break;
+    }
+    case 'table':
+      renderTable(body, model, { tableRow: state.tableRow ?? 0 }, (s) => saveState({ tableRow: s.tableRow }));
+      break;
+    case 'object':
+      renderObject(body, model.tree);
+      break;
+    default:
+      renderUnsupported(body, model);
+  }
+}
+
+window.addEventListener('message', (ev: MessageEvent<HostToPreview>) => onMessage(ev.data));
+send('ready', state as Record<string, unknown>);

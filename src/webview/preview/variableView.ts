@@ -1,0 +1,416 @@
+// One selected variable: its metadata, then a line plot (1-D) or a heatmap of a 2-D slice with
+// a slider per other dimension (N-D), the slice's statistics and a table of its values.
+import type { DatasetModel, Value, Variable } from '../../preview/model';
+import { clear, fmt, h, section } from '../common/dom';
+import { request } from '../common/rpc';
+import { renderHeatmap } from './heatmap';
+import { renderLinePlot } from './linePlot';
+import { type SliceStats, sliceStats } from './stats';
+
+/** Values per request; the readers refuse more than 1,000,000. */
+const MAX_CELLS = 1_000_000;
+const MAX_LINE = 200_000;
+const TABLE_ROWS = 60;
+const TABLE_COLS = 24;
+
+interface ValuesReply {
+  dims: string[];
+  shape: number[];
+  values: Value[];
+}
+
+export interface VariableUiState {
+  slice: Record<string, number>;
+  axes: [string, string] | null;
+  offsets: Record<string, number>;
+}
+
+export interface VariableContext {
+  model: DatasetModel;
+  name: string;
+  variable: Variable;
+  state: VariableUiState;
+  onState: (s: VariableUiState) => void;
+  isOpen: (id: string, dflt: boolean) => boolean;
+  onToggle: (id: string, open: boolean) => void;
+}
+
+const coordCache = new Map<string, Promise<Value[] | null>>();
+
+/** Values of the 1-D coordinate named like a dimension, for axis and slider labels. */
+export function coordValues(model: DatasetModel, dim: string): Promise<Value[] | null> {
+  const c = model.coords[dim];
+  if (!c || c.dims.length !== 1 || c.dims[0] !== dim || c.shape[0] > MAX_LINE) return Promise.resolve(null);
+  let p = coordCache.get(dim);
+  if (!p) {
+    p = request<ValuesReply>('readValues', { variable: dim, selection: {} })
+      .then((r) => r.values)
+      .catch(() => null);
+    coordCache.set(dim, p);
+  }
+  return p;
+}
+
+export function resetCoordCache(): void {
+  coordCache.clear();
+}
+
+function kvTable(obj: Record<string, unknown>): HTMLElement {
+  const keys = Object.keys(obj);
+  if (keys.length === 0) return h('p', { class: 'muted' }, '(none)');
+  return h(
+    'table',
+    { class: 'kv' },
+    h(
+      'tbody',
+      null,
+      ...keys.map((k) =>
+        h(
+          'tr',
+          null,
+          h('th', null, k),
+          h('td', null, typeof obj[k] === 'string' ? (obj[k] as string) : JSON.stringify(obj[k])),
+        ),
+      ),
+    ),
+  );
+}
+
+function statsLine(s: SliceStats): HTMLElement {
+  return h(
+    'div',
+    { class: 'stats', role: 'status' },
+    h('span', null, 'min ', h('b', null, fmt(s.min))),
+    h('span', null, 'max ', h('b', null, fmt(s.max))),
+    h('span', null, 'mean ', h('b', null, fmt(s.mean))),
+    h('span', null, 'NaN ', h('b', { dataset: { testid: 'nan-count' } }, String(s.nan))),
+    h('span', null, 'values ', h('b', null, s.count.toLocaleString('en-US'))),
+  );
+}
+
+function valuesTable(
+  values: Value[],
+  rows: number,
+  cols: number,
+  rowLabels: string[],
+  colLabels: string[],
+): HTMLElement {
+  const nr = Math.min(rows, TABLE_ROWS);
+  const nc = Math.min(cols, TABLE_COLS);
+  const head = h('tr', null, h('th', null, ''), ...colLabels.slice(0, nc).map((l) => h('th', null, l)));
+  const body: HTMLElement[] = [];
+  for (let r = 0; r < nr; r++) {
+    const cells = [h('th', null, rowLabels[r] ?? String(r))];
+    for (let c = 0; c < nc; c++) {
+      const v = values[r * cols + c];
+      cells.push(h('td', { class: v === null ? 'nan' : '' }, fmt(v)));
+    }
+    body.push(h('tr', null, ...cells));
+  }
+  const note =
+    rows > nr || cols > nc
+      ? h('p', { class: 'muted' }, `Showing ${nr} of ${rows} rows and ${nc} of ${cols} columns.`)
+      : null;
+  return h(
+    'div',
+    { class: 'values-table-wrap' },
+    h('table', { class: 'values-table' }, h('thead', null, head), h('tbody', null, ...body)),
+    note,
+  );
+}
+
+function labelsFor(coord: Value[] | null, start: number, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => (coord ? fmt(coord[start + i]) : String(start + i)));
+}
+
+export function renderVariable(ctx: VariableContext): HTMLElement {
+  const { name, variable: v } = ctx;
+  const root = h('div', { class: 'variable', dataset: { variable: name } });
+  const header = h(
+    'div',
+    { class: 'variable-header' },
+    h('h2', null, name),
+    h(
+      'span',
+      { class: 'muted' },
+      `(${v.dims.join(', ')})  ${v.dtype}  shape ${JSON.stringify(v.shape)}${v.chunks ? `  chunks ${JSON.stringify(v.chunks)}` : ''}`,
+    ),
+  );
+  root.append(
+    header,
+    section('var-attrs', 'Attributes', kvTable(v.attrs), {
+      open: ctx.isOpen('var-attrs', false),
+      onToggle: ctx.onToggle,
+      count: Object.keys(v.attrs).length,
+    }),
+    section('var-encoding', 'Encoding', kvTable(v.encoding), {
+      open: ctx.isOpen('var-encoding', false),
+      onToggle: ctx.onToggle,
+      count: Object.keys(v.encoding).length,
+    }),
+  );
+  const body = h('div', { class: 'variable-body' });
+  root.append(body);
+  if (v.dims.length === 0) void renderScalar(body, name);
+  else if (v.dims.length === 1) void renderLine(body, ctx);
+  else renderSlicer(body, ctx);
+  return root;
+}
+
+async function renderScalar(body: HTMLElement, name: string): Promise<void> {
+  try {
+    const r = await request<ValuesReply>('readValues', { variable: name, selection: {} });
+    body.append(h('p', { class: 'scalar' }, 'value: ', h('b', null, fmt(r.values[0]))));
+  } catch (err) {
+    body.append(h('p', { class: 'error' }, (err as Error).message));
+  }
+}
+
+async function renderLine(body: HTMLElement, ctx: VariableContext): Promise<void> {
+  const { name, variable: v, model } = ctx;
+  const dim = v.dims[0];
+  const n = Math.min(v.shape[0], MAX_LINE);
+  body.append(h('p', { class: 'muted loading' }, 'Reading values…'));
+  try {
+    const [r, x] = await Promise.all([
+      request<ValuesReply>('readValues', { variable: name, selection: { [dim]: [0, n] } }),
+      coordValues(model, dim),
+    ]);
+    clear(body);
+    const xs = x && x !== r.values ? x.slice(0, n) : null;
+    body.append(renderLinePlot({ name, y: r.values, x: name === dim ? null : xs, xLabel: dim }));
+    if (v.shape[0] > n)
+      body.append(
+        h(
+          'p',
+          { class: 'muted' },
+          `Showing the first ${n.toLocaleString('en-US')} of ${v.shape[0].toLocaleString('en-US')} values.`,
+        ),
+      );
+    body.append(statsLine(sliceStats(r.values)));
+    const labels = labelsFor(name === dim ? null : xs, 0, Math.min(n, TABLE_ROWS));
+    body.append(valuesTable(r.values, Math.min(n, TABLE_ROWS), 1, labels, [name]));
+  } catch (err) {
+    clear(body);
+    body.append(h('p', { class: 'error' }, (err as Error).message));
+  }
+}
+
+function renderSlicer(body: HTMLElement, ctx: VariableContext): void {
+  const { variable: v } = ctx;
+  const state = ctx.state;
+  let axes: [string, string] =
+    state.axes &&
+    v.dims.includes(state.axes[0]) &&
+    v.dims.includes(state.axes[1]) &&
+    state.axes[0] !== state.axes[1]
+      ? state.axes
+      : [v.dims[v.dims.length - 2], v.dims[v.dims.length - 1]];
+  const controls = h('div', { class: 'controls' });
+  const plot = h('div', { class: 'plot' });
+  body.append(controls, plot);
+  let generation = 0;
+
+  const save = () => ctx.onState({ slice: { ...state.slice }, axes, offsets: { ...state.offsets } });
+  const sizeOf = (d: string) => v.shape[v.dims.indexOf(d)];
+
+  const axisSelect = (which: 0 | 1) => {
+    const sel = h('select', {
+      attrs: { 'aria-label': which === 0 ? 'Rows dimension' : 'Columns dimension' },
+      dataset: { testid: `axis-${which}` },
+    });
+    for (const d of v.dims) {
+      const o = h('option', { attrs: { value: d } }, d);
+      o.selected = d === axes[which];
+      sel.append(o);
+    }
+    sel.addEventListener('change', () => {
+      const other = axes[1 - which];
+      const next: [string, string] = [...axes] as [string, string];
+      next[which] = sel.value;
+      if (sel.value === other) next[1 - which] = axes[which];
+      axes = next;
+      save();
+      buildControls();
+      void draw();
+    });
+    return sel;
+  };
+
+  const buildControls = () => {
+    clear(controls);
+    controls.append(
+      h(
+        'div',
+        { class: 'axes' },
+        h('label', null, 'rows ', axisSelect(0)),
+        h('label', null, 'columns ', axisSelect(1)),
+      ),
+    );
+    for (const d of v.dims) {
+      if (axes.includes(d)) continue;
+      const n = sizeOf(d);
+      const idx = Math.min(state.slice[d] ?? 0, n - 1);
+      state.slice[d] = idx;
+      const label = h('span', { class: 'coord-label', dataset: { testid: `slice-label-${d}` } }, '');
+      const range = h('input', {
+        attrs: {
+          type: 'range',
+          min: '0',
+          max: String(n - 1),
+          value: String(idx),
+          'aria-label': `${d} index`,
+        },
+        dataset: { testid: `slider-${d}` },
+      });
+      const num = h('input', {
+        class: 'index-input',
+        attrs: {
+          type: 'number',
+          min: '0',
+          max: String(n - 1),
+          value: String(idx),
+          'aria-label': `${d} index (number)`,
+        },
+      });
+      const setLabel = async (i: number) => {
+        const c = await coordValues(ctx.model, d);
+        label.textContent = c ? `${d} = ${fmt(c[i])}` : `${d}[${i}]`;
+      };
+      void setLabel(idx);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const update = (i: number) => {
+        const clamped = Math.max(0, Math.min(n - 1, Math.round(i)));
+        state.slice[d] = clamped;
+        range.value = String(clamped);
+        num.value = String(clamped);
+        void setLabel(clamped);
+        save();
+        clearTimeout(timer);
+        timer = setTimeout(() => void draw(), 60);
+      };
+      range.addEventListener('input', () => update(Number(range.value)));
+      num.addEventListener('change', () => update(Number(num.value)));
+      controls.append(
+        h('div', { class: 'slider' }, h('span', { class: 'dim-name' }, `${d} (${n})`), range, num, label),
+      );
+    }
+  };
+
+  const draw = async () => {
+    const gen = ++generation;
+    const [rd, cd] = axes;
+    const rows = sizeOf(rd);
+    const cols = sizeOf(cd);
+    // Fit the window into the request limit, keeping the aspect of the full slice.
+    const scale = Math.min(1, Math.sqrt(MAX_CELLS / (rows * cols)));
+    const nr = Math.max(1, Math.min(rows, Math.floor(rows * scale)));
+    const nc = Math.max(1, Math.min(cols, Math.floor(MAX_CELLS / nr)));
+    const r0 = Math.min(state.offsets[rd] ?? 0, rows - nr);
+    const c0 = Math.min(state.offsets[cd] ?? 0, cols - nc);
+    const selection: Record<string, number | [number, number]> = {};
+    for (const d of v.dims)
+      selection[d] = d === rd ? [r0, r0 + nr] : d === cd ? [c0, c0 + nc] : (state.slice[d] ?? 0);
+    plot.classList.add('busy');
+    try {
+      const [r, rc, cc] = await Promise.all([
+        request<ValuesReply>('readValues', { variable: ctx.name, selection }),
+        coordValues(ctx.model, rd),
+        coordValues(ctx.model, cd),
+      ]);
+      if (gen !== generation) return;
+      // The reply's dims follow the variable's order; transpose when rows come after columns.
+      let values = r.values;
+      if (r.dims[0] !== rd) {
+        const t: Value[] = new Array(values.length);
+        for (let i = 0; i < nr; i++) for (let j = 0; j < nc; j++) t[i * nc + j] = values[j * nr + i];
+        values = t;
+      }
+      const stats = sliceStats(values);
+      const numericRow = rc?.every((x) => typeof x === 'number') ? (rc as number[]) : null;
+      const descending = numericRow ? numericRow[numericRow.length - 1] < numericRow[0] : false;
+      clear(plot);
+      const describeCell = (i: number, j: number) =>
+        `${rd}=${rc ? fmt(rc[r0 + i]) : r0 + i}, ${cd}=${cc ? fmt(cc[c0 + j]) : c0 + j}`;
+      plot.append(
+        renderHeatmap({
+          values,
+          rows: nr,
+          cols: nc,
+          originLower: !descending,
+          min: stats.min,
+          max: stats.max,
+          describe: describeCell,
+        }),
+        statsLine(stats),
+      );
+      if (nr < rows || nc < cols) {
+        plot.append(windowControls(rd, cd, rows, cols, nr, nc, r0, c0));
+      }
+      plot.append(
+        section(
+          'var-values',
+          'Values',
+          valuesTable(
+            values,
+            nr,
+            nc,
+            labelsFor(rc, r0, Math.min(nr, TABLE_ROWS)),
+            labelsFor(cc, c0, Math.min(nc, TABLE_COLS)),
+          ),
+          {
+            open: ctx.isOpen('var-values', false),
+            onToggle: ctx.onToggle,
+          },
+        ),
+      );
+    } catch (err) {
+      if (gen !== generation) return;
+      clear(plot);
+      plot.append(h('p', { class: 'error' }, (err as Error).message));
+    } finally {
+      if (gen === generation) plot.classList.remove('busy');
+    }
+  };
+
+  const windowControls = (
+    rd: string,
+    cd: string,
+    rows: number,
+    cols: number,
+    nr: number,
+    nc: number,
+    r0: number,
+    c0: number,
+  ) => {
+    const input = (d: string, max: number, value: number) => {
+      const el = h('input', {
+        class: 'index-input',
+        attrs: {
+          type: 'number',
+          min: '0',
+          max: String(max),
+          value: String(value),
+          'aria-label': `first ${d} index`,
+        },
+      });
+      el.addEventListener('change', () => {
+        state.offsets[d] = Math.max(0, Math.min(max, Math.round(Number(el.value))));
+        save();
+        void draw();
+      });
+      return el;
+    };
+    return h(
+      'div',
+      { class: 'window muted' },
+      `The slice is ${rows} × ${cols}; showing ${nr} × ${nc} values from `,
+      h('label', null, `${rd} `, input(rd, rows - nr, r0)),
+      ' ',
+      h('label', null, `${cd} `, input(cd, cols - nc, c0)),
+    );
+  };
+
+  buildControls();
+  void draw();
+}

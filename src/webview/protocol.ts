@@ -1,0 +1,106 @@
+// Every message between the extension host and the webview panels, typed once and imported by
+// both sides. The host validates what it receives with the zod schemas below: a webview is
+// untrusted input like any other.
+import { z } from 'zod';
+import type { PreviewModel, Value } from '../preview/model';
+
+export interface IpcMessage<T extends string, P> {
+  type: T;
+  payload: P;
+}
+
+/** What the panel shows about the artifact (or file) besides the data itself. */
+export interface PreviewSource {
+  title: string;
+  path: string;
+  serializer: string;
+  sizeBytes: number | null;
+  /** Present for artifacts: the sidecar fields. */
+  artifact?: {
+    storeName: string;
+    key: string;
+    createdAt: string | null;
+    dumpKwargs: Record<string, unknown>;
+    loadKwargs: Record<string, unknown>;
+    additionalMetadata: Record<string, unknown>;
+  };
+}
+
+/** Persisted by the webview (setState) and handed back by the panel serializer on reload. */
+export interface PreviewUiState {
+  target?: PreviewTarget;
+  variable?: string | null;
+  /** Index per dimension not shown on the heatmap axes. */
+  slice?: Record<string, number>;
+  /** The two dimensions drawn as heatmap rows and columns. */
+  axes?: [string, string] | null;
+  /** Window origin for slices too big to fetch at once. */
+  offsets?: Record<string, number>;
+  tableRow?: number;
+  collapsed?: string[];
+}
+
+export type PreviewTarget =
+  | { kind: 'artifact'; root: string; key: string }
+  | { kind: 'file'; path: string; serializer: string };
+
+// Host -> webview
+export type HostToPreview =
+  | IpcMessage<'init', { source: PreviewSource; model: PreviewModel; state: PreviewUiState | null }>
+  | IpcMessage<'initError', { source: PreviewSource | null; message: string }>
+  | IpcMessage<'values', { requestId: number; dims: string[]; shape: number[]; values: Value[] }>
+  | IpcMessage<'rows', { requestId: number; offset: number; columns: string[]; rows: Value[][] }>
+  | IpcMessage<
+      'columnSummary',
+      {
+        requestId: number;
+        columns: { name: string; min: Value; max: Value; nulls: number | null }[];
+        basis: string;
+      }
+    >
+  | IpcMessage<'requestError', { requestId: number; message: string }>;
+
+// Webview -> host
+const selection = z.record(
+  z.string(),
+  z.union([
+    z.number().int().nonnegative(),
+    z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
+  ]),
+);
+
+export const previewToHostSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), payload: z.object({}).passthrough() }),
+  z.object({
+    type: z.literal('readValues'),
+    payload: z.object({ requestId: z.number().int(), variable: z.string().max(1000), selection }),
+  }),
+  z.object({
+    type: z.literal('readRows'),
+    payload: z.object({
+      requestId: z.number().int(),
+      offset: z.number().int().nonnegative(),
+      limit: z.number().int().positive().max(5000),
+    }),
+  }),
+  z.object({ type: z.literal('summarizeColumns'), payload: z.object({ requestId: z.number().int() }) }),
+  z.object({ type: z.literal('saveState'), payload: z.object({}).passthrough() }),
+  z.object({ type: z.literal('openSidecar'), payload: z.object({}).passthrough() }),
+  z.object({ type: z.literal('revealInExplorer'), payload: z.object({}).passthrough() }),
+]);
+
+export type PreviewToHost = z.infer<typeof previewToHostSchema>;
+
+/** JSON turns NaN into null anyway; doing it here keeps "missing" explicit on both sides. */
+export function jsonSafeValues(values: ArrayLike<unknown>): Value[] {
+  const out: Value[] = new Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'number')
+      out[i] = Number.isFinite(v) ? v : Number.isNaN(v) ? null : v > 0 ? 'inf' : '-inf';
+    else if (typeof v === 'bigint') out[i] = Number(v);
+    else if (v === undefined) out[i] = null;
+    else out[i] = v as Value;
+  }
+  return out;
+}
