@@ -1,0 +1,46 @@
+// Everything a file's lenses need in one call: every flow's targets resolved for a day and looked
+// up in the scanned stores.
+import type { StoreReport } from '../core/types';
+import { resolveStorePath } from '../python/storePath';
+import { flowTargets } from '../python/targets';
+import type { PathContext, PythonAnalysis } from '../python/types';
+import { computeCacheStates, type TaskCacheState } from './cacheState';
+import { buildFlowGraph, type FlowGraph } from './graph';
+
+export interface FileStatesOptions {
+  /** The day targets are evaluated for ("Evaluate targets as of..."); now by default. */
+  now?: Date;
+  /** Parameter values per flow name (defaults otherwise). */
+  parameters?: Record<string, Record<string, unknown>>;
+  /** Where store paths resolve (env, home, cwd, storeExpressions setting). */
+  pathContext?: PathContext;
+  /** Store roots already resolved by the caller, aligned with `analysis.stores`. */
+  storeRoots?: readonly (string | null)[];
+  reports: readonly StoreReport[];
+}
+
+export interface FlowStates {
+  flow: number;
+  name: string | null;
+  graph: FlowGraph;
+  states: TaskCacheState[];
+}
+
+export function fileCacheStates(analysis: PythonAnalysis, options: FileStatesOptions): FlowStates[] {
+  const now = options.now ?? new Date();
+  const storeRoots =
+    options.storeRoots ?? analysis.stores.map((s) => resolveStorePath(s, options.pathContext ?? {}));
+  return analysis.flows.map((flow, i) => {
+    const graph = buildFlowGraph(flow);
+    const targets = flowTargets(analysis, i, {
+      now,
+      parameters: flow.name !== null ? options.parameters?.[flow.name] : undefined,
+    });
+    return {
+      flow: i,
+      name: flow.name,
+      graph,
+      states: computeCacheStates({ targets, storeRoots, reports: options.reports, flow, graph }),
+    };
+  });
+}

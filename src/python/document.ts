@@ -1,0 +1,281 @@
+// One analysed document, kept up to date as it is edited: lezer reparses incrementally
+// (TreeFragment), each top-level statement is converted once per distinct text (a cache keyed
+// by the statement's text), and where an edit leaves a syntax error the last error-free version
+// of that region is used instead, so a half-typed line does not lose tasks and flows elsewhere.
+import { type Tree, TreeFragment } from '@lezer/common';
+import { parser } from '@lezer/python';
+import { finalDiagnostics } from './extract/diagnostics';
+import { ModuleAnalyzer } from './extract/module';
+import { type Item, Scope } from './extract/scope';
+import { AnalysisState } from './extract/state';
+import type { ConvertedStatement } from './parse/ast';
+import { convertTopLevel } from './parse/convert';
+import type { AnalyzeOptions, PythonAnalysis } from './types';
+
+/** A VS Code content change: `rangeLength` characters at `rangeOffset` replaced by `text`. */
+export interface TextChange {
+  rangeOffset: number;
+  rangeLength: number;
+  text: string;
+}
+
+interface Piece {
+  conv: ConvertedStatement;
+  /** 1-based line of the statement's start. */
+  line: number;
+  /** Taken from an earlier version because this region does not parse now. */
+  carried: boolean;
+}
+
+const newlineOffsets = new WeakMap<ConvertedStatement, number[]>();
+
+function linesOf(conv: ConvertedStatement): number[] {
+  let nl = newlineOffsets.get(conv);
+  if (!nl) {
+    nl = [];
+    for (let i = conv.text.indexOf('\n'); i >= 0; i = conv.text.indexOf('\n', i + 1)) nl.push(i);
+    newlineOffsets.set(conv, nl);
+  }
+  return nl;
+}
+
+function itemOf(p: Piece): Item {
+  return {
+    text: p.conv.text,
+    line: p.line,
+    lineAt(pos: number) {
+      const nl = linesOf(p.conv);
+      let lo = 0;
+      let hi = nl.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (nl[mid] < pos) lo = mid + 1;
+        else hi = mid;
+      }
+      return p.line + lo;
+    },
+  };
+}
+
+/**
+ * Aligns this version's statements with the previous output: statements without errors whose
+ * text is unchanged are anchors; between two anchors, if the new text has a syntax error, the
+ * previous statements of that stretch are kept (their lines shifted like the anchor before).
+ */
+function carryOver(current: Piece[], previous: Piece[]): Piece[] {
+  if (previous.length === 0 || !current.some((p) => p.conv.errors.length)) return current;
+  const byText = new Map<string, number[]>();
+  previous.forEach((p, i) => {
+    const list = byText.get(p.conv.text);
+    if (list) list.push(i);
+    else byText.set(p.conv.text, [i]);
+  });
+  const anchors: [number, number][] = [];
+  let lastOld = -1;
+  current.forEach((p, ni) => {
+    if (p.conv.errors.length) return;
+    const oi = byText.get(p.conv.text)?.find((x) => x > lastOld);
+    if (oi === undefined) return;
+    anchors.push([ni, oi]);
+    lastOld = oi;
+  });
+  const out: Piece[] = [];
+  let prevN = -1;
+  let prevO = -1;
+  const gap = (nEnd: number, oEnd: number) => {
+    const fresh = current.slice(prevN + 1, nEnd);
+    const old = previous.slice(prevO + 1, oEnd);
+    if (old.length > 0 && fresh.some((p) => p.conv.errors.length)) {
+      const shift = prevN >= 0 ? current[prevN].line - previous[prevO].line : 0;
+      for (const p of old) out.push({ conv: p.conv, line: p.line + shift, carried: true });
+    } else out.push(...fresh);
+  };
+  for (const [ni, oi] of anchors) {
+    gap(ni, oi);
+    out.push(current[ni]);
+    prevN = ni;
+    prevO = oi;
+  }
+  gap(current.length, previous.length);
+  return out;
+}
+
+/** The single changed range between two texts (common prefix and suffix). */
+function diffRange(a: string, b: string): { fromA: number; toA: number; fromB: number; toB: number } | null {
+  if (a === b) return null;
+  const max = Math.min(a.length, b.length);
+  let start = 0;
+  while (start < max && a.charCodeAt(start) === b.charCodeAt(start)) start++;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
+    endA--;
+    endB--;
+  }
+  return { fromA: start, toA: endA, fromB: start, toB: endB };
+}
+
+function emptyAnalysis(message: string): PythonAnalysis {
+  return {
+    prefect: null,
+    syntaxErrors: [],
+    stores: [],
+    tasks: [],
+    flows: [],
+    diagnostics: [{ code: 'analysis-failed', line: 1, severity: 'information', message }],
+  };
+}
+
+/** A `file://` uri gives `__file__` and the folder relative paths fall back to. */
+function withFileContext(options: AnalyzeOptions): AnalyzeOptions {
+  if (!options.uri?.startsWith('file://') || options.filePath) return options;
+  try {
+    const filePath = decodeURIComponent(new URL(options.uri).pathname);
+    return { ...options, filePath, fileDir: options.fileDir ?? filePath.slice(0, filePath.lastIndexOf('/')) };
+  } catch {
+    return options;
+  }
+}
+
+export class PythonDocumentAnalyzer {
+  private text = '';
+  private tree: Tree | null = null;
+  private fragments: readonly TreeFragment[] = [];
+  private cache = new Map<string, ConvertedStatement>();
+  private pieces: Piece[] = [];
+
+  private readonly options: AnalyzeOptions;
+
+  constructor(options: AnalyzeOptions = {}) {
+    this.options = withFileContext(options);
+  }
+
+  /** The document's new text (and, optionally, the edits that produced it). Never throws. */
+  update(text: string, changes?: readonly TextChange[]): PythonAnalysis {
+    try {
+      this.reparse(text, changes);
+      return this.analyze();
+    } catch (e) {
+      this.tree = null;
+      this.fragments = [];
+      return emptyAnalysis(`The Python analysis failed: ${(e as Error).message}`);
+    }
+  }
+
+  private reparse(text: string, changes?: readonly TextChange[]): void {
+    let fragments: readonly TreeFragment[] = [];
+    if (this.tree) {
+      fragments = this.fragments;
+      let applied = false;
+      if (changes?.length) {
+        let doc = this.text;
+        let frags = fragments;
+        for (const c of changes) {
+          doc = doc.slice(0, c.rangeOffset) + c.text + doc.slice(c.rangeOffset + c.rangeLength);
+          frags = TreeFragment.applyChanges(frags, [
+            {
+              fromA: c.rangeOffset,
+              toA: c.rangeOffset + c.rangeLength,
+              fromB: c.rangeOffset,
+              toB: c.rangeOffset + c.text.length,
+            },
+          ]);
+        }
+        if (doc === text) {
+          fragments = frags;
+          applied = true;
+        }
+      }
+      if (!applied) {
+        const range = diffRange(this.text, text);
+        fragments = range ? TreeFragment.applyChanges(fragments, [range]) : fragments;
+      }
+    }
+    this.tree = parser.parse(text, fragments);
+    this.fragments = TreeFragment.addTree(this.tree, fragments);
+    this.text = text;
+  }
+
+  private analyze(): PythonAnalysis {
+    const text = this.text;
+    const tree = this.tree as Tree;
+    const current: Piece[] = [];
+    const nextCache = new Map<string, ConvertedStatement>();
+    let line = 1;
+    let lineScan = 0;
+    for (let node = tree.topNode.firstChild; node; node = node.nextSibling) {
+      if (node.name === 'Comment') continue;
+      const stmtText = text.slice(node.from, node.to);
+      let conv = this.cache.get(stmtText) ?? nextCache.get(stmtText);
+      if (!conv) conv = convertTopLevel(node, text);
+      nextCache.set(stmtText, conv);
+      for (let i = text.indexOf('\n', lineScan); i >= 0 && i < node.from; i = text.indexOf('\n', i + 1))
+        line++;
+      lineScan = node.from;
+      current.push({ conv, line, carried: false });
+    }
+    const pieces = carryOver(current, this.pieces);
+    for (const p of pieces) if (p.carried) nextCache.set(p.conv.text, p.conv);
+    this.cache = nextCache;
+    this.pieces = pieces;
+
+    const state = new AnalysisState(this.options);
+    const analyzer = new ModuleAnalyzer(state);
+    const scope = new Scope();
+    for (const p of pieces) {
+      // One statement the analysis trips on must not cost the rest of the file.
+      try {
+        analyzer.moduleStmts(p.conv.stmts, { scope, item: itemOf(p) });
+      } catch (e) {
+        state.diagnostics.push({
+          code: 'analysis-failed',
+          line: p.line,
+          severity: 'information',
+          message: `This statement could not be analysed: ${(e as Error).message}`,
+        });
+      }
+    }
+    analyzer.finish();
+    finalDiagnostics(state);
+
+    const syntaxErrors: { line: number; message: string }[] = [];
+    for (const p of current) {
+      if (!p.conv.errors.length) continue;
+      const item = itemOf(p);
+      const carried = pieces.some((x) => x.carried);
+      for (const off of p.conv.errors) {
+        const errLine = item.lineAt(off);
+        if (syntaxErrors.some((s) => s.line === errLine)) continue;
+        const near = p.conv.text
+          .slice(off, off + 20)
+          .split('\n')[0]
+          .trim();
+        syntaxErrors.push({
+          line: errLine,
+          message: `Syntax error${near ? ` near "${near}"` : ' (unexpected end of statement)'}${carried ? ': tasks and flows here are shown as they were before this edit' : ''}.`,
+        });
+      }
+    }
+    for (const s of syntaxErrors) {
+      state.diagnostics.push({ code: 'syntax-error', line: s.line, severity: 'error', message: s.message });
+    }
+
+    const prefect =
+      state.prefect2Line !== null ? 2 : state.prefect1 || state.flows.length || state.tasks.length ? 1 : null;
+    const analysis: PythonAnalysis = {
+      prefect,
+      syntaxErrors,
+      stores: state.stores,
+      tasks: prefect === 2 ? [] : state.tasks,
+      flows: prefect === 2 ? [] : state.flows,
+      diagnostics: state.diagnostics.sort((a, b) => a.line - b.line),
+    };
+    if (state.registeredSerializers.size) analysis.registeredSerializers = [...state.registeredSerializers];
+    return analysis;
+  }
+}
+
+/** Analyses one version of a Python file. Never throws. */
+export function analyzePython(source: string, options: AnalyzeOptions = {}): PythonAnalysis {
+  return new PythonDocumentAnalyzer(options).update(source);
+}

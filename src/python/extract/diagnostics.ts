@@ -1,0 +1,198 @@
+// The checks that need the whole module: task settings that cannot work, serializers the released
+// xpersist does not know, mapped targets that collide, checkpointing switched off.
+import type { Diagnostic, ResultInfo, TaskInfo } from '../types';
+import type { AnalysisState } from './state';
+import { dumpKwargsUnknown } from './tasks';
+
+/** xpersist 2021.12.17's registry (xpersist/serializers.py), plus 'auto'. */
+export const RELEASED_SERIALIZERS = ['xarray.zarr', 'xarray.netcdf', 'xcollection', 'joblib'];
+/** Registered only by the unreleased xpersist after 2021.12.17. */
+const UNRELEASED_SERIALIZERS = ['pandas.csv', 'pandas.parquet'];
+
+/** Template fields that differ between the children of a mapped task. */
+const PER_CHILD_FIELDS = /\{(map_index|task_full_name|task_run_id|task_run_name)\b/;
+
+function templateText(t: TaskInfo): string | null {
+  const target = t.target;
+  if (!target) return null;
+  if (target.kind === 'template') return target.template ?? target.partial ?? null;
+  return target.recipe ?? null;
+}
+
+export function finalDiagnostics(state: AnalysisState): void {
+  const out: Diagnostic[] = [];
+  const add = (d: Diagnostic) => {
+    if (!out.some((x) => x.code === d.code && x.line === d.line)) out.push(d);
+  };
+  if (state.prefect2Line !== null) {
+    add({
+      code: 'prefect2-file',
+      line: state.prefect2Line,
+      severity: 'information',
+      message:
+        'This is a Prefect 2 flow (@flow): targets and XpersistResult are Prefect 1.x features, so no cache state is shown for its tasks.',
+    });
+  }
+  const known = new Set([...RELEASED_SERIALIZERS, 'auto', ...state.registeredSerializers]);
+  const checkResult = (r: ResultInfo | null, line: number) => {
+    if (r?.class !== 'XpersistResult') return;
+    if (r.serializer !== null && !known.has(r.serializer)) {
+      const unreleased = UNRELEASED_SERIALIZERS.includes(r.serializer);
+      add({
+        code: 'unknown-serializer',
+        line,
+        severity: 'error',
+        message: unreleased
+          ? `Serializer '${r.serializer}' exists only in unreleased xpersist (after 2021.12.17): the released xpersist raises a RegistryError when the result is written. Known: ${RELEASED_SERIALIZERS.join(', ')}, auto.`
+          : `Unknown serializer '${r.serializer}': xpersist 2021.12.17 knows ${RELEASED_SERIALIZERS.join(', ')} and auto (or register it with @xpersist.registry.serializers.register). Writing the result raises a RegistryError.`,
+      });
+    }
+    if (r.serializer === 'xarray.zarr' && !dumpKwargsUnknown(r)) {
+      const mode = r.dumpKwargs?.mode;
+      if (mode === undefined || mode === 'w-') {
+        add({
+          code: 'zarr-without-mode-w',
+          line,
+          severity: 'warning',
+          message:
+            "xarray.zarr without serializer_dump_kwargs={'mode': 'w'}: to_zarr's default mode 'w-' refuses to overwrite, so writing this key again (after its sidecar was deleted, or when the cache is invalidated but the data left behind) raises ContainsGroupError.",
+        });
+      }
+    }
+  };
+
+  const usedIn = new Map<number, { flow: number; line: number; mapped: boolean }[]>();
+  state.flows.forEach((f, fi) => {
+    for (const n of f.nodes) {
+      if (n.taskIndex === null || n.taskIndex === undefined) continue;
+      const list = usedIn.get(n.taskIndex) ?? [];
+      list.push({ flow: fi, line: n.line, mapped: n.mapped });
+      usedIn.set(n.taskIndex, list);
+    }
+    checkResult(f.result ?? null, f.result?.line ?? f.line);
+  });
+
+  state.tasks.forEach((t, i) => {
+    const notes = state.taskNotes[i];
+    const targetLine = t.targetLine ?? t.line;
+    if (t.target?.kind === 'template' && t.target.fstring) {
+      const undefinedNames = notes.fstringUndefined;
+      const unknown = notes.fstringUnknown.filter((u) => !undefinedNames.includes(u));
+      add({
+        code: 'fstring-target',
+        line: targetLine,
+        severity: undefinedNames.length ? 'error' : unknown.length ? 'warning' : 'information',
+        message: undefinedNames.length
+          ? `The target is an f-string: Python fills it once, when the task is defined, and ${undefinedNames.join(', ')} ${undefinedNames.length > 1 ? 'are' : 'is'} not defined then (NameError). Use a plain string such as "{date:%A}-{task_name}.zarr": Prefect formats it with its context on every run.`
+          : unknown.length
+            ? `The target is an f-string: ${unknown.map((u) => `{${u}}`).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} filled once, when the task is defined, not on each run. Use a plain string for what Prefect should fill (date, flow_name, task_name, parameters, inputs).`
+            : `The target is an f-string, filled once when the task is defined: ${JSON.stringify(t.target.template)}. Only its doubled braces are left for Prefect to fill on each run.`,
+      });
+    }
+    if (t.target?.kind === 'callable' && t.target.recipe && /\{\{|\}\}/.test(t.target.recipe)) {
+      add({
+        code: 'callable-target-unformatted',
+        line: targetLine,
+        severity: 'warning',
+        message: `The target function returns a string with {…}: Prefect formats it when it looks for a cached result, but writes the result under the string as returned, so task '${t.name}' never hits the cache. Return the final key (format it yourself).`,
+      });
+    }
+    if (t.target && !t.result) {
+      const uses = usedIn.get(i) ?? [];
+      const withoutFlowResult = uses.filter((u) => !state.flows[u.flow].result);
+      if (uses.length === 0 || withoutFlowResult.length > 0) {
+        add({
+          code: 'target-without-result',
+          line: targetLine,
+          severity: uses.length ? 'error' : 'warning',
+          message: `Task '${t.name}' has a target but no result: Prefect checks the target with the base Result class and the task fails with ResultNotImplementedError. Pass result=XpersistResult(store, serializer=...) to the task${uses.length ? '' : ' (or to the Flow that runs it)'}.`,
+        });
+      }
+    }
+    if (t.target && t.checkpoint === false) {
+      add({
+        code: 'checkpoint-false-with-target',
+        line: targetLine,
+        severity: 'warning',
+        message: `checkpoint=False: Prefect looks for the target on every run but never writes it, so task '${t.name}' is never cached. Remove checkpoint=False or the target.`,
+      });
+    }
+    checkResult(t.result, notes.resultLine ?? t.line);
+    const template = templateText(t);
+    for (const u of usedIn.get(i) ?? []) {
+      if (!u.mapped || template === null || PER_CHILD_FIELDS.test(template)) continue;
+      const flowName = state.flows[u.flow].name;
+      add({
+        code: 'mapped-target-without-map-index',
+        line: targetLine,
+        severity: 'warning',
+        message: `Task '${t.name}' is mapped${flowName ? ` in flow '${flowName}'` : ''} (line ${u.line}) but its target has no {map_index}: every mapped child gets the same key, so the first child's result is reused for all of them.`,
+      });
+    }
+  });
+
+  checkpointing(state, add);
+  state.diagnostics.push(...out);
+}
+
+function checkpointing(state: AnalysisState, add: (d: Diagnostic) => void): void {
+  const hasTargets = state.tasks.some((t) => t.target !== null);
+  const load = state.prefectLoadLine;
+  const enables = (v: string | null) => v !== null && v.trim().toLowerCase() === 'true';
+  for (const s of state.checkpointEnv) {
+    if (s.byXpersist || s.value === null || enables(s.value)) continue;
+    const before = load === null || s.line < load;
+    const reset =
+      state.xpersistImportLine !== null &&
+      state.xpersistImportLine > s.line &&
+      (load === null || state.xpersistImportLine <= load);
+    if (before && !reset) {
+      add({
+        code: 'checkpointing-disabled',
+        line: s.line,
+        severity: 'warning',
+        message: `PREFECT__FLOWS__CHECKPOINTING=${JSON.stringify(s.value)} turns checkpointing off: Prefect never writes task results, so targets are checked but never cached.`,
+      });
+    } else if (before) {
+      add({
+        code: 'checkpointing-disabled',
+        line: s.line,
+        severity: 'information',
+        message: `Setting PREFECT__FLOWS__CHECKPOINTING=${JSON.stringify(s.value)} has no effect: importing xpersist (line ${state.xpersistImportLine}) sets it back to 'True' before Prefect reads it.`,
+      });
+    } else {
+      add({
+        code: 'checkpointing-disabled',
+        line: s.line,
+        severity: 'information',
+        message: `Setting PREFECT__FLOWS__CHECKPOINTING=${JSON.stringify(s.value)} after Prefect is imported (line ${load}) does not change this process: Prefect read its configuration at import. It still applies to processes started from here.`,
+      });
+    }
+  }
+  for (const c of state.checkpointConfig) {
+    if (c.value === false) {
+      add({
+        code: 'checkpointing-disabled',
+        line: c.line,
+        severity: 'warning',
+        message:
+          'prefect.config.flows.checkpointing = False: Prefect never writes task results, so targets are never cached.',
+      });
+    }
+  }
+  if (hasTargets && load !== null && !state.prefectLoadedByXpersist) {
+    // An explicit setting before the import decides (a false one is reported above).
+    const explicit = state.checkpointEnv.some((s) => !s.byXpersist && s.line < load);
+    if (!explicit) {
+      add({
+        code: 'checkpointing-disabled',
+        line: load,
+        severity: 'warning',
+        message:
+          state.xpersistImportLine !== null
+            ? `Prefect is imported before xpersist (line ${state.xpersistImportLine}), so xpersist's PREFECT__FLOWS__CHECKPOINTING=True comes too late: a local flow.run() keeps Prefect's default (checkpointing off) and never writes targets, unless your environment or ~/.prefect/config.toml turns it on. Import xpersist first, or set os.environ["PREFECT__FLOWS__CHECKPOINTING"] = "True" before importing prefect.`
+            : 'Checkpointing is off by default in Prefect 1: a local flow.run() never writes targets unless PREFECT__FLOWS__CHECKPOINTING is "True" when prefect is imported (importing xpersist first sets it).',
+      });
+    }
+  }
+}
