@@ -133,8 +133,8 @@ def main():
     ap.add_argument("--param", action="append", help="NAME=JSON parameter for --flow")
     args = ap.parse_args()
     file = os.path.abspath(args.file)
+    # As `python FILE` would: the file's folder on sys.path, the working directory unchanged.
     sys.path.insert(0, os.path.dirname(file))
-    os.chdir(os.path.dirname(file))
     EVENTS.send(event="start", file=file, flow=args.flow, python=sys.executable, version=sys.version.split()[0])
     status = 0
     try:

@@ -2,10 +2,17 @@
 // discovery and scans run after activate() returns, and the view shows their progress.
 import * as vscode from 'vscode';
 import type { XpersistApi } from './api';
+import { CacheLensProvider } from './code/cacheLenses';
+import { PythonDiagnostics } from './code/pythonDiagnostics';
+import { PythonInsights } from './code/pythonInsights';
+import { TargetHoverProvider } from './code/targetHover';
+import { registerTaskCommands, TaskCommands } from './code/taskCommands';
 import { CacheTreeProvider } from './explorer/cacheTreeProvider';
 import { registerExplorerCommands } from './explorer/explorerCommands';
 import type { CacheNode } from './explorer/nodes';
 import { StoreDecorations } from './explorer/storeDecorations';
+import { FlowRunner } from './flows/flowRunner';
+import { GraphPanels } from './flows/graphPanel';
 import { log } from './log';
 import { registerPreview } from './preview/previewCommands';
 import { PreviewManager } from './preview/previewManager';
@@ -46,6 +53,24 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
   const previews = new PreviewManager(context.extensionUri, registry);
   context.subscriptions.push(previews, ...registerPreview(registry, previews));
 
+  const insights = new PythonInsights(registry);
+  const runner = new FlowRunner(context.extensionUri);
+  const taskCommands = new TaskCommands(insights, registry, runner);
+  const graphs = new GraphPanels(context.extensionUri, insights, taskCommands, runner);
+  const lenses = new CacheLensProvider(insights, () => vscode.workspace.isTrusted);
+  const python = { language: 'python', scheme: 'file' };
+  context.subscriptions.push(
+    insights,
+    runner,
+    graphs,
+    lenses,
+    new PythonDiagnostics(insights),
+    vscode.languages.registerCodeLensProvider(python, lenses),
+    vscode.languages.registerHoverProvider(python, new TargetHoverProvider(insights)),
+    ...registerTaskCommands(taskCommands, (ref) => graphs.show(ref)),
+    runner.onDidEndRun(() => void registry.scanAll()),
+  );
+
   const ready = registry
     .discover()
     .catch((err) => log().error(`Store discovery failed: ${err?.stack ?? err}`));
@@ -68,7 +93,9 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
     },
   };
   if (process.env.XPERSIST_TEST_MODE === '1') {
-    Object.assign(api, { test: { registry, tree, view, previews, setDialogResponder } });
+    Object.assign(api, {
+      test: { registry, tree, view, previews, insights, runner, graphs, taskCommands, setDialogResponder },
+    });
   }
   return api;
 }

@@ -104,3 +104,37 @@ export function jsonSafeValues(values: ArrayLike<unknown>): Value[] {
   }
   return out;
 }
+
+// ---- Flow graph panel ----
+
+export interface GraphUiState {
+  uri?: string;
+  flowIndex?: number;
+  /** Pan/zoom: translate and scale of the drawing. */
+  view?: { x: number; y: number; k: number };
+  selected?: string | null;
+}
+
+export type HostToGraph =
+  | IpcMessage<'graph', { model: import('../flows/graphView').GraphViewModel; state: GraphUiState | null }>
+  | IpcMessage<'graphError', { message: string }>;
+
+export const graphToHostSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), payload: z.object({}).passthrough() }),
+  z.object({ type: z.literal('saveState'), payload: z.object({}).passthrough() }),
+  z.object({ type: z.literal('reveal'), payload: z.object({ node: z.string().max(500) }) }),
+  z.object({ type: z.literal('preview'), payload: z.object({ node: z.string().max(500) }) }),
+  z.object({
+    type: z.literal('invalidate'),
+    payload: z.object({ node: z.string().max(500), downstream: z.boolean() }),
+  }),
+  z.object({
+    type: z.literal('rerun'),
+    payload: z.object({ node: z.string().max(500), downstream: z.boolean() }),
+  }),
+  z.object({ type: z.literal('runFlow'), payload: z.object({}).passthrough() }),
+  z.object({ type: z.literal('openTraceback'), payload: z.object({ node: z.string().max(500) }) }),
+  z.object({ type: z.literal('exportSvg'), payload: z.object({ svg: z.string().max(20_000_000) }) }),
+]);
+
+export type GraphToHost = z.infer<typeof graphToHostSchema>;

@@ -28,8 +28,9 @@ function workerPath(): string | null {
 function startSlots(): Slot[] | null {
   if (slots) return slots;
   const file = workerPath();
-  if (disabled || !file) return null;
-  const count = Math.max(2, Math.min(4, os.availableParallelism?.() ?? 2));
+  const wanted = process.env.XPERSIST_SCAN_THREADS;
+  if (disabled || !file || wanted === '0') return null;
+  const count = wanted ? Math.max(1, Number(wanted) || 2) : Math.max(2, Math.min(4, os.availableParallelism?.() ?? 2));
   slots = Array.from({ length: count }, () => {
     const slot: Slot = { worker: new Worker(file), pending: new Map() };
     slot.worker.unref();

@@ -64,7 +64,8 @@ export class FlowRunner implements vscode.Disposable {
       request.flow ? `Run flow ${request.flow}` : `Run ${path.basename(request.file)}`,
       'xpersist',
       new vscode.ProcessExecution(python.path, args, {
-        cwd: path.dirname(request.file),
+        // Relative store paths resolve against the workspace folder, as the lenses assume.
+        cwd: folder?.uri.fsPath ?? path.dirname(request.file),
         env: {
           PREFECT__FLOWS__CHECKPOINTING: 'true',
           XPERSIST_EVENTS_PORT: String(port),

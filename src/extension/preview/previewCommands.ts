@@ -22,17 +22,15 @@ export function registerPreview(registry: StoreRegistry, manager: PreviewManager
         } else if (arg && typeof arg === 'object' && 'root' in arg) {
           ({ root, key } = arg);
         } else {
-          const items = registry
-            .list()
-            .flatMap((s) =>
-              (s.report?.artifacts ?? []).map((a) => ({
-                label: a.key,
-                description: s.name,
-                detail: a.serializer,
-                root: s.root,
-                key: a.key,
-              })),
-            );
+          const items = registry.list().flatMap((s) =>
+            (s.report?.artifacts ?? []).map((a) => ({
+              label: a.key,
+              description: s.name,
+              detail: a.serializer,
+              root: s.root,
+              key: a.key,
+            })),
+          );
           const picked = await vscode.window.showQuickPick(items, {
             placeHolder: 'Preview which artifact?',
             matchOnDescription: true,

@@ -1,0 +1,189 @@
+// Commands on tasks and flows (from lenses, the graph, the palette): invalidate a target (with
+// its downstream), run a flow, rerun a task, evaluate targets as of another day.
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { TaskCacheState } from '../../flows/cacheState';
+import type { FlowStates } from '../../flows/fileStates';
+import { downstreamClosure } from '../../flows/graph';
+import { invalidateArtifacts, mutationRefusal } from '../explorer/explorerCommands';
+import type { FlowRunner } from '../flows/flowRunner';
+import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
+import { invalidationKeys, type TaskRef } from './cacheLenses';
+import type { PythonInsights } from './pythonInsights';
+
+interface Resolved {
+  doc: vscode.TextDocument;
+  flow: FlowStates;
+  state?: TaskCacheState;
+}
+
+export class TaskCommands {
+  constructor(
+    private readonly insights: PythonInsights,
+    private readonly registry: StoreRegistry,
+    private readonly runner: FlowRunner,
+  ) {}
+
+  /** The ref's document (opened when needed), flow and task state; undefined with a message. */
+  async resolve(ref: TaskRef | undefined): Promise<Resolved | undefined> {
+    let uri: vscode.Uri | undefined;
+    let flowIndex = ref?.flowIndex;
+    if (ref?.uri) uri = vscode.Uri.parse(ref.uri);
+    else uri = vscode.window.activeTextEditor?.document.uri;
+    if (!uri) {
+      void vscode.window.showErrorMessage('Open a Python file with a Prefect flow first.');
+      return undefined;
+    }
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const insight = this.insights.analyzeNow(doc);
+    if (!insight || insight.flows.length === 0) {
+      void vscode.window.showErrorMessage(
+        `${path.basename(uri.fsPath)} has no Prefect 1.x flow (\`with Flow(...)\`).`,
+      );
+      return undefined;
+    }
+    if (flowIndex === undefined) {
+      if (insight.flows.length === 1) flowIndex = 0;
+      else {
+        const pick = await vscode.window.showQuickPick(
+          insight.flows.map((f) => ({
+            label: f.name ?? `(flow at line ${insight.analysis.flows[f.flow].line})`,
+            i: f.flow,
+          })),
+          { placeHolder: 'Which flow?' },
+        );
+        if (!pick) return undefined;
+        flowIndex = pick.i;
+      }
+    }
+    const flow = insight.flows[flowIndex];
+    if (!flow) return undefined;
+    const state = ref?.node ? flow.states.find((s) => s.node === ref.node) : undefined;
+    return { doc, flow, state };
+  }
+
+  private targetsOf(flow: FlowStates, nodes: string[]): { state: StoreState; key: string }[] {
+    const out: { state: StoreState; key: string }[] = [];
+    for (const id of nodes) {
+      const s = flow.states.find((x) => x.node === id);
+      if (!s?.storeRoot) continue;
+      const store = this.registry.get(s.storeRoot);
+      if (!store) continue;
+      for (const key of invalidationKeys(s)) out.push({ state: store, key });
+    }
+    return out;
+  }
+
+  /** Deletes the target of a task (and of its downstream tasks); resolves to the count deleted. */
+  async invalidate(ref: TaskRef | undefined, withDownstream: boolean): Promise<number> {
+    const r = await this.resolve(ref);
+    if (!r?.state) return 0;
+    const nodes = withDownstream ? downstreamClosure(r.flow.graph, r.state.node) : [r.state.node];
+    const targets = this.targetsOf(r.flow, nodes);
+    if (targets.length === 0) {
+      void vscode.window.showInformationMessage(
+        withDownstream
+          ? 'Nothing to invalidate: neither this task nor its downstream tasks have a cached target.'
+          : `Nothing to invalidate: ${r.state.task}'s target is not cached.`,
+      );
+      return 0;
+    }
+    return invalidateArtifacts(this.registry, targets, 'target');
+  }
+
+  private runRefusal(): string | null {
+    if (!vscode.workspace.isTrusted)
+      return 'Running flows is disabled in an untrusted workspace: trust the workspace to run its code.';
+    return null;
+  }
+
+  /** Runs a flow (saving its file first). */
+  async runFlow(ref: TaskRef | undefined): Promise<boolean> {
+    const why = this.runRefusal();
+    if (why) {
+      void vscode.window.showErrorMessage(why);
+      return false;
+    }
+    const r = await this.resolve(ref);
+    if (!r) return false;
+    if (r.doc.isDirty && !(await r.doc.save())) {
+      void vscode.window.showErrorMessage('Save the file before running its flow.');
+      return false;
+    }
+    const name = r.flow.name;
+    const outcome = await this.runner.run({ file: r.doc.uri.fsPath, flow: name ?? undefined });
+    await this.registry.scanAll();
+    if (outcome.cancelled) void vscode.window.setStatusBarMessage('Flow run cancelled', 4000);
+    else if (outcome.exitCode !== 0 && outcome.exitCode !== undefined) {
+      const failed = [...outcome.run.tasks.values()].filter((t) => t.state === 'Failed');
+      const detail = failed.length
+        ? `: ${failed.map((t) => `${t.task} (${t.exception ?? 'failed'})`).join(', ')}`
+        : '';
+      void vscode.window.showErrorMessage(
+        `Flow ${name ?? ''} failed${detail}. See the terminal for the traceback.`,
+      );
+    }
+    return outcome.exitCode === 0;
+  }
+
+  /** Invalidates a task's target (with its downstream), then runs its flow. */
+  async rerun(ref: TaskRef | undefined, withDownstream: boolean): Promise<boolean> {
+    const why = this.runRefusal();
+    if (why) {
+      void vscode.window.showErrorMessage(why);
+      return false;
+    }
+    const r = await this.resolve(ref);
+    if (!r?.state) return false;
+    const nodes = withDownstream ? downstreamClosure(r.flow.graph, r.state.node) : [r.state.node];
+    const targets = this.targetsOf(r.flow, nodes);
+    for (const t of targets) {
+      const refusal = mutationRefusal(t.state);
+      if (refusal) {
+        void vscode.window.showErrorMessage(`Cannot rerun ${r.state.task}: ${refusal}`);
+        return false;
+      }
+    }
+    if (targets.length > 0 && (await invalidateArtifacts(this.registry, targets, 'target')) === 0)
+      return false;
+    return this.runFlow({ uri: r.doc.uri.toString(), flowIndex: r.flow.flow });
+  }
+
+  async evaluateAsOf(value?: string): Promise<Date | null> {
+    const text =
+      value ??
+      (await vscode.window.showInputBox({
+        title: 'Evaluate targets as of',
+        prompt: 'A day (YYYY-MM-DD) or date and time (YYYY-MM-DDTHH:MM, UTC); empty for now',
+        value: this.insights.asOf?.toISOString().slice(0, 16) ?? '',
+        validateInput: (t) =>
+          t.trim() === '' || !Number.isNaN(Date.parse(/T/.test(t) ? `${t}Z` : `${t}T00:00:00Z`))
+            ? null
+            : 'Not a date: use YYYY-MM-DD',
+      }));
+    if (text === undefined) return this.insights.asOf;
+    const t = text.trim();
+    this.insights.asOf =
+      t === '' || t === 'now'
+        ? null
+        : new Date(/T/.test(t) ? (/[zZ]|[+-]\d\d:\d\d$/.test(t) ? t : `${t}Z`) : `${t}T12:00:00Z`);
+    this.insights.refreshStates();
+    return this.insights.asOf;
+  }
+}
+
+export function registerTaskCommands(
+  tc: TaskCommands,
+  showGraph: (ref?: TaskRef) => unknown,
+): vscode.Disposable[] {
+  const reg = vscode.commands.registerCommand;
+  return [
+    reg('xpersist.invalidateTask', (ref?: TaskRef) => tc.invalidate(ref, false)),
+    reg('xpersist.invalidateWithDownstream', (ref?: TaskRef) => tc.invalidate(ref, true)),
+    reg('xpersist.runFlow', (ref?: TaskRef) => tc.runFlow(ref)),
+    reg('xpersist.rerunTask', (ref?: TaskRef) => tc.rerun(ref, false)),
+    reg('xpersist.rerunTaskWithDownstream', (ref?: TaskRef) => tc.rerun(ref, true)),
+    reg('xpersist.evaluateTargetsAsOf', (value?: string) => tc.evaluateAsOf(value)),
+    reg('xpersist.showFlowGraph', (ref?: TaskRef) => showGraph(ref)),
+  ];
+}

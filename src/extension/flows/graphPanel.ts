@@ -1,0 +1,258 @@
+// The flow graph panel: one per flow, redrawn as the file is edited, as stores change and as a
+// run reports task states. The webview keeps zoom and selection across updates and reloads.
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { FlowStates } from '../../flows/fileStates';
+import { buildGraphView } from '../../flows/graphView';
+import type { LiveRun } from '../../flows/runEvents';
+import { type GraphUiState, graphToHostSchema, type HostToGraph } from '../../webview/protocol';
+import type { TaskRef } from '../code/cacheLenses';
+import type { PythonInsights } from '../code/pythonInsights';
+import type { TaskCommands } from '../code/taskCommands';
+import { log } from '../log';
+import { webviewHtml, webviewOptions } from '../preview/previewPanel';
+import type { FlowRunner } from './flowRunner';
+import { sourceChanges } from './sourceChanges';
+
+export const GRAPH_VIEW_TYPE = 'xpersist.flowGraph';
+
+interface OpenGraph {
+  panel: vscode.WebviewPanel;
+  uri: vscode.Uri;
+  flowIndex: number;
+  state: GraphUiState;
+  timer?: NodeJS.Timeout;
+  lastModel?: import('../../flows/graphView').GraphViewModel;
+}
+
+export class GraphPanels implements vscode.Disposable {
+  private readonly open = new Map<string, OpenGraph>();
+  private readonly disposables: vscode.Disposable[] = [];
+  /** The last live run per flow file + name, so a graph opened afterwards shows it. */
+  private readonly runs = new Map<string, LiveRun>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly insights: PythonInsights,
+    private readonly tasks: TaskCommands,
+    runner: FlowRunner,
+  ) {
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: GraphUiState | undefined) => {
+          if (!state?.uri) {
+            panel.dispose();
+            return;
+          }
+          this.attach(panel, vscode.Uri.parse(state.uri), state.flowIndex ?? 0, state);
+        },
+      }),
+      insights.onDidChange((uri) => {
+        for (const g of this.open.values()) if (!uri || uri.toString() === g.uri.toString()) this.schedule(g);
+      }),
+      runner.onDidChangeRun(({ request, run }) => {
+        this.runs.set(this.runKey(request.file, run.flow), run);
+        for (const g of this.open.values()) if (g.uri.fsPath === request.file) this.schedule(g, 50);
+      }),
+    );
+  }
+
+  private runKey(file: string, flow: string | null): string {
+    return `${file}\0${flow ?? ''}`;
+  }
+
+  /** Models currently shown (for tests). */
+  models(): import('../../flows/graphView').GraphViewModel[] {
+    return [...this.open.values()].map((g) => g.lastModel).filter((m): m is NonNullable<typeof m> => !!m);
+  }
+
+  async show(ref?: TaskRef): Promise<vscode.WebviewPanel | undefined> {
+    const r = await this.tasks.resolve(ref);
+    if (!r) return undefined;
+    const key = `${r.doc.uri.toString()}#${r.flow.flow}`;
+    const existing = this.open.get(key);
+    if (existing) {
+      existing.panel.reveal();
+      if (ref?.node) {
+        existing.state.selected = ref.node;
+        this.schedule(existing, 0);
+      }
+      return existing.panel;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      GRAPH_VIEW_TYPE,
+      `Flow ${r.flow.name ?? path.basename(r.doc.uri.fsPath)}`,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+      webviewOptions(this.extensionUri),
+    );
+    this.attach(panel, r.doc.uri, r.flow.flow, {
+      uri: r.doc.uri.toString(),
+      flowIndex: r.flow.flow,
+      selected: ref?.node ?? null,
+    });
+    return panel;
+  }
+
+  private attach(panel: vscode.WebviewPanel, uri: vscode.Uri, flowIndex: number, state: GraphUiState): void {
+    const key = `${uri.toString()}#${flowIndex}`;
+    panel.webview.options = webviewOptions(this.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'xpersist.svg');
+    const g: OpenGraph = { panel, uri, flowIndex, state };
+    this.open.set(key, g);
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'graph', panel.title);
+    panel.webview.onDidReceiveMessage((m) => this.onMessage(g, m));
+    panel.onDidDispose(() => {
+      clearTimeout(g.timer);
+      if (this.open.get(key) === g) this.open.delete(key);
+    });
+  }
+
+  private schedule(g: OpenGraph, delay = 200): void {
+    clearTimeout(g.timer);
+    g.timer = setTimeout(() => void this.send(g), delay);
+  }
+
+  private async flowOf(g: OpenGraph): Promise<{ doc: vscode.TextDocument; flow: FlowStates } | undefined> {
+    const doc = await vscode.workspace.openTextDocument(g.uri);
+    const insight = this.insights.get(g.uri) ?? this.insights.analyzeNow(doc);
+    const flow = insight?.flows[g.flowIndex];
+    return flow && insight ? { doc, flow } : undefined;
+  }
+
+  private async send(g: OpenGraph): Promise<void> {
+    try {
+      const f = await this.flowOf(g);
+      if (!f) {
+        this.post(g, {
+          type: 'graphError',
+          payload: { message: `Flow #${g.flowIndex + 1} is no longer in ${path.basename(g.uri.fsPath)}.` },
+        });
+        return;
+      }
+      const insight = this.insights.get(g.uri);
+      if (!insight) return;
+      const changes = await sourceChanges(f.doc, insight.analysis, f.flow);
+      const live = this.runs.get(this.runKey(g.uri.fsPath, f.flow.name)) ?? null;
+      const model = buildGraphView(f.flow, g.uri.fsPath, {
+        now: insight.evaluatedAt,
+        sourceChanges: changes,
+        live,
+      });
+      g.lastModel = model;
+      g.panel.title = `Flow ${f.flow.name ?? path.basename(g.uri.fsPath)}`;
+      this.post(g, { type: 'graph', payload: { model, state: g.state } });
+    } catch (err) {
+      log().error(`Flow graph failed: ${(err as Error).stack ?? err}`);
+      this.post(g, { type: 'graphError', payload: { message: (err as Error).message } });
+    }
+  }
+
+  private post(g: OpenGraph, msg: HostToGraph): void {
+    void g.panel.webview.postMessage(msg);
+  }
+
+  private async onMessage(g: OpenGraph, raw: unknown): Promise<void> {
+    const parsed = graphToHostSchema.safeParse(raw);
+    if (!parsed.success) {
+      log().warn(`Ignored an invalid message from the flow graph: ${parsed.error.message}`);
+      return;
+    }
+    const msg = parsed.data;
+    const ref = (node?: string): TaskRef => ({ uri: g.uri.toString(), flowIndex: g.flowIndex, node });
+    switch (msg.type) {
+      case 'ready':
+        g.state = {
+          ...g.state,
+          ...(msg.payload as GraphUiState),
+          uri: g.uri.toString(),
+          flowIndex: g.flowIndex,
+        };
+        await this.send(g);
+        return;
+      case 'saveState':
+        g.state = {
+          ...g.state,
+          ...(msg.payload as GraphUiState),
+          uri: g.uri.toString(),
+          flowIndex: g.flowIndex,
+        };
+        return;
+      case 'reveal': {
+        const node = g.lastModel?.nodes.find((n) => n.id === msg.payload.node);
+        if (!node) return;
+        const editor = await vscode.window.showTextDocument(g.uri, {
+          viewColumn: vscode.ViewColumn.One,
+          preserveFocus: false,
+        });
+        const pos = new vscode.Position(Math.max(0, node.line - 1), 0);
+        editor.selection = new vscode.Selection(pos, pos);
+        editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+        return;
+      }
+      case 'preview': {
+        const node = g.lastModel?.nodes.find((n) => n.id === msg.payload.node);
+        if (node?.storeRoot && node.previewKey) {
+          await vscode.commands.executeCommand('xpersist.preview', {
+            root: node.storeRoot,
+            key: node.previewKey,
+          });
+        } else if (node) {
+          void vscode.window.showInformationMessage(
+            `${node.label}: nothing cached to preview (${node.statusLabel}).`,
+          );
+        }
+        return;
+      }
+      case 'invalidate':
+        await this.tasks.invalidate(ref(msg.payload.node), msg.payload.downstream);
+        return;
+      case 'rerun':
+        await this.tasks.rerun(ref(msg.payload.node), msg.payload.downstream);
+        return;
+      case 'runFlow':
+        await this.tasks.runFlow(ref());
+        return;
+      case 'openTraceback': {
+        const node = g.lastModel?.nodes.find((n) => n.id === msg.payload.node);
+        const live = node?.live;
+        if (!live?.traceback) return;
+        if (live.where) {
+          const editor = await vscode.window.showTextDocument(vscode.Uri.file(live.where.file), {
+            viewColumn: vscode.ViewColumn.One,
+          });
+          const pos = new vscode.Position(Math.max(0, live.where.line - 1), 0);
+          editor.selection = new vscode.Selection(pos, pos);
+          editor.revealRange(new vscode.Range(pos, pos));
+        }
+        const doc = await vscode.workspace.openTextDocument({
+          content: `${node?.label}: ${live.exception ?? ''}\n\n${live.traceback}`,
+          language: 'plaintext',
+        });
+        await vscode.window.showTextDocument(doc, {
+          viewColumn: vscode.ViewColumn.Beside,
+          preview: true,
+          preserveFocus: true,
+        });
+        return;
+      }
+      case 'exportSvg': {
+        const folder =
+          vscode.workspace.getWorkspaceFolder(g.uri)?.uri ?? vscode.Uri.file(path.dirname(g.uri.fsPath));
+        const name = `${(g.lastModel?.flow ?? 'flow').replace(/[^\w.-]+/g, '_')}.svg`;
+        const target = await vscode.window.showSaveDialog({
+          defaultUri: vscode.Uri.joinPath(folder, name),
+          filters: { SVG: ['svg'] },
+        });
+        if (!target) return;
+        await vscode.workspace.fs.writeFile(target, Buffer.from(msg.payload.svg, 'utf8'));
+        void vscode.window.showInformationMessage(`Saved the flow graph to ${target.fsPath}`);
+        return;
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const g of this.open.values()) g.panel.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

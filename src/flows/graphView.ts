@@ -1,0 +1,167 @@
+// What the flow graph panel draws: each node with its cache state (as the lens says it), why it
+// is stale, its live state while a flow runs, and the layout.
+import type { CacheStatus, TaskCacheState } from './cacheState';
+import type { FlowStates } from './fileStates';
+import { layoutFlowGraph } from './graphLayout';
+import { lensLabel } from './labels';
+import type { LiveRun, LiveState } from './runEvents';
+
+export type NodeStatus = CacheStatus | 'parameter';
+
+export interface SourceChange {
+  /** When the task's function source last changed. */
+  changedAt: Date;
+  /** How that was found: "git blame", "file modification time", "unsaved edits". */
+  basis: string;
+}
+
+export interface GraphViewNode {
+  id: string;
+  label: string;
+  kind: 'task' | 'parameter';
+  line: number;
+  mapped: boolean;
+  target: string | null;
+  status: NodeStatus;
+  statusLabel: string;
+  /** Why the node is stale (upstream newer, or source changed after the artifact). */
+  staleReason?: string;
+  storeRoot: string | null;
+  /** Key to preview (cached artifact, or the newest pattern match). */
+  previewKey?: string;
+  live?: {
+    state: LiveState;
+    message: string | null;
+    exception?: string;
+    traceback?: string;
+    where?: { file: string; line: number } | null;
+    mapped?: Record<string, number>;
+  };
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface GraphViewEdge {
+  from: string;
+  to: string;
+  kind: 'data' | 'upstream';
+  mapped: boolean;
+  points: { x: number; y: number }[];
+}
+
+export interface GraphViewModel {
+  flow: string | null;
+  flowIndex: number;
+  file: string;
+  evaluatedAt: string;
+  width: number;
+  height: number;
+  nodes: GraphViewNode[];
+  edges: GraphViewEdge[];
+  running: boolean;
+  runSummary: string | null;
+}
+
+const fmtDate = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ') + ' UTC';
+
+export function staleReason(s: TaskCacheState, change: SourceChange | undefined): string | undefined {
+  if (s.status === 'stale') {
+    return s.staleBecause?.length
+      ? `upstream ${s.staleBecause.join(', ')} has a newer artifact (make-like staleness)`
+      : 'an upstream artifact is newer';
+  }
+  if (s.status === 'cached' && change && s.artifact?.createdAt && change.changedAt > s.artifact.createdAt) {
+    return `the task's source changed ${fmtDate(change.changedAt)} (${change.basis}), after its artifact was written ${fmtDate(s.artifact.createdAt)}`;
+  }
+  return undefined;
+}
+
+export function buildGraphView(
+  fs: FlowStates,
+  file: string,
+  opts: { now: Date; sourceChanges?: Map<string, SourceChange>; live?: LiveRun | null },
+): GraphViewModel {
+  const byNode = new Map(fs.states.map((s) => [s.node, s]));
+  const labels = new Map<string, string[]>();
+  const infos = fs.graph.nodes.map((n) => {
+    const s = byNode.get(n.id);
+    const target = s?.key ?? s?.pattern ?? null;
+    labels.set(n.id, [n.task, target ?? '']);
+    return { n, s, target };
+  });
+  const layout = layoutFlowGraph(fs.graph, labels);
+  const pos = new Map(layout.nodes.map((p) => [p.id, p]));
+  const nodes: GraphViewNode[] = infos.map(({ n, s, target }) => {
+    const p = pos.get(n.id) ?? { x: 0, y: 0, width: 120, height: 40 };
+    const stale = s && n.taskIndex !== null ? staleReason(s, opts.sourceChanges?.get(n.id)) : undefined;
+    const status: NodeStatus =
+      n.kind === 'parameter' ? 'parameter' : stale ? 'stale' : (s?.status ?? 'no-target');
+    const live = opts.live?.tasks.get(n.id);
+    const previewKey = s?.artifact?.key ?? s?.matches[0]?.key;
+    return {
+      id: n.id,
+      label: n.task,
+      kind: n.kind,
+      line: n.line,
+      mapped: n.mapped,
+      target,
+      status,
+      statusLabel:
+        n.kind === 'parameter'
+          ? 'parameter'
+          : s
+            ? stale && s.status === 'cached'
+              ? `stale · ${target}`
+              : lensLabel(s, opts.now)
+            : 'no target',
+      ...(stale ? { staleReason: stale } : {}),
+      storeRoot: s?.storeRoot ?? null,
+      ...(previewKey ? { previewKey } : {}),
+      ...(live
+        ? {
+            live: {
+              state: live.state,
+              message: live.message,
+              exception: live.exception,
+              traceback: live.traceback,
+              where: live.where,
+              mapped: live.mapped,
+            },
+          }
+        : {}),
+      x: p.x,
+      y: p.y,
+      width: p.width,
+      height: p.height,
+    };
+  });
+  const edges: GraphViewEdge[] = fs.graph.edges.map((e, i) => ({
+    from: e.from,
+    to: e.to,
+    kind: e.kind,
+    mapped: e.mapped,
+    points: layout.edges[i]?.points ?? [],
+  }));
+  let runSummary: string | null = null;
+  if (opts.live) {
+    const tasks = [...opts.live.tasks.values()];
+    const count = (st: LiveState) => tasks.filter((t) => t.state === st).length;
+    runSummary = opts.live.running
+      ? `running: ${count('Success') + count('Cached')} done (${count('Cached')} cached), ${count('Running')} running, ${count('Failed')} failed`
+      : `last run: ${opts.live.flowState ?? (opts.live.status === 0 ? 'Success' : 'Failed')} · ${count('Success')} ran, ${count('Cached')} cached, ${count('Failed')} failed`;
+  }
+  return {
+    flow: fs.name,
+    flowIndex: fs.flow,
+    file,
+    evaluatedAt: opts.now.toISOString(),
+    width: layout.width,
+    height: layout.height,
+    nodes,
+    edges,
+    running: opts.live?.running ?? false,
+    runSummary,
+  };
+}

@@ -1,0 +1,161 @@
+// A CSV written by pandas (DataFrame.to_csv) as a table: header and dtypes from a bounded sample,
+// pages of rows found through the row index (never parsing the whole file), parsed by papaparse.
+
+import { promises as fsp } from 'node:fs';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import Papa from 'papaparse';
+import { UnsupportedError } from '../errors';
+import { CSV_SAMPLE_ROWS, MAX_PICKLE_BYTES, MAX_ROWS_PER_PAGE } from '../limits';
+import type { RowsResult, TableModel } from '../model';
+import type { ColumnSummaries, ColumnSummary, TableHandle } from '../table/tableHandle';
+import { type CsvDialect, csvDialect } from './csvDialect';
+import { textDecoder } from './decodeText';
+import { type CsvDtype, convertCell, inferDtype, pandasColumnNames } from './inferTypes';
+import { type ByteSource, RowIndex, type Span } from './rowIndex';
+
+const gunzipAsync = promisify(gunzip);
+/** Files this small are counted at open: the panel gets an exact row count at once. */
+const COUNT_AT_OPEN = 8 * 1024 * 1024;
+const SUMMARY_SAMPLE = 10_000;
+
+async function byteSource(path: string, d: CsvDialect): Promise<{ src: ByteSource; close(): Promise<void> }> {
+  if (d.compression === 'none') {
+    const fh = await fsp.open(path, 'r');
+    const { size } = await fh.stat();
+    return {
+      src: {
+        size,
+        async read(offset, length) {
+          const buf = Buffer.allocUnsafe(length);
+          const { bytesRead } = await fh.read(buf, 0, length, offset);
+          return new Uint8Array(buf.buffer, buf.byteOffset, bytesRead);
+        },
+      },
+      close: () => fh.close(),
+    };
+  }
+  if (d.compression !== 'gzip')
+    throw new UnsupportedError(`${d.compression}-compressed CSV is not supported for preview`);
+  const packed = await fsp.readFile(path);
+  // gunzip's maxOutputLength keeps a zip bomb from filling memory.
+  const data = await gunzipAsync(packed, { maxOutputLength: MAX_PICKLE_BYTES, chunkSize: 1 << 20 }).catch(
+    (err: Error) => {
+      throw new UnsupportedError(`gzip-compressed CSV could not be decompressed: ${err.message}`);
+    },
+  );
+  return {
+    src: { size: data.length, read: async (o, l) => data.subarray(o, o + l) },
+    close: async () => {},
+  };
+}
+
+export async function openCsv(
+  path: string,
+  dump: Record<string, unknown> = {},
+  load: Record<string, unknown> = {},
+): Promise<TableHandle> {
+  const d = csvDialect(path, dump, load);
+  const decode = textDecoder(d.encoding);
+  const { src, close } = await byteSource(path, d);
+  try {
+    const quote = d.quote.charCodeAt(0);
+    const head = new RowIndex(src, quote, 0);
+    const parse = (text: string): string[][] =>
+      Papa.parse<string[]>(text, {
+        delimiter: d.delimiter,
+        quoteChar: d.quote,
+        escapeChar: d.quote,
+        skipEmptyLines: true,
+      }).data;
+    const textOf = async (spans: Span[]): Promise<string> => {
+      if (spans.length === 0) return '';
+      const start = spans[0].start;
+      return decode(await src.read(start, spans[spans.length - 1].end - start));
+    };
+    let headerCells: string[] = [];
+    let dataStart = 0;
+    if (d.header === true) {
+      const first = await head.spans(0, 1);
+      if (first.length === 0) throw new UnsupportedError('the CSV file is empty');
+      headerCells = parse(await textOf(first))[0] ?? [];
+      dataStart = first[0].end;
+    }
+    const index = new RowIndex(src, quote, dataStart);
+    const sampleRows = parse(await textOf(await index.spans(0, CSV_SAMPLE_ROWS)));
+    const width = Math.max(headerCells.length, ...sampleRows.slice(0, 50).map((r) => r.length), 0);
+    if (width === 0) throw new UnsupportedError('the CSV file has no columns');
+    let names: string[];
+    if (Array.isArray(d.header)) names = d.header;
+    else if (d.header === false) names = Array.from({ length: width }, (_, i) => String(i));
+    else
+      names = pandasColumnNames([
+        ...headerCells,
+        ...Array.from({ length: width - headerCells.length }, () => ''),
+      ]);
+    const dtypes: CsvDtype[] = names.map((_, j) =>
+      inferDtype(
+        sampleRows.map((r) => r[j] ?? ''),
+        d.naValues,
+        d.decimal,
+      ),
+    );
+    if (src.size <= COUNT_AT_OPEN) await index.count();
+    const model: TableModel = {
+      kind: 'table',
+      columns: names.map((name, j) => ({ name, dtype: dtypes[j] })),
+      rowCount: index.total,
+      index: names.slice(0, Math.min(d.indexColumns, names.length)),
+      dtypesFromSample: index.total === null || index.total > CSV_SAMPLE_ROWS,
+    };
+    const convertRow = (r: string[]): unknown[] =>
+      names.map((_, j) => convertCell(r[j], dtypes[j], d.naValues, d.decimal));
+    const readRows = async (offset: number, limit: number): Promise<RowsResult> => {
+      const n = Math.max(0, Math.min(Math.floor(limit), MAX_ROWS_PER_PAGE));
+      const first = Math.max(0, Math.floor(offset));
+      const spans = n > 0 ? await index.spans(first, n) : [];
+      const rows = parse(await textOf(spans)).map(convertRow);
+      if (index.total !== null) model.rowCount = index.total;
+      return { columns: names, rows };
+    };
+    return {
+      model,
+      readRows,
+      async summarize(): Promise<ColumnSummaries> {
+        const { rows } = await readRows(0, SUMMARY_SAMPLE);
+        const cols: ColumnSummary[] = names.map((name, j) => {
+          let min: number | string | boolean | null = null;
+          let max: number | string | boolean | null = null;
+          let nulls = 0;
+          for (const r of rows) {
+            const v = r[j];
+            if (v === null || (typeof v === 'number' && Number.isNaN(v))) {
+              nulls++;
+              continue;
+            }
+            if (typeof v !== 'number' && typeof v !== 'string') continue;
+            if (min === null || v < (min as typeof v)) min = v;
+            if (max === null || v > (max as typeof v)) max = v;
+          }
+          return { name, dtype: dtypes[j], min, max, nulls };
+        });
+        const full = index.total !== null && rows.length >= index.total;
+        return {
+          columns: cols,
+          source: full ? 'full' : 'sample',
+          rows: rows.length,
+          note: full ? undefined : `first ${rows.length.toLocaleString('en-US')} rows only`,
+        };
+      },
+      async countRows() {
+        const n = await index.count();
+        model.rowCount = n;
+        return n;
+      },
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

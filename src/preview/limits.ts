@@ -1,0 +1,25 @@
+// Bounds that keep a preview from loading a whole large variable or pickle into memory.
+
+/** readValues refuses selections with more values than this (the API promises at least 1,000,000). */
+export const MAX_SELECTION_VALUES = 4_000_000;
+
+/** readRows returns at most this many rows per call. */
+export const MAX_ROWS_PER_PAGE = 10_000;
+
+/** Decompressed size up to which a compressed joblib file is unpacked for its type tree. */
+export const MAX_PICKLE_BYTES = 512 * 1024 * 1024;
+
+/** Object tree bounds: depth, children per container, values per array. */
+export const TREE_MAX_DEPTH = 6;
+export const TREE_MAX_CHILDREN = 50;
+export const TREE_MAX_VALUES = 20;
+export const TREE_MAX_NODES = 2_000;
+
+/** Open readers kept per process (zarr stores, HDF5 files, CSV row indexes...). */
+export const MAX_OPEN_HANDLES = 16;
+
+/** String variables up to this size are read whole in describe to give numpy's `<U{n}`. */
+export const MAX_VLEN_SCAN = 100_000;
+
+/** CSV rows read to infer column dtypes. */
+export const CSV_SAMPLE_ROWS = 1_000;

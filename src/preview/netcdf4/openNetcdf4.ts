@@ -1,0 +1,66 @@
+// Opens a netCDF-4/HDF5 file for one group. The native HDF5 reader handles what netCDF-C, h5netcdf
+// and h5py write by default; when it meets something it does not know (HDF5 1.10 chunk indexes,
+// filter plugins, committed types), h5wasm is loaded and takes over.
+
+import type { RawData, RawDataset } from '../dataset/rawDataset';
+import { UnsupportedError } from '../errors';
+import { openH5wasmSource } from './h5wasmSource';
+import { openNativeSource } from './nativeSource';
+import { type Nc4Source, nc4RawDataset } from './nc4Source';
+
+export type Nc4Engine = 'auto' | 'native' | 'h5wasm';
+
+export interface Netcdf4Dataset extends RawDataset {
+  engine: 'native' | 'h5wasm';
+  stats: { reads: number; bytes: number; chunks?: number } | null;
+}
+
+export async function openNetcdf4(
+  file: string,
+  group: string,
+  engine: Nc4Engine = 'auto',
+): Promise<Netcdf4Dataset> {
+  let wasm: Awaited<ReturnType<typeof openH5wasmSource>> | null = null;
+  const getWasm = async () => {
+    wasm ??= await openH5wasmSource(file);
+    return wasm;
+  };
+  const fallback = async (path: string, ranges: Array<[number, number]>): Promise<RawData> =>
+    (await getWasm()).readPath(path, ranges);
+  let source: Nc4Source | null = null;
+  let nativeError: unknown = null;
+  if (engine !== 'h5wasm') {
+    try {
+      source = await openNativeSource(file, fallback);
+      const g = await source.group(group);
+      const groups = await source.groups();
+      return finish(source, nc4RawDataset(source, g, groups, file));
+    } catch (err) {
+      nativeError = err;
+      await source?.close();
+      if (engine === 'native' || /no group/.test(String((err as Error)?.message))) {
+        throw new UnsupportedError(`netCDF-4: ${(err as Error).message}`);
+      }
+    }
+  }
+  try {
+    const w = await getWasm();
+    const g = await w.group(group);
+    return finish(w, nc4RawDataset(w, g, await w.groups(), file));
+  } catch (err) {
+    const why = nativeError ? ` (native reader: ${(nativeError as Error).message})` : '';
+    throw new UnsupportedError(`netCDF-4/HDF5 file could not be read: ${(err as Error).message}${why}`);
+  }
+
+  function finish(src: Nc4Source, ds: RawDataset): Netcdf4Dataset {
+    return {
+      ...ds,
+      engine: src.engine,
+      stats: src.stats ?? null,
+      async close() {
+        await src.close();
+        if (wasm && wasm !== src) await wasm.close();
+      },
+    };
+  }
+}

@@ -1,0 +1,247 @@
+// A parquet file (pandas + pyarrow, or any writer) as a table, with hyparquet: the footer gives
+// schema, row count and row-group statistics; pages of rows decode only the column chunks (and,
+// with pyarrow's ~1 MiB pages, only the pages) that hold them.
+
+import { promises as fsp } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import {
+  type AsyncBuffer,
+  type FileMetaData,
+  parquetMetadataAsync,
+  parquetReadObjects,
+  parquetSchema,
+} from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { civilDate, UNIX_EPOCH_JDN } from '../cf/calendars';
+import { formatUnixNs } from '../cf/decodeTimes';
+import { isoDateTime } from '../cf/isoFormat';
+import { UnsupportedError } from '../errors';
+import { MAX_ROWS_PER_PAGE } from '../limits';
+import type { RowsResult, TableColumn, TableModel } from '../model';
+import { jsonSafe } from '../table/jsonSafe';
+import type { ColumnSummaries, ColumnSummary, TableHandle } from '../table/tableHandle';
+
+const SUMMARY_SAMPLE = 10_000;
+
+// Times as canonical ISO text (ns kept), dates as YYYY-MM-DD: never JS Dates (ms, local zones).
+const parsers = {
+  timestampFromMilliseconds: (v: bigint) => formatUnixNs(v * 1_000_000n),
+  timestampFromMicroseconds: (v: bigint) => formatUnixNs(v * 1_000n),
+  timestampFromNanoseconds: (v: bigint) => formatUnixNs(v),
+  dateFromDays: (days: number) =>
+    isoDateTime(civilDate('proleptic_gregorian', days + UNIX_EPOCH_JDN), 0).slice(0, 10),
+};
+
+const codecs = { ...compressors, GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)) };
+
+interface PandasMeta {
+  index_columns?: Array<string | { kind: string; name: string | null }>;
+  columns?: Array<{
+    name: string | null;
+    field_name: string;
+    pandas_type: string;
+    numpy_type: string;
+    metadata: Record<string, unknown> | null;
+  }>;
+}
+
+async function fileBuffer(
+  path: string,
+): Promise<{ buf: AsyncBuffer; close(): Promise<void>; stats: { reads: number; bytes: number } }> {
+  const fh = await fsp.open(path, 'r');
+  const { size } = await fh.stat();
+  const stats = { reads: 0, bytes: 0 };
+  return {
+    stats,
+    buf: {
+      byteLength: size,
+      async slice(start: number, end = size): Promise<ArrayBuffer> {
+        const len = Math.max(0, end - start);
+        const b = new Uint8Array(len);
+        const { bytesRead } = await fh.read(b, 0, len, start);
+        stats.reads++;
+        stats.bytes += bytesRead;
+        return b.buffer.slice(0, bytesRead);
+      },
+    },
+    close: () => fh.close(),
+  };
+}
+
+/** dtype pandas gives a column, from its pandas metadata or else its parquet schema. */
+function dtypeOf(field: string, schema: ReturnType<typeof parquetSchema>, pandas: PandasMeta | null): string {
+  const pc = pandas?.columns?.find((c) => c.field_name === field);
+  if (pc) {
+    if (pc.pandas_type === 'categorical') return 'category';
+    if (pc.pandas_type === 'datetimetz') {
+      const tz = pc.metadata?.timezone;
+      return `${pc.numpy_type.replace(/\]$/, '')}, ${tz ?? 'UTC'}]`;
+    }
+    return pc.numpy_type;
+  }
+  const node = schema.children.find((c) => c.element.name === field);
+  const el = node?.element;
+  if (!el) return 'object';
+  if (node.children.length) return 'object';
+  const lt = el.logical_type as { type: string; isAdjustedToUTC?: boolean; unit?: string } | undefined;
+  if (lt?.type === 'TIMESTAMP')
+    return `datetime64[${lt.unit === 'MILLIS' ? 'ms' : lt.unit === 'MICROS' ? 'us' : 'ns'}${lt.isAdjustedToUTC ? ', UTC' : ''}]`;
+  switch (el.type) {
+    case 'BOOLEAN':
+      return el.repetition_type === 'OPTIONAL' ? 'object' : 'bool';
+    case 'INT32':
+    case 'INT64':
+      if (lt?.type === 'DATE' || el.converted_type === 'DATE') return 'object';
+      return el.repetition_type === 'OPTIONAL' ? 'float64' : el.type === 'INT32' ? 'int32' : 'int64';
+    case 'FLOAT':
+      return 'float32';
+    case 'DOUBLE':
+      return 'float64';
+    default:
+      return 'object';
+  }
+}
+
+function isUtc(field: string, schema: ReturnType<typeof parquetSchema>): boolean {
+  const lt = schema.children.find((c) => c.element.name === field)?.element.logical_type as
+    | { type: string; isAdjustedToUTC?: boolean }
+    | undefined;
+  return lt?.type === 'TIMESTAMP' && lt.isAdjustedToUTC === true;
+}
+
+function statValue(v: unknown, utc: boolean): number | string | boolean | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'string') return utc && /^\d{4}-\d\d-\d\dT/.test(v) ? `${v}Z` : v;
+  if (typeof v === 'number' || typeof v === 'boolean') return v;
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Uint8Array) return new TextDecoder().decode(v);
+  return String(v);
+}
+
+export async function openParquet(
+  path: string,
+): Promise<TableHandle & { stats: { reads: number; bytes: number } }> {
+  const { buf, close, stats } = await fileBuffer(path);
+  let metadata: FileMetaData;
+  try {
+    metadata = await parquetMetadataAsync(buf, { parsers });
+  } catch (err) {
+    await close();
+    throw new UnsupportedError(`not a readable parquet file: ${(err as Error).message}`);
+  }
+  const schema = parquetSchema(metadata);
+  const pandasText = metadata.key_value_metadata?.find((kv) => kv.key === 'pandas')?.value;
+  let pandas: PandasMeta | null = null;
+  try {
+    pandas = pandasText ? (JSON.parse(pandasText) as PandasMeta) : null;
+  } catch {
+    pandas = null;
+  }
+  const fields = schema.children.map((c) => c.element.name);
+  const displayName = (field: string): string => {
+    const pc = pandas?.columns?.find((c) => c.field_name === field);
+    return pc && pc.name !== null && pc.name !== undefined ? String(pc.name) : field;
+  };
+  const names = fields.map(displayName);
+  const columns: TableColumn[] = fields.map((f, i) => ({
+    name: names[i],
+    dtype: dtypeOf(f, schema, pandas),
+  }));
+  const indexFields = (pandas?.index_columns ?? []).filter((c): c is string => typeof c === 'string');
+  const model: TableModel = {
+    kind: 'table',
+    columns,
+    rowCount: Number(metadata.num_rows),
+    index: indexFields.filter((f) => fields.includes(f)).map(displayName),
+  };
+  const utc = fields.map((f) => isUtc(f, schema));
+  const readRows = async (offset: number, limit: number): Promise<RowsResult> => {
+    const total = Number(metadata.num_rows);
+    const rowStart = Math.max(0, Math.min(Math.floor(offset), total));
+    const rowEnd = Math.min(total, rowStart + Math.max(0, Math.min(Math.floor(limit), MAX_ROWS_PER_PAGE)));
+    if (rowEnd <= rowStart) return { columns: names, rows: [] };
+    const objs = await parquetReadObjects({
+      file: buf,
+      metadata,
+      rowStart,
+      rowEnd,
+      compressors: codecs,
+      parsers,
+    });
+    const rows = objs.map((o) =>
+      fields.map((f, j) => {
+        const v = jsonSafe(o[f]);
+        return utc[j] && typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? `${v}Z` : v;
+      }),
+    );
+    return { columns: names, rows };
+  };
+  return {
+    model,
+    stats,
+    readRows,
+    async summarize(): Promise<ColumnSummaries> {
+      const cols: ColumnSummary[] = [];
+      let complete = true;
+      fields.forEach((f, j) => {
+        let min: ColumnSummary['min'] = null;
+        let max: ColumnSummary['max'] = null;
+        let nulls: number | null = 0;
+        let have = true;
+        for (const rg of metadata.row_groups) {
+          const cc = rg.columns.find((c) => c.meta_data?.path_in_schema[0] === f);
+          const st = cc?.meta_data?.statistics;
+          const lo = statValue(st?.min_value ?? st?.min, utc[j]);
+          const hi = statValue(st?.max_value ?? st?.max, utc[j]);
+          if (!st || lo === null || hi === null) {
+            have = false;
+            if (st?.null_count !== undefined && nulls !== null) nulls += Number(st.null_count);
+            else nulls = null;
+            continue;
+          }
+          if (min === null || lo < min) min = lo;
+          if (max === null || hi > max) max = hi;
+          if (nulls !== null) nulls = st.null_count !== undefined ? nulls + Number(st.null_count) : null;
+        }
+        if (!have) {
+          complete = false;
+          min = null;
+          max = null;
+        }
+        cols.push({ name: names[j], dtype: columns[j].dtype, min, max, nulls });
+      });
+      if (complete) return { columns: cols, source: 'statistics', rows: Number(metadata.num_rows) };
+      // No statistics in the file: the first rows are the best cheap answer.
+      const { rows } = await readRows(0, SUMMARY_SAMPLE);
+      const sampled = cols.map((c, j) => {
+        if (c.min !== null) return c;
+        let min: ColumnSummary['min'] = null;
+        let max: ColumnSummary['max'] = null;
+        let nulls = 0;
+        for (const r of rows) {
+          const v = r[j];
+          if (v === null) {
+            nulls++;
+            continue;
+          }
+          if (typeof v !== 'number' && typeof v !== 'string') continue;
+          if (min === null || v < (min as typeof v)) min = v;
+          if (max === null || v > (max as typeof v)) max = v;
+        }
+        return { ...c, min, max, nulls };
+      });
+      const full = rows.length >= Number(metadata.num_rows);
+      return {
+        columns: sampled,
+        source: full ? 'full' : 'sample',
+        rows: rows.length,
+        note: 'some columns have no row-group statistics: figures for them come from the first rows',
+      };
+    },
+    async countRows() {
+      return Number(metadata.num_rows);
+    },
+    close,
+  };
+}

@@ -1,0 +1,63 @@
+// joblib / pickle files as an object tree. The pickle stream is interpreted by our recording
+// machine: nothing is imported or called. joblib's numpy arrays (raw bytes after the wrapper
+// object) are skipped over, keeping only where they are, so a multi-GB array costs no memory.
+
+import { promises as fsp } from 'node:fs';
+import { UnsupportedError } from '../errors';
+import type { ObjectModel } from '../model';
+import { decompress, sniffCompression } from './decompress';
+import { dtypeOf } from './numpyArrays';
+import { objectTree } from './objectTree';
+import { type BuildHook, PickleError, runPickle } from './pickleMachine';
+import { FileSource, MemorySource, type PickleSource, TruncatedPickle } from './pickleSource';
+import { type Py, PyDict, type PyObj, PyTuple } from './pyObjects';
+
+/** Uncompressed files up to this size are read at once; bigger ones through a sliding window. */
+const READ_WHOLE = 64 * 1024 * 1024;
+
+/** joblib.numpy_pickle.NumpyArrayWrapper: BUILD is followed by the array, outside pickle opcodes. */
+export const joblibArrays: BuildHook = (obj: PyObj, src: PickleSource, nested: () => Py) => {
+  if (obj.qualname !== 'joblib.numpy_pickle.NumpyArrayWrapper' || !(obj.state instanceof PyDict)) return null;
+  const st = obj.state;
+  const dtype = dtypeOf(st.get('dtype') ?? null);
+  const shapePy = st.get('shape');
+  const shape = shapePy instanceof PyTuple ? shapePy.items.map(Number) : [];
+  if (!dtype) throw new PickleError('joblib array with an unreadable dtype');
+  // Object arrays are a nested pickle (no alignment padding).
+  if (dtype.kind === 'O') return { kind: 'objects', value: nested() };
+  if (st.get('numpy_array_alignment_bytes') !== undefined) src.bytes(src.byte());
+  const n = shape.reduce((a, b) => a * b, 1) * dtype.itemsize;
+  return { kind: 'bytes', data: src.lazy(n) };
+};
+
+export async function openPickle(path: string): Promise<{ model: ObjectModel; compression: string }> {
+  const fh = await fsp.open(path, 'r');
+  let size: number;
+  let head: Uint8Array;
+  try {
+    size = (await fh.stat()).size;
+    head = new Uint8Array(Math.min(16, size));
+    await fh.read(head, 0, head.length, 0);
+  } finally {
+    await fh.close();
+  }
+  if (size === 0) throw new UnsupportedError('the file is empty');
+  const compression = sniffCompression(head);
+  let src: PickleSource;
+  if (compression === 'none' && size > READ_WHOLE) src = new FileSource(path, size);
+  else src = new MemorySource(await decompress(compression, new Uint8Array(await fsp.readFile(path))));
+  try {
+    const root = runPickle(src, joblibArrays);
+    return { model: { kind: 'object', tree: objectTree(root) }, compression };
+  } catch (err) {
+    if (err instanceof TruncatedPickle) throw new UnsupportedError(`not a complete pickle: ${err.message}`);
+    if (err instanceof PickleError || err instanceof RangeError || err instanceof SyntaxError) {
+      throw new UnsupportedError(
+        `not a readable pickle${compression !== 'none' ? ` (${compression}-compressed)` : ''}: ${err.message}`,
+      );
+    }
+    throw err;
+  } finally {
+    src.close();
+  }
+}
