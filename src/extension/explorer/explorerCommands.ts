@@ -233,25 +233,34 @@ export function registerExplorerCommands(ctx: ExplorerContext): vscode.Disposabl
       );
       await registry.discover();
     }),
-    reg('xpersist.filter', async () => {
-      const value = await vscode.window.showInputBox({
-        title: 'Filter artifacts',
-        prompt:
-          'Key substring or glob, and/or serializer:NAME flow:NAME task:NAME age:<7d (age:>1h for older). All terms must match.',
-        placeHolder: 'e.g. *.zarr flow:my-flow age:<2d',
-        value: tree.filter?.text ?? '',
-        validateInput: (text) => {
-          try {
-            parseFilter(text);
-            return null;
-          } catch (err) {
-            return err instanceof FilterSyntaxError ? err.message : String(err);
-          }
-        },
-      });
-      if (value === undefined) return;
-      tree.setFilter(value.trim() ? parseFilter(value) : null);
+    reg('xpersist.filter', async (text?: string) => {
+      const value =
+        typeof text === 'string'
+          ? text
+          : await vscode.window.showInputBox({
+              title: 'Filter artifacts',
+              prompt:
+                'Key substring or glob, and/or serializer:NAME flow:NAME task:NAME age:<7d (age:>1h for older). All terms must match.',
+              placeHolder: 'e.g. *.zarr flow:my-flow age:<2d',
+              value: tree.filter?.text ?? '',
+              validateInput: (text) => {
+                try {
+                  parseFilter(text);
+                  return null;
+                } catch (err) {
+                  return err instanceof FilterSyntaxError ? err.message : String(err);
+                }
+              },
+            });
+      if (value === undefined) return undefined;
+      try {
+        tree.setFilter(value.trim() ? parseFilter(value) : null);
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Filter: ${(err as Error).message}`);
+        return undefined;
+      }
       ctx.updateFilterUi();
+      return tree.filter?.text ?? '';
     }),
     reg('xpersist.clearFilter', () => {
       tree.setFilter(null);
@@ -382,13 +391,16 @@ export function registerExplorerCommands(ctx: ExplorerContext): vscode.Disposabl
       const msg = problems
         ? `Integrity check: ${plural(problems, 'problem')} found. ${detail}`
         : `Integrity check: no problems. ${detail}`;
-      const choice = await (problems
-        ? vscode.window.showWarningMessage(msg, ...(show ? [show] : []))
-        : vscode.window.showInformationMessage(msg));
-      if (choice === show) {
+      // Not awaited: the summary must not hold the command until the toast is dismissed.
+      void (
+        problems
+          ? vscode.window.showWarningMessage(msg, ...(show ? [show] : []))
+          : vscode.window.showInformationMessage(msg)
+      ).then(async (choice) => {
+        if (choice !== show) return;
         const first = states.find((s) => s.report?.problems.length);
         if (first) await view.reveal(tree.storeNode(first), { expand: 1, focus: true });
-      }
+      });
       return lines;
     }),
     reg('xpersist.fixProblem', async (node?: CacheNode) => {

@@ -1,0 +1,276 @@
+// The Caches view in the real host: stores and artifacts as tree items, problems with fixes,
+// grouping, filtering, paging, invalidation with confirmation, read-only refusal, live refresh.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type {
+  ArtifactNode,
+  CacheNode,
+  LoadMoreNode,
+  MetaNode,
+  ProblemNode,
+  ProblemsNode,
+  StoreNode,
+} from '../../src/extension/explorer/nodes';
+import { inWorkspace, samePath, waitFor } from './helpers';
+import { answerDialogs, children, hooks, labelOf, sleep, treeItem, writeArtifacts } from './hooks';
+
+// Nodes come from the extension's bundle: tell them apart by `type`, not instanceof.
+const is =
+  <T extends CacheNode>(type: T['type']) =>
+  (n: CacheNode | undefined): n is T =>
+    n?.type === type;
+const isArtifact = is<ArtifactNode>('artifact');
+const isStore = is<StoreNode>('store');
+
+async function storeNode(rel: string): Promise<StoreNode> {
+  const h = await hooks();
+  await waitFor(
+    () => h.registry.list().some((s) => samePath(s.root, inWorkspace(rel)) && s.report),
+    20_000,
+    `${rel} scanned`,
+  );
+  const nodes = await children();
+  const n = nodes.filter(isStore).find((x) => samePath(x.state.root, inWorkspace(rel)));
+  assert.ok(n, `a store node for ${rel}`);
+  return n;
+}
+
+async function setStores(value: unknown[]): Promise<void> {
+  await vscode.workspace
+    .getConfiguration('xpersist')
+    .update('stores', value, vscode.ConfigurationTarget.Workspace);
+  await (await hooks()).registry.discover();
+}
+
+suite('cache explorer', () => {
+  suiteSetup(async () => {
+    await vscode.commands.executeCommand('xpersist.groupBy', 'flat');
+    await vscode.commands.executeCommand('xpersist.sortBy', 'key');
+  });
+  teardown(async () => {
+    (await hooks()).setDialogResponder(null);
+  });
+
+  test('store nodes show the artifact count and size; artifacts show size · age and a tooltip', async () => {
+    const store = await storeNode('caches/seed-demo');
+    const item = await treeItem(store);
+    assert.match(String(item.description), /^2 artifacts · \d+(\.\d)? KB$/);
+    const arts = (await children(store)).filter(isArtifact);
+    assert.deepEqual(
+      arts.map((a) => a.artifact.key),
+      ['Wednesday-sample_flow-foo_task.zarr', 'bar.zarr'],
+    );
+    const bar = await treeItem(arts[1]);
+    assert.equal(labelOf(bar), 'bar.zarr');
+    assert.match(String(bar.description), /^\d+(\.\d)? KB · (\d+ (min|h|days?) ago|just now)$/);
+    const tip = (bar.tooltip as vscode.MarkdownString).value;
+    for (const s of ['xarray\\.zarr', 'flow\\_name', 'my\\-flow', '"mode": "w"']) {
+      assert.ok(tip.includes(s) || tip.includes(s.replace(/\\/g, '')), `tooltip mentions ${s}`);
+    }
+    assert.equal(bar.command?.command, 'xpersist.preview');
+  });
+
+  test('expanding an artifact lists its metadata, created_at in local time and UTC', async () => {
+    const store = await storeNode('caches/seed-demo');
+    const bar = (await children(store)).filter(isArtifact).find((n) => n.artifact.key === 'bar.zarr');
+    assert.ok(bar);
+    const rows = (await children(bar)).filter(is<MetaNode>('meta'));
+    const byLabel = new Map(rows.map((r) => [r.label, r.value]));
+    assert.equal(byLabel.get('serializer'), 'xarray.zarr');
+    assert.match(byLabel.get('created_at') ?? '', /local · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    assert.equal(byLabel.get('dump_kwargs'), '{"mode":"w"}');
+    assert.equal(byLabel.get('additional_metadata.flow_name'), 'my-flow');
+    assert.equal(byLabel.get('additional_metadata.task_slug'), 'get_data-1');
+    assert.match(byLabel.get('data') ?? '', /bar\.zarr \(directory, /);
+  });
+
+  test('problems appear under a Problems node, with fixes that confirm the exact paths', async () => {
+    const store = await storeNode('caches/broken');
+    assert.ok(
+      ((await treeItem(store)).iconPath as vscode.ThemeIcon).color,
+      'the store icon is tinted as a warning',
+    );
+    const problemsNode = (await children(store)).find(is<ProblemsNode>('problems'));
+    assert.ok(problemsNode);
+    const problems = (await children(problemsNode)).filter(is<ProblemNode>('problem'));
+    const kinds = new Set(problems.map((p) => p.problem.kind));
+    for (const k of [
+      'invalid-json',
+      'invalid-sidecar',
+      'data-missing',
+      'orphan-data',
+      'stray-file',
+      'key-mismatch',
+    ]) {
+      assert.ok(kinds.has(k as never), `a ${k} problem`);
+    }
+    const stray = problems.find(
+      (p) => p.problem.kind === 'stray-file' && p.problem.path.endsWith('README.txt'),
+    );
+    assert.ok(stray);
+    const item = await treeItem(stray);
+    assert.match(String(item.contextValue), /fixable/);
+    const cancelled = await answerDialogs(undefined);
+    assert.equal(await vscode.commands.executeCommand('xpersist.fixProblem', stray), false);
+    assert.ok(fs.existsSync(stray.problem.path), 'cancelled: nothing removed');
+    assert.match(cancelled[0].detail, /README\.txt/);
+    const seen = await answerDialogs('Remove stray file');
+    assert.equal(await vscode.commands.executeCommand('xpersist.fixProblem', stray), true);
+    assert.equal(seen[0].detail, `• ${stray.problem.path}`);
+    assert.ok(!fs.existsSync(stray.problem.path));
+  });
+
+  test('grouping by flow/task, serializer, folder and date; sorting by size', async () => {
+    const store = await storeNode('caches/seed-demo');
+    await vscode.commands.executeCommand('xpersist.groupBy', 'flowTask');
+    const flows = await children(store);
+    assert.deepEqual(await Promise.all(flows.map(async (n) => labelOf(await treeItem(n)))), [
+      'my-flow',
+      'sample_flow',
+    ]);
+    const tasks = await children(flows[0]);
+    assert.equal(labelOf(await treeItem(tasks[0])), 'get_data');
+    await vscode.commands.executeCommand('xpersist.groupBy', 'serializer');
+    assert.deepEqual(
+      await Promise.all((await children(store)).map(async (n) => labelOf(await treeItem(n)))),
+      ['xarray.zarr'],
+    );
+    await vscode.commands.executeCommand('xpersist.groupBy', 'date');
+    assert.match(
+      labelOf(await treeItem((await children(store))[0])),
+      /^(Today \(|Yesterday \(|\d{4}-\d\d-\d\d)/,
+    );
+    await vscode.commands.executeCommand('xpersist.groupBy', 'flat');
+    await vscode.commands.executeCommand('xpersist.sortBy', 'size');
+    const sizes = (await children(store)).filter(isArtifact).map((n) => n.artifact.sizeBytes ?? 0);
+    assert.deepEqual(
+      sizes,
+      [...sizes].sort((a, b) => b - a),
+    );
+    await vscode.commands.executeCommand('xpersist.sortBy', 'key');
+  });
+
+  test('the filter shows in the view description and clears in one click', async () => {
+    const h = await hooks();
+    const store = await storeNode('caches/seed-demo');
+    assert.equal(
+      await vscode.commands.executeCommand('xpersist.filter', 'bar flow:my-flow'),
+      'bar flow:my-flow',
+    );
+    assert.equal(h.view.description, 'filter: bar flow:my-flow');
+    const keys = (await children(store)).filter(isArtifact).map((n) => n.artifact.key);
+    assert.deepEqual(keys, ['bar.zarr']);
+    await vscode.commands.executeCommand('xpersist.clearFilter');
+    assert.equal(h.view.description, undefined);
+    assert.equal((await children(store)).filter((n) => n.type === 'artifact').length, 2);
+  });
+
+  test('long lists come in pages of 200 with a "Load more" node', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-many-'));
+    writeArtifacts(root, 450);
+    await setStores([{ path: root, name: 'many' }]);
+    const h = await hooks();
+    await waitFor(() => h.registry.get(root)?.report, 20_000, 'the 450-artifact store scanned');
+    const node = (await children()).filter(isStore).find((n) => n.state.root === root);
+    assert.ok(node);
+    let kids = await children(node);
+    assert.equal(kids.filter((n) => n.type === 'artifact').length, 200);
+    let more = kids.find(is<LoadMoreNode>('loadMore'));
+    assert.ok(more);
+    assert.equal((await treeItem(more)).description, '250 more artifacts');
+    await vscode.commands.executeCommand('xpersist.loadMore', more);
+    kids = await children(node);
+    assert.equal(kids.filter((n) => n.type === 'artifact').length, 400);
+    more = kids.find(is<LoadMoreNode>('loadMore'));
+    assert.ok(more);
+    await vscode.commands.executeCommand('xpersist.loadMore', more);
+    kids = await children(node);
+    assert.equal(kids.filter((n) => n.type === 'artifact').length, 450);
+    assert.ok(!kids.some((n) => n.type === 'loadMore'));
+    assert.equal(await vscode.commands.executeCommand('xpersist.revealArtifact', root, 'a0449.joblib'), true);
+    await setStores([]);
+  });
+
+  test('invalidate deletes the selected artifacts after a confirmation listing every path', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-inv-'));
+    writeArtifacts(root, 3);
+    await setStores([root]);
+    const h = await hooks();
+    await waitFor(() => h.registry.get(root)?.report, 20_000, 'scanned');
+    const node = (await children()).filter(isStore).find((n) => n.state.root === root);
+    assert.ok(node);
+    const arts = (await children(node)).filter(isArtifact);
+    const no = await answerDialogs(undefined);
+    assert.equal(await vscode.commands.executeCommand('xpersist.invalidate', arts[0], [arts[0], arts[1]]), 0);
+    assert.ok(fs.existsSync(path.join(root, 'a0000.joblib')), 'cancel changes nothing');
+    assert.deepEqual(no[0].detail.split('\n'), [
+      `• ${path.join(root, 'xpersist_metadata_store', 'a0000.joblib.artifact.json')}`,
+      `• ${path.join(root, 'a0000.joblib')}`,
+      `• ${path.join(root, 'xpersist_metadata_store', 'a0001.joblib.artifact.json')}`,
+      `• ${path.join(root, 'a0001.joblib')}`,
+    ]);
+    await answerDialogs('Delete');
+    assert.equal(await vscode.commands.executeCommand('xpersist.invalidate', arts[0], [arts[0], arts[1]]), 2);
+    assert.ok(!fs.existsSync(path.join(root, 'a0000.joblib')));
+    assert.ok(!fs.existsSync(path.join(root, 'xpersist_metadata_store', 'a0001.joblib.artifact.json')));
+    assert.deepEqual(
+      h.registry.get(root)?.report?.artifacts.map((a) => a.key),
+      ['a0002.joblib'],
+    );
+    await setStores([]);
+  });
+
+  test('a read-only store refuses invalidation and keeps everything', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-ro-'));
+    writeArtifacts(root, 1);
+    await setStores([{ path: root, readonly: true }]);
+    const h = await hooks();
+    await waitFor(() => h.registry.get(root)?.report, 20_000, 'scanned');
+    const node = (await children()).filter(isStore).find((n) => n.state.root === root);
+    assert.ok(node);
+    assert.match(String((await treeItem(node)).description), /read-only/);
+    const art = (await children(node)).find(isArtifact);
+    const seen = await answerDialogs('Delete');
+    assert.equal(await vscode.commands.executeCommand('xpersist.invalidate', art), 0);
+    assert.equal(seen.length, 0, 'no confirmation is even asked');
+    assert.ok(fs.existsSync(path.join(root, 'a0000.joblib')));
+    await setStores([]);
+  });
+
+  test('a burst of 100 writes coalesces into few rescans and the tree converges', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-burst-'));
+    writeArtifacts(root, 1, 'first');
+    await setStores([root]);
+    const h = await hooks();
+    await waitFor(() => h.registry.get(root)?.report, 20_000, 'scanned');
+    const before = h.registry.get(root)?.scanCount ?? 0;
+    for (let i = 0; i < 10; i++) {
+      writeArtifacts(root, 10, `burst${i}-`);
+      await sleep(30);
+    }
+    await waitFor(
+      () => h.registry.get(root)?.report?.artifacts.length === 101,
+      20_000,
+      'the tree to show all 101 artifacts',
+    );
+    await sleep(1500);
+    const scans = (h.registry.get(root)?.scanCount ?? 0) - before;
+    assert.ok(scans >= 1 && scans <= 3, `100 writes caused ${scans} rescans`);
+    await setStores([]);
+  });
+
+  test('copy key, copy data path and the integrity check', async () => {
+    const store = await storeNode('caches/seed-demo');
+    const bar = (await children(store)).filter(isArtifact).find((n) => n.artifact.key === 'bar.zarr');
+    assert.ok(bar);
+    await vscode.commands.executeCommand('xpersist.copyKey', bar);
+    assert.equal(await vscode.env.clipboard.readText(), 'bar.zarr');
+    await vscode.commands.executeCommand('xpersist.copyDataPath', bar);
+    assert.equal(await vscode.env.clipboard.readText(), bar.artifact.dataPath);
+    const lines = (await vscode.commands.executeCommand('xpersist.checkIntegrity', store)) as string[];
+    assert.match(lines[0], /: 2 artifacts, /);
+  });
+});

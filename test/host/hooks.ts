@@ -1,0 +1,87 @@
+// The extension's test hooks (exposed on its API when XPERSIST_TEST_MODE=1) and helpers the
+// feature suites share: tree walking, dialog answers, writing artifacts on disk.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+import type { PythonInsights } from '../../src/extension/code/pythonInsights';
+import type { TaskCommands } from '../../src/extension/code/taskCommands';
+import type { CacheTreeProvider } from '../../src/extension/explorer/cacheTreeProvider';
+import type { CacheNode } from '../../src/extension/explorer/nodes';
+import type { FlowRunner } from '../../src/extension/flows/flowRunner';
+import type { GraphPanels } from '../../src/extension/flows/graphPanel';
+import type { PreviewManager } from '../../src/extension/preview/previewManager';
+import type { StoreRegistry } from '../../src/extension/stores/storeRegistry';
+import type { DialogResponder } from '../../src/extension/ui/dialogs';
+import { api } from './helpers';
+
+export interface TestHooks {
+  registry: StoreRegistry;
+  tree: CacheTreeProvider;
+  view: vscode.TreeView<CacheNode>;
+  previews: PreviewManager;
+  insights: PythonInsights;
+  runner: FlowRunner;
+  graphs: GraphPanels;
+  taskCommands: TaskCommands;
+  setDialogResponder(r: DialogResponder | null): void;
+}
+
+export async function hooks(): Promise<TestHooks> {
+  const a = (await api()) as unknown as { test?: TestHooks };
+  assert.ok(a.test, 'the extension exposes test hooks (XPERSIST_TEST_MODE=1 in the host environment)');
+  return a.test;
+}
+
+/** Answers the next modal dialogs with `answer`, recording what they said. */
+export async function answerDialogs(
+  answer: string | undefined,
+): Promise<{ message: string; detail: string }[]> {
+  const seen: { message: string; detail: string }[] = [];
+  (await hooks()).setDialogResponder((message, detail) => {
+    seen.push({ message, detail });
+    return answer;
+  });
+  return seen;
+}
+
+export async function children(node?: CacheNode): Promise<CacheNode[]> {
+  return (await hooks()).tree.getChildren(node) as CacheNode[];
+}
+
+export async function treeItem(node: CacheNode): Promise<vscode.TreeItem> {
+  return (await hooks()).tree.getTreeItem(node);
+}
+
+export const labelOf = (item: vscode.TreeItem): string =>
+  typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+
+/** Writes `n` small joblib-like artifacts (sidecar + data) into a store, like xpersist's put. */
+export function writeArtifacts(root: string, n: number, prefix = 'a'): string[] {
+  const meta = path.join(root, 'xpersist_metadata_store');
+  fs.mkdirSync(meta, { recursive: true });
+  const keys: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const key = `${prefix}${String(i).padStart(4, '0')}.joblib`;
+    fs.writeFileSync(path.join(root, key), `data ${i}`);
+    fs.writeFileSync(
+      path.join(meta, `${key}.artifact.json`),
+      JSON.stringify(
+        {
+          key,
+          serializer: 'joblib',
+          load_kwargs: {},
+          dump_kwargs: {},
+          additional_metadata: { flow_name: 'bulk', task_name: `t${i % 3}` },
+          created_at: new Date(Date.UTC(2026, 10, 1, 0, 0, i)).toISOString().replace('Z', ''),
+        },
+        null,
+        2,
+      ),
+    );
+    keys.push(key);
+  }
+  return keys;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
