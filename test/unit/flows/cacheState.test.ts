@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { computeCacheStates, type TaskCacheState } from '../../../src/flows/cacheState';
 import { fileCacheStates } from '../../../src/flows/fileStates';
-import { formatAge, formatBytes, lensLabel } from '../../../src/flows/labels';
+import { lensLabel } from '../../../src/flows/labels';
 import { analyzePython, flowTargets } from '../../../src/python/index';
 import { entry, report } from './reports';
 
@@ -153,18 +153,6 @@ describe('cache states', () => {
       'stale · stats.zarr · upstream clean-1 is newer · 10 min ago',
     );
     assert.match(lensLabel(st.get('bad')!, NOW), /^target error · KeyError: 'nope'/);
-  });
-
-  it('formats sizes and ages', () => {
-    assert.equal(formatBytes(512), '512 B');
-    assert.equal(formatBytes(1536), '1.5 KB');
-    assert.equal(formatBytes(2_411_724), '2.3 MB');
-    assert.equal(formatBytes(5 * 1024 ** 3), '5 GB');
-    assert.equal(formatBytes(null), null);
-    assert.equal(formatAge(minutesAgo(0.2), NOW), 'just now');
-    assert.equal(formatAge(minutesAgo(5), NOW), '5 min ago');
-    assert.equal(formatAge(minutesAgo(150), NOW), '3 h ago');
-    assert.equal(formatAge(minutesAgo(60 * 24 * 3), NOW), '3 days ago');
   });
 
   it('resolves a whole file in one call, with store roots from the path context', () => {
