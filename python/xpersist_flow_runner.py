@@ -3,7 +3,8 @@
     python xpersist_flow_runner.py FILE [--flow NAME] [--param NAME=JSON ...]
 
 Without --flow the file runs as `python FILE` would (its own flow.run() calls). With --flow,
-the file is executed with Flow.run() held back, then only the named flow runs.
+the file is executed as a module (its `__main__` block skipped, Flow.run() held back), then only
+the named flow runs.
 
 Every state change of every task and flow is sent as one JSON line to the extension: over
 TCP to 127.0.0.1:$XPERSIST_EVENTS_PORT (first line: $XPERSIST_EVENTS_TOKEN), so the terminal
@@ -157,7 +158,9 @@ def main():
             Flow.run = lambda self, *a, **k: None  # the file's own runs are held back
             try:
                 sys.argv = [file]
-                runpy.run_path(file, run_name="__main__")
+                # Not "__main__": the file's `if __name__ == "__main__":` block is the whole-file
+                # run, which --flow replaces.
+                runpy.run_path(file, run_name="__xpersist_flow__")
             finally:
                 Flow.__init__ = flow_init
                 Flow.run = real_run

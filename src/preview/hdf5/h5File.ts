@@ -3,6 +3,7 @@
 
 import { promises as fsp } from 'node:fs';
 import { ByteReader, UNDEFINED_ADDRESS } from './byteReader';
+import { H5Unsupported } from './h5Unsupported';
 
 const PAGE = 16 * 1024;
 const MAX_PAGES = 512;
@@ -147,7 +148,7 @@ export class H5File {
           rootObjectHeader,
         };
       }
-      throw new Error(`HDF5 superblock version ${version} is not supported`);
+      throw new H5Unsupported(`HDF5 superblock version ${version} is not supported`);
     }
     throw new Error('not an HDF5 file (no superblock signature)');
   }

@@ -116,12 +116,16 @@ export class H5Tree {
     const O = f.superblock.sizeOfOffsets;
     const L = f.superblock.sizeOfLengths;
     const out: Link[] = [];
-    const visit = async (addr: number): Promise<void> => {
+    const seen = new Set<number>();
+    const visit = async (addr: number, maxLevel = 64): Promise<void> => {
+      if (seen.has(addr)) throw new Error('HDF5: group B-tree has a cycle');
+      seen.add(addr);
       const head = await f.bytes(addr, 8 + 2 * O);
       const r = f.reader(head);
       r.signature('TREE');
       r.u8();
       const level = r.u8();
+      if (level >= maxLevel) throw new Error('HDF5: group B-tree levels do not decrease');
       const entries = r.u16();
       const node = await f.bytes(addr, 8 + 2 * O + entries * (L + O) + L);
       const nr = f.reader(node, 8 + 2 * O);
@@ -131,7 +135,7 @@ export class H5Tree {
         children.push(nr.offset());
       }
       for (const c of children) {
-        if (level > 0) await visit(c);
+        if (level > 0) await visit(c, level);
         else {
           const sh = await f.bytes(c, 8);
           const sr = f.reader(sh);

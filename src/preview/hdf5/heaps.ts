@@ -3,6 +3,7 @@
 
 import { limitEncSize, UNDEFINED_ADDRESS } from './byteReader';
 import type { H5File } from './h5File';
+import { H5Unsupported } from './h5Unsupported';
 
 export async function localHeapData(f: H5File, addr: number): Promise<Uint8Array> {
   const head = await f.bytes(addr, 8 + 3 * f.superblock.sizeOfLengths);
@@ -120,7 +121,7 @@ export class FractalHeap {
       lengthSize: limitEncSize(Math.min(maxDirectBlockSize, maxManaged)),
       maxDirectRows: Math.log2(maxDirectBlockSize) - Math.log2(startBlockSize) + 2,
     };
-    if (h.hasFilters) throw new Error('HDF5: filtered fractal heaps are not supported');
+    if (h.hasFilters) throw new H5Unsupported('HDF5: filtered fractal heaps are not supported');
     return new FractalHeap(f, h);
   }
 
@@ -134,7 +135,7 @@ export class FractalHeap {
       const len = (id[0] & 0x0f) + 1;
       return id.subarray(1, 1 + len);
     }
-    if (type !== 0) throw new Error('HDF5: huge fractal heap objects are not supported');
+    if (type !== 0) throw new H5Unsupported('HDF5: huge fractal heap objects are not supported');
     const r = this.f.reader(id, 1);
     const offset = r.uint(this.h.offsetSize);
     const length = r.uint(this.h.lengthSize);
@@ -209,7 +210,7 @@ export async function btree2Records(f: H5File, addr: number): Promise<Uint8Array
     await leaf(root, rootRecords);
     return out;
   }
-  if (depth > 1) throw new Error('HDF5: v2 B-trees deeper than 1 are not supported');
+  if (depth > 1) throw new H5Unsupported('HDF5: v2 B-trees deeper than 1 are not supported');
   const numSize = limitEncSize(maxLeaf);
   const b = await f.bytes(root, nodeSize);
   const ir = f.reader(b);

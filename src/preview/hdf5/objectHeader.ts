@@ -2,6 +2,7 @@
 // header messages of a group or dataset.
 
 import type { H5File } from './h5File';
+import { H5Unsupported } from './h5Unsupported';
 
 export interface Message {
   type: number;
@@ -25,13 +26,17 @@ export const MSG = {
   attributeInfo: 0x15,
 } as const;
 
+/** Continuation blocks followed per header: a damaged file could chain them in a loop. */
+const MAX_CONTINUATIONS = 4096;
+
 export async function readObjectHeader(f: H5File, addr: number): Promise<Message[]> {
   const head = await f.bytes(addr, 16);
   const isV2 = head[0] === 0x4f && head[1] === 0x48 && head[2] === 0x44 && head[3] === 0x52; // "OHDR"
   const messages: Message[] = [];
   const continuations: Array<[number, number]> = [];
   if (!isV2) {
-    if (head[0] !== 1) throw new Error(`HDF5 object header version ${head[0]} at ${addr} is not supported`);
+    if (head[0] !== 1)
+      throw new H5Unsupported(`HDF5 object header version ${head[0]} at ${addr} is not supported`);
     const r = f.reader(head);
     r.skip(2);
     r.u16(); // number of messages
@@ -40,6 +45,7 @@ export async function readObjectHeader(f: H5File, addr: number): Promise<Message
     const block = await f.bytes(addr + 16, size);
     parseV1Messages(f, block, messages, continuations);
     for (let i = 0; i < continuations.length; i++) {
+      if (i >= MAX_CONTINUATIONS) throw new Error('HDF5: too many object header continuations');
       const [a, len] = continuations[i];
       parseV1Messages(f, await f.bytes(a, len), messages, continuations);
     }
@@ -56,6 +62,7 @@ export async function readObjectHeader(f: H5File, addr: number): Promise<Message
   const block = await f.bytes(addr + prefix + sizeBytes, chunk0);
   parseV2Messages(f, block, flags, messages, continuations);
   for (let i = 0; i < continuations.length; i++) {
+    if (i >= MAX_CONTINUATIONS) throw new Error('HDF5: too many object header continuations');
     const [a, len] = continuations[i];
     const c = await f.bytes(a, len);
     if (String.fromCharCode(c[0], c[1], c[2], c[3]) !== 'OCHK')

@@ -7,12 +7,11 @@ import { createInflate, inflate } from 'node:zlib';
 import { unshuffleRange } from '../codecs/shuffle';
 import { UNDEFINED_ADDRESS } from './byteReader';
 import type { H5Dataset, H5Tree } from './h5Tree';
+import { H5Unsupported } from './h5Unsupported';
 
 const inflateAsync = promisify(inflate);
 // Node's default 16 KiB output steps make threaded inflate of MiB-sized chunks several times slower.
 const ZLIB_OPTS = { chunkSize: 1 << 20 };
-
-export class UnsupportedStorage extends Error {}
 
 interface ChunkEntry {
   address: number;
@@ -33,12 +32,17 @@ async function btree1Chunks(
   const keySize = 8 + 8 * (rank + 1);
   const chunk = chunkDims(ds);
   const out = new Map<string, ChunkEntry>();
-  const visit = async (addr: number): Promise<void> => {
+  const seen = new Set<number>();
+  // A damaged file may link nodes in a cycle: each node once, levels strictly decreasing.
+  const visit = async (addr: number, maxLevel = 64): Promise<void> => {
+    if (seen.has(addr)) throw new Error('HDF5: chunk B-tree has a cycle');
+    seen.add(addr);
     const head = await f.bytes(addr, 8 + 2 * O);
     const r = f.reader(head);
     r.signature('TREE');
     if (r.u8() !== 1) throw new Error('HDF5: chunk B-tree node of the wrong type');
     const level = r.u8();
+    if (level >= maxLevel) throw new Error('HDF5: chunk B-tree levels do not decrease');
     const entries = r.u16();
     const node = await f.bytes(addr, 8 + 2 * O + entries * (keySize + O) + keySize);
     const nr = f.reader(node, 8 + 2 * O);
@@ -57,7 +61,7 @@ async function btree1Chunks(
       ]);
     }
     for (const [child, entry, key] of kids) {
-      if (level > 0) await visit(child);
+      if (level > 0) await visit(child, level);
       else out.set(key, entry);
     }
   };
@@ -190,7 +194,7 @@ export async function readRawBytes(
     }
     return out;
   }
-  if (l.kind === 'unsupported') throw new UnsupportedStorage(l.reason);
+  if (l.kind === 'unsupported') throw new H5Unsupported(l.reason);
   const chunk = l.chunk;
   let lookup: (c: number[]) => Promise<ChunkEntry | null>;
   const chunkBytes = chunk.reduce((a, b) => a * b, 1) * size;
@@ -335,7 +339,7 @@ async function decodeChunk(
     const flt = ds.filters[i];
     if (flt.id === 1) data = await inflateAsync(data, ZLIB_OPTS);
     else if (flt.id === 2) {
-      if (shuffled) throw new UnsupportedStorage('shuffle applied twice');
+      if (shuffled) throw new H5Unsupported('shuffle applied twice');
       shuffled = flt.values[0] || size;
       if (i !== 0) {
         // Another filter ran before shuffle when writing: unshuffle the whole chunk now.
@@ -353,7 +357,7 @@ async function decodeChunk(
         shuffled = 0;
       }
     } else if (flt.id === 3) data = data.subarray(0, data.length - 4);
-    else throw new UnsupportedStorage(`HDF5 filter ${flt.name || flt.id}`);
+    else throw new H5Unsupported(`HDF5 filter ${flt.name || flt.id}`);
   }
   if (data.length < chunkBytes)
     throw new Error(`HDF5 chunk at ${e.address} decoded to ${data.length} bytes, expected ${chunkBytes}`);

@@ -5,8 +5,9 @@
 import type { RawData, Storage } from '../dataset/rawDataset';
 import { H5File } from '../hdf5/h5File';
 import { type H5Dataset, H5Tree } from '../hdf5/h5Tree';
+import { H5Unsupported } from '../hdf5/h5Unsupported';
 import type { H5Type, Link } from '../hdf5/messages';
-import { readRawBytes, UnsupportedStorage } from '../hdf5/readData';
+import { readRawBytes } from '../hdf5/readData';
 import type { Nc4Attr, Nc4Group, Nc4Source, Nc4Var } from './nc4Source';
 
 export function storageOfH5(t: H5Type): Storage {
@@ -123,7 +124,7 @@ export async function openNativeSource(file: string, fallback: FallbackReader): 
           }
           return toTyped(bytes, ds.type);
         } catch (err) {
-          if (err instanceof UnsupportedStorage) return fallback(path, ranges);
+          if (err instanceof H5Unsupported) return fallback(path, ranges);
           throw err;
         }
       },
@@ -145,9 +146,13 @@ export async function openNativeSource(file: string, fallback: FallbackReader): 
     },
     async groups(): Promise<string[]> {
       const out: string[] = [];
+      // Hard links may point back to an ancestor group: list each group object once.
+      const seen = new Set<number>([root]);
       const walk = async (addr: number, prefix: string, depth: number): Promise<void> => {
         if (depth > 32) return;
         for (const l of await hardLinks(addr)) {
+          if (seen.has(l.address)) continue;
+          seen.add(l.address);
           if (!(await tree.isGroup(l.address))) continue;
           const p = prefix ? `${prefix}/${l.name}` : l.name;
           out.push(p);

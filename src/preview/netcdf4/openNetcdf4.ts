@@ -4,6 +4,7 @@
 
 import type { RawData, RawDataset } from '../dataset/rawDataset';
 import { UnsupportedError } from '../errors';
+import { H5Unsupported } from '../hdf5/h5Unsupported';
 import { openH5wasmSource } from './h5wasmSource';
 import { openNativeSource } from './nativeSource';
 import { type Nc4Source, nc4RawDataset } from './nc4Source';
@@ -38,8 +39,12 @@ export async function openNetcdf4(
     } catch (err) {
       nativeError = err;
       await source?.close();
-      if (engine === 'native' || /no group/.test(String((err as Error)?.message))) {
-        throw new UnsupportedError(`netCDF-4: ${(err as Error).message}`);
+      // A feature we lack, or a structure our reader gets wrong, goes to h5wasm (which survives
+      // its own aborts on damaged files: both reasons are reported if it fails too). A missing
+      // group or a file that is not HDF5 at all would fail there just the same.
+      const msg = String((err as Error)?.message);
+      if (engine === 'native' || (!(err instanceof H5Unsupported) && /no group|not an HDF5 file/.test(msg))) {
+        throw new UnsupportedError(`netCDF-4/HDF5 file could not be read: ${msg}`);
       }
     }
   }

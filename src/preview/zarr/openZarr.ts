@@ -32,8 +32,6 @@ export interface ZarrDataset extends RawDataset {
   consolidated: boolean;
 }
 
-const decoder = new TextDecoder();
-
 async function readJson(file: string): Promise<Json | undefined> {
   try {
     const text = await fsp.readFile(file, 'utf8');
@@ -48,8 +46,8 @@ async function readJson(file: string): Promise<Json | undefined> {
   }
 }
 
-async function listV2(root: string, nodes: Map<string, ZNode>): Promise<boolean> {
-  const zmeta = await readJson(path.join(root, '.zmetadata'));
+async function listV2(root: string, nodes: Map<string, ZNode>, useConsolidated = true): Promise<boolean> {
+  const zmeta = useConsolidated ? await readJson(path.join(root, '.zmetadata')) : undefined;
   const docs = zmeta?.metadata as Record<string, Json> | undefined;
   if (docs && typeof docs === 'object') {
     for (const [key, doc] of Object.entries(docs)) {
@@ -164,6 +162,19 @@ function variableOf(name: string, node: ZNode, version: 2 | 3): RawVariable {
     if ('_FillValue' in attrs) attrs._FillValue = v3AttrFill(attrs._FillValue, storage);
   }
   encoding.chunks = chunks;
+  const ints = (xs: unknown) => Array.isArray(xs) && xs.every((x) => Number.isInteger(x) && x >= 0);
+  if (
+    !ints(shape) ||
+    !ints(chunks) ||
+    chunks.length !== shape.length ||
+    chunks.some((c) => c === 0 && shape.length > 0)
+  ) {
+    storage = {
+      kind: 'other',
+      name: `invalid shape/chunks ${JSON.stringify(shape)}/${JSON.stringify(chunks)}`,
+    };
+  }
+  if (dims.length !== shape.length) dims = shape.map((_, i) => dims[i] ?? `dim_${i}`);
   return { name, dims, shape, chunks, storage, attrs, attrTypes: jsonAttrTypes(attrs), encoding };
 }
 
@@ -189,6 +200,14 @@ export async function openZarr(root: string, groupOption?: unknown): Promise<Zar
     throw new UnsupportedError('no .zgroup, .zarray or zarr.json at the top of the folder: not a zarr store');
   }
   const group = normGroup(groupOption);
+  if (consolidated && !nodes.has(group)) {
+    // Consolidated metadata can be stale (a group added later with consolidated=False): walk.
+    nodes.clear();
+    consolidated =
+      version === 2
+        ? await listV2(root, nodes, false)
+        : await listV3(root, { ...v3root, consolidated_metadata: undefined } as Json, nodes);
+  }
   const groupNode = nodes.get(group);
   if (!groupNode) {
     const known = [...nodes.entries()].filter(([p, n]) => p && n.kind === 'group').map(([p]) => p);
@@ -302,7 +321,7 @@ function rawDataOf(data: unknown, s: Storage): RawData {
     return data.map((x) => (x === null || x === undefined ? null : typeof x === 'string' ? x : String(x)));
   if (s.kind === 'float' && s.bytes === 2 && data instanceof Uint16Array) return halfToFloat(data);
   if (ArrayBuffer.isView(data)) return data as RawData;
-  return [decoder.decode(new Uint8Array())];
+  throw new UnsupportedError(`zarr returned data of an unexpected kind for a ${s.kind} variable`);
 }
 
 /** float16 bits (read as uint16: zarrita has no float16) to float32. */

@@ -77,7 +77,7 @@ function applyView(): void {
   world.setAttribute('transform', `translate(${view.x} ${view.y}) scale(${view.k})`);
 }
 
-function fit(): void {
+function fitToView(): void {
   if (!model) return;
   const w = stage.clientWidth || 800;
   const hgt = stage.clientHeight || 500;
@@ -297,7 +297,7 @@ function renderToolbar(m: GraphViewModel): void {
     ),
     summary,
     h('span', { class: 'spacer' }),
-    button('Fit', 'screen-full', fit, 'Fit the graph to the panel'),
+    button('Fit', 'screen-full', fitToView, 'Fit the graph to the panel'),
     button('', 'zoom-in', () => zoomAt(1.25, w(), hh()), 'Zoom in'),
     button('', 'zoom-out', () => zoomAt(0.8, w(), hh()), 'Zoom out'),
     button('Run Flow', 'play', () => send('runFlow'), 'Run this flow'),
@@ -415,12 +415,12 @@ window.addEventListener('message', (ev: MessageEvent<HostToGraph>) => {
   }
   renderToolbar(model);
   draw(model);
-  if (!view) fit();
+  if (!view) fitToView();
   else applyView();
   if (msg.payload.state?.selected && first) select(msg.payload.state.selected);
 });
 
 new ResizeObserver(() => {
-  if (model && !state.view) fit();
+  if (model && !state.view) fitToView();
 }).observe(stage);
 send('ready', state as Record<string, unknown>);

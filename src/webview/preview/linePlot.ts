@@ -29,7 +29,7 @@ export function renderLinePlot(input: LineInput): HTMLElement {
   let time = false;
   let labels: string[] | null = null;
   const xms = input.x?.map(isoToMs);
-  if (input.x && xms && xms.every((v) => v !== null)) {
+  if (input.x && xms?.every((v) => v !== null)) {
     xs = (xms as number[]).map((ms) => ms / 1000);
     time = true;
   } else if (input.x?.every((v) => typeof v === 'number')) {

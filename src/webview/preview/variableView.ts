@@ -40,7 +40,7 @@ const coordCache = new Map<string, Promise<Value[] | null>>();
 /** Values of the 1-D coordinate named like a dimension, for axis and slider labels. */
 export function coordValues(model: DatasetModel, dim: string): Promise<Value[] | null> {
   const c = model.coords[dim];
-  if (!c || c.dims.length !== 1 || c.dims[0] !== dim || c.shape[0] > MAX_LINE) return Promise.resolve(null);
+  if (c?.dims.length !== 1 || c.dims[0] !== dim || c.shape[0] > MAX_LINE) return Promise.resolve(null);
   let p = coordCache.get(dim);
   if (!p) {
     p = request<ValuesReply>('readValues', { variable: dim, selection: {} })

@@ -1,0 +1,59 @@
+// Cache explorer speed: from a refresh to the first page (200 items) of a 10,000-artifact store
+// ready for the tree (scan + model + the labels, descriptions and tooltips of the page), and
+// the memory that costs. Uses the cache written by core.bench.ts (real xpersist).
+import { existsSync } from 'node:fs';
+import { CacheStore } from '../../src/core/index';
+import { artifactDescription, artifactTooltip } from '../../src/explorer/describe';
+import { buildStoreModel } from '../../src/explorer/treeModel';
+import { benchData, nowMs, report, round, summary, timeRuns } from './harness';
+
+const PAGE = 200;
+
+async function refreshToFirstPage(store: CacheStore): Promise<number> {
+  const report = await store.scan();
+  const model = buildStoreModel(report, { groupBy: 'flat', sortBy: 'key', filter: null });
+  const now = new Date();
+  let chars = 0;
+  for (const a of model.root.artifacts.slice(0, PAGE)) {
+    chars += a.key.length + artifactDescription(a, now).length + artifactTooltip(a, now).length;
+  }
+  return chars;
+}
+
+function heapMb(): number {
+  global.gc?.();
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.external + m.arrayBuffers) / 1024 / 1024;
+}
+
+async function main(): Promise<void> {
+  const root = benchData('core-10k');
+  if (!existsSync(root)) throw new Error(`${root} missing: run "npm run bench core" first (it writes the cache)`);
+  const before = heapMb();
+  const rssBefore = process.memoryUsage().rss / 1024 / 1024;
+  const store = await CacheStore.open(root);
+  const t0 = nowMs();
+  await refreshToFirstPage(store);
+  const firstMs = nowMs() - t0;
+  const warm = await timeRuns(() => refreshToFirstPage(store), 9, 1);
+  const grouped = await timeRuns(async () => {
+    const r = await store.scan();
+    buildStoreModel(r, { groupBy: 'flowTask', sortBy: 'age', filter: null });
+  }, 5, 1);
+  const after = heapMb();
+  report({
+    artifacts: (await store.keys()).length,
+    first_refresh_to_first_page_ms: round(firstMs),
+    refresh_to_first_page_ms: summary(warm),
+    refresh_grouped_by_flow_task_sorted_by_age_ms: summary(grouped),
+    heap_growth_mb: round(after - before, 1),
+    rss_growth_mb: round(process.memoryUsage().rss / 1024 / 1024 - rssBefore, 1),
+    targets: { refresh_to_first_page_ms: '< 300', heap_growth_mb: '< 50' },
+    pass: summary(warm).median < 300 && after - before < 50,
+  });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
