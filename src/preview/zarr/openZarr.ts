@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as zarr from 'zarrita';
 import type { RawArray, RawData, RawDataset, RawVariable, Storage } from '../dataset/rawDataset';
 import { UnsupportedError } from '../errors';
-import { parseTolerantJson } from '../io/tolerantJson';
+import { parsePythonJson } from '../../core/json/tolerantJson';
 import { toCOrder } from './cOrder';
 import { type FastArray, fastArrayFor, readFast } from './fastChunks';
 import {
@@ -36,7 +36,7 @@ async function readJson(file: string): Promise<Json | undefined> {
   try {
     const text = await fsp.readFile(file, 'utf8');
     // Python's json writes NaN/Infinity attributes as bare tokens.
-    return parseTolerantJson(text) as Json;
+    return parsePythonJson(text) as Json;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
       return undefined;

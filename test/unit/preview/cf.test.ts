@@ -13,7 +13,6 @@ import {
   decodeBloscBlock,
   parseBloscHeader,
 } from '../../../src/preview/codecs/blosc';
-import { parseTolerantJson } from '../../../src/preview/io/tolerantJson';
 
 suite('CF times', () => {
   test('360_day and model calendars have their own dates', () => {
@@ -129,15 +128,6 @@ suite('CF dtype rules (xarray 2024.11)', () => {
     assert.equal(maybePromote('<U5'), 'object');
   });
 
-  test('Python JSON with NaN / Infinity tokens (zarr attributes)', () => {
-    const v = parseTolerantJson(
-      '{"a": NaN, "b": [Infinity, -Infinity], "c": "NaN in text", "d": 1}',
-    ) as Record<string, unknown>;
-    assert.ok(Number.isNaN(v.a as number));
-    assert.deepEqual(v.b, [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
-    assert.equal(v.c, 'NaN in text');
-    assert.equal(v.d, 1);
-  });
 });
 
 suite('Blosc block by block', () => {
