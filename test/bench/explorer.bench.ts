@@ -28,7 +28,8 @@ function heapMb(): number {
 
 async function main(): Promise<void> {
   const root = benchData('core-10k');
-  if (!existsSync(root)) throw new Error(`${root} missing: run "npm run bench core" first (it writes the cache)`);
+  if (!existsSync(root))
+    throw new Error(`${root} missing: run "npm run bench core" first (it writes the cache)`);
   const before = heapMb();
   const rssBefore = process.memoryUsage().rss / 1024 / 1024;
   const store = await CacheStore.open(root);
@@ -36,10 +37,14 @@ async function main(): Promise<void> {
   await refreshToFirstPage(store);
   const firstMs = nowMs() - t0;
   const warm = await timeRuns(() => refreshToFirstPage(store), 9, 1);
-  const grouped = await timeRuns(async () => {
-    const r = await store.scan();
-    buildStoreModel(r, { groupBy: 'flowTask', sortBy: 'age', filter: null });
-  }, 5, 1);
+  const grouped = await timeRuns(
+    async () => {
+      const r = await store.scan();
+      buildStoreModel(r, { groupBy: 'flowTask', sortBy: 'age', filter: null });
+    },
+    5,
+    1,
+  );
   const after = heapMb();
   report({
     artifacts: (await store.keys()).length,

@@ -30,7 +30,9 @@ function startSlots(): Slot[] | null {
   const file = workerPath();
   const wanted = process.env.XPERSIST_SCAN_THREADS;
   if (disabled || !file || wanted === '0') return null;
-  const count = wanted ? Math.max(1, Number(wanted) || 2) : Math.max(2, Math.min(4, os.availableParallelism?.() ?? 2));
+  const count = wanted
+    ? Math.max(1, Number(wanted) || 2)
+    : Math.max(2, Math.min(4, os.availableParallelism?.() ?? 2));
   slots = Array.from({ length: count }, () => {
     const slot: Slot = { worker: new Worker(file), pending: new Map() };
     slot.worker.unref();

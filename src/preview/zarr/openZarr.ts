@@ -5,9 +5,9 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import * as zarr from 'zarrita';
+import { parsePythonJson } from '../../core/json/tolerantJson';
 import type { RawArray, RawData, RawDataset, RawVariable, Storage } from '../dataset/rawDataset';
 import { UnsupportedError } from '../errors';
-import { parsePythonJson } from '../../core/json/tolerantJson';
 import { toCOrder } from './cOrder';
 import { type FastArray, fastArrayFor, readFast } from './fastChunks';
 import {

@@ -127,7 +127,6 @@ suite('CF dtype rules (xarray 2024.11)', () => {
     assert.equal(maybePromote('bool'), 'object');
     assert.equal(maybePromote('<U5'), 'object');
   });
-
 });
 
 suite('Blosc block by block', () => {

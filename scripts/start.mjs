@@ -1,0 +1,89 @@
+// `npm start`: the extension in a real VS Code (code-server) on the demo workspace.
+//   1. builds the extension (node esbuild.mjs)
+//   2. installs the tools when missing (scripts/setup-vscode-host.sh) and the Python venv with the
+//      real xpersist + Prefect 1.x (scripts/setup-python.sh); both are idempotent
+//   3. prepares demo-workspace/ (scripts/prepare-demo.mjs) and seeds <TMPDIR>/my-cache
+//   4. starts code-server on 127.0.0.1 with the extension symlinked into its extensions folder,
+//      prints the URL and stays in the foreground; Ctrl-C stops everything
+//
+//   npm start [-- --port 8080] [--reset] [--folder DIR] [--dev] [--keep]
+//     --port N     port on 127.0.0.1 (default 8080; 0 = any free port)
+//     --reset      recreate demo-workspace/ from demo/ and the fixtures
+//     --folder D   open another folder instead of the demo workspace
+//     --dev        unminified build with source maps
+//     --keep       keep the server's state folder (logs) on exit
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { pythonEnv, ROOT, startCodeServer } from './lib/codeServer.mjs';
+import { DEMO_WORKSPACE, prepareDemo } from './prepare-demo.mjs';
+
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+const port = Number(opt('--port', process.env.PORT ?? '8080'));
+const folderArg = opt('--folder');
+const log = (m) => console.log(`[start] ${m}`);
+
+function step(what, cmd, args) {
+  const t = Date.now();
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`[start] ${what} failed (exit ${r.status}); see the messages above.`);
+    process.exit(1);
+  }
+  log(`${what}: done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+}
+
+step('build', process.execPath, ['esbuild.mjs', ...(argv.includes('--dev') ? ['--dev'] : [])]);
+step('tools (.vscode-test/)', 'bash', ['scripts/setup-vscode-host.sh']);
+step('Python venv (.venv/)', 'bash', ['scripts/setup-python.sh']);
+
+let demo;
+let server;
+try {
+  server = await startCodeServer({
+    port,
+    prefix: 'xp-demo-',
+    extensions: [ROOT],
+    env: pythonEnv(),
+    log,
+    // The demo workspace, and the seed flow's store <TMPDIR>/my-cache in the TMPDIR that code-server,
+    // the extension host and the integrated terminal run with.
+    beforeStart: ({ dirs }) => {
+      demo = prepareDemo({ reset: argv.includes('--reset'), tmpdir: dirs.tmp });
+    },
+  });
+} catch (err) {
+  console.error(`[start] ${err.message}`);
+  process.exit(1);
+}
+const folder = folderArg ? path.resolve(folderArg) : DEMO_WORKSPACE;
+log(
+  `demo workspace ${path.relative(ROOT, demo.dest)}/ ${demo.created ? 'created' : 'kept (npm start -- --reset recreates it)'}`,
+);
+log(`seed flow store ${path.join(server.tmpdir, 'my-cache')} (TMPDIR of the server and its terminals)`);
+log(`server log ${server.serverLog}`);
+console.log('');
+console.log(`  Open ${server.url(folder)}`);
+console.log('');
+console.log('  Click the xpersist icon in the activity bar. Ctrl-C stops the server.');
+
+let stopping = false;
+async function stop(code, why) {
+  if (stopping) return;
+  stopping = true;
+  log(`${why}: stopping code-server (process group ${server.pid})`);
+  await server.stop({ keepState: argv.includes('--keep') });
+  log('stopped');
+  process.exit(code);
+}
+process.on('SIGINT', () => stop(0, 'Ctrl-C'));
+process.on('SIGTERM', () => stop(0, 'SIGTERM'));
+process.on('SIGHUP', () => stop(0, 'SIGHUP'));
+server.exited.then((info) => {
+  if (stopping) return;
+  console.error(`[start] code-server exited (${JSON.stringify(info)}):\n${server.logTail()}`);
+  stop(1, 'server gone');
+});

@@ -1,0 +1,239 @@
+// What a person does in the VS Code workbench, for the browser e2e specs (test/e2e/*.e2e.mjs).
+// One Workbench per spec: a Playwright page on code-server, the spec's own workspace copy and its
+// screenshot names (.cache/e2e-screenshots/<spec>-<step>.png).
+//
+// Selectors are VS Code 1.139's DOM (code-server 4.139.1); keep them here, not in the specs.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+
+const SIDEBAR = '#workbench\\.parts\\.sidebar';
+
+export class Workbench {
+  /**
+   * @param {object} o
+   * @param {import('playwright-core').Page} o.page
+   * @param {{ url(folder: string): string, baseUrl: string, tmpdir: string }} o.server
+   * @param {string} o.workspace   server-side folder prepared for this spec (copy of the demo)
+   * @param {string} o.spec        spec name (file name without .e2e.mjs)
+   * @param {string} o.shotDir     screenshot folder
+   * @param {(m: string) => void} o.log
+   */
+  constructor({ page, server, workspace, spec, shotDir, log }) {
+    this.page = page;
+    this.server = server;
+    this.workspace = workspace;
+    this.spec = spec;
+    this.shotDir = shotDir;
+    this.log = log;
+    this.shots = [];
+    /** Browser console lines (type: text), for failure reports. */
+    this.console = [];
+    page.on('console', (m) => this.console.push(`${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => this.console.push(`pageerror: ${e.message}`));
+  }
+
+  /** Opens a folder (default: the spec's workspace) and waits until the explorer lists its files. */
+  async open(folder = this.workspace) {
+    await this.page.goto(this.server.url(folder));
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    // The explorer lists the workspace once the remote connection (server side) is up.
+    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 120_000 });
+    // Our manifest has been read once the xpersist activity-bar item is there.
+    await this.activityItem('xpersist').waitFor({ timeout: 60_000 });
+    this.log('workbench ready: explorer lists the workspace, xpersist is in the activity bar');
+  }
+
+  /** Writes .cache/e2e-screenshots/<spec>-<step>.png and returns its path. */
+  async screenshot(step) {
+    const file = path.join(this.shotDir, `${this.spec}-${step}.png`);
+    // Park the mouse on an empty part of the title bar: no hover tooltip in the picture.
+    const vp = this.page.viewportSize() ?? { width: 1440, height: 900 };
+    await this.page.mouse.move(Math.round(vp.width * 0.85), 12);
+    await this.page.waitForTimeout(150);
+    await this.page.screenshot({ path: file });
+    this.shots.push(file);
+    this.log(`screenshot ${path.relative(process.cwd(), file)}`);
+    return file;
+  }
+
+  /**
+   * Runs a command from the command palette by its title, e.g. 'xpersist: Refresh'. Reopens the
+   * palette until the command is listed: the palette's list is computed when it opens, and
+   * contributed commands appear only once the extension host has read the manifests.
+   */
+  async runCommand(title, timeout = 30_000) {
+    const deadline = Date.now() + timeout;
+    const input = this.page.locator('.quick-input-widget input').first();
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    for (;;) {
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ timeout: 30_000 });
+      await input.fill(`>${title}`);
+      try {
+        await row.waitFor({ timeout: 3_000 });
+        break;
+      } catch (err) {
+        await this.page.keyboard.press('Escape');
+        if (Date.now() > deadline)
+          throw new Error(`command "${title}" is not in the command palette (${err.message})`);
+        await this.page.waitForTimeout(500);
+      }
+    }
+    await this.page.keyboard.press('Enter');
+    await this.page
+      .locator('.quick-input-widget')
+      .waitFor({ state: 'hidden', timeout: 10_000 })
+      .catch(() => {});
+  }
+
+  /** The activity-bar item of a view container, by its title. */
+  activityItem(title) {
+    return this.page.locator(`.activitybar .action-item [aria-label^="${title}"]`).first();
+  }
+
+  /** Clicks the xpersist item in the activity bar and waits for its side bar. */
+  async openXpersistView() {
+    const item = this.activityItem('xpersist');
+    await item.waitFor({ timeout: 60_000 });
+    const checked = await item.getAttribute('aria-checked').catch(() => null);
+    if (checked !== 'true') await item.click();
+    await this.page
+      .locator(`${SIDEBAR} .composite.title`, { hasText: /xpersist/i })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    this.log('xpersist view container open');
+  }
+
+  /** Title text of the side bar (e.g. "XPERSIST: CACHES"). */
+  async sidebarTitle() {
+    return (await this.page.locator(`${SIDEBAR} .composite.title .title-label`).first().textContent()).trim();
+  }
+
+  /**
+   * The tree rows rendered now in the side bar (a virtual list: only the visible ones), with label,
+   * description, aria level, expansion and list index.
+   * @returns {Promise<{index: number, label: string, description: string, level: number, expanded: boolean|null, text: string}[]>}
+   */
+  async treeRows() {
+    // Not the sticky-scroll copies of parent rows: only the list's own rows.
+    return this.page.locator(`${SIDEBAR} .monaco-list-rows > .monaco-list-row`).evaluateAll((els) =>
+      els.map((e) => ({
+        index: Number(e.getAttribute('data-index') ?? -1),
+        label: (e.querySelector('.label-name') ?? e).textContent.trim(),
+        description: (e.querySelector('.label-description')?.textContent ?? '').trim(),
+        level: Number(e.getAttribute('aria-level') ?? 0),
+        expanded: e.hasAttribute('aria-expanded') ? e.getAttribute('aria-expanded') === 'true' : null,
+        text: e.textContent.trim(),
+      })),
+    );
+  }
+
+  /**
+   * Scrolls the side bar's tree with the keyboard (focus moves, the selection does not, so nothing
+   * opens): `to: 'top'` (Home), `to: 'bottom'` (End), otherwise one page down.
+   */
+  async scrollTree({ to } = {}) {
+    const list = this.page.locator(`${SIDEBAR} .monaco-list`).first();
+    await list.evaluate((el) => el.focus());
+    await this.page.keyboard.press(to === 'top' ? 'Home' : to === 'bottom' ? 'End' : 'PageDown');
+    await this.page.waitForTimeout(100);
+  }
+
+  /** Index of the tree's last row (presses End, leaving the tree scrolled to the bottom). */
+  async lastRowIndex() {
+    await this.scrollTree({ to: 'bottom' });
+    return Math.max(-1, ...(await this.treeRows()).map((r) => r.index));
+  }
+
+  /**
+   * Walks the tree from the top, a page at a time, until `stop(row)` is true for a rendered row
+   * or the last row was seen. Returns that row (or null) and every row seen.
+   */
+  async walkTree(stop = () => false) {
+    const last = await this.lastRowIndex();
+    await this.scrollTree({ to: 'top' });
+    const byIndex = new Map();
+    let hit = null;
+    for (let i = 0; i < 1000; i++) {
+      for (const r of await this.treeRows()) byIndex.set(r.index, r);
+      hit = [...byIndex.values()].find((r) => stop(r)) ?? null;
+      if (hit || byIndex.has(last)) break;
+      await this.scrollTree();
+    }
+    return { hit, rows: [...byIndex.values()].sort((a, b) => a.index - b.index) };
+  }
+
+  /** Every row of the side bar's tree (only expanded nodes' children exist). */
+  async allTreeRows() {
+    return (await this.walkTree()).rows;
+  }
+
+  /** Scrolls the tree until a row whose label + description matches `re` is rendered; returns it. */
+  async scrollToRow(re) {
+    const { hit } = await this.walkTree((r) => re.test(`${r.label} ${r.description}`));
+    return hit;
+  }
+
+  /** Waits for a tree row whose label + description matches, scrolled into view; returns it. */
+  async waitForRow(match, timeout = 45_000) {
+    const re = match instanceof RegExp ? match : new RegExp(match.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const hit = await this.scrollToRow(re);
+      if (hit) return hit;
+      if (Date.now() > deadline) break;
+      await this.page.waitForTimeout(500);
+    }
+    const rows = await this.allTreeRows();
+    const welcome = await this.welcomeText();
+    assert.fail(
+      `no tree row matching ${re} after ${timeout} ms; rows: ${JSON.stringify(rows.map((r) => r.text))}` +
+        (welcome ? `; the view shows its welcome text: ${JSON.stringify(welcome)}` : ''),
+    );
+  }
+
+  /** The welcome (empty-view) text shown in the side bar, if any. */
+  async welcomeText() {
+    const w = this.page.locator(`${SIDEBAR} .welcome-view-content`).first();
+    return (await w.count()) ? (await w.textContent()).trim() : '';
+  }
+
+  /** Messages of the visible notification toasts. */
+  async toasts() {
+    return this.page
+      .locator('.notifications-toasts .notification-list-item-message')
+      .evaluateAll((els) => els.map((e) => e.textContent.trim()));
+  }
+
+  /** Waits for a toast whose text matches, then for its fade-in to end (for screenshots). */
+  async waitForToast(match, timeout = 30_000) {
+    const loc = this.page
+      .locator('.notifications-toasts .notification-list-item-message', { hasText: match })
+      .first();
+    await loc.waitFor({ timeout });
+    await this.page.waitForTimeout(800);
+    return (await loc.textContent()).trim();
+  }
+
+  /** Opens a workspace file in an editor through Quick Open. */
+  async openFile(relPath) {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input').first();
+    await input.waitFor({ timeout: 30_000 });
+    await input.fill(relPath);
+    await this.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relPath) })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await this.page.keyboard.press('Enter');
+    await this.page
+      .locator('.editor-instance .monaco-editor .view-lines')
+      .first()
+      .waitFor({ timeout: 30_000 });
+  }
+
+  /** Browser console lines that mention the extension (activation, errors). */
+  extensionConsole() {
+    return this.console.filter((l) => /xpersist/i.test(l));
+  }
+}
