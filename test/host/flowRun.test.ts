@@ -53,10 +53,20 @@ suite('running flows', function () {
       'the bar.zarr lens to say cached',
     );
     assert.ok(lenses);
+    // The run ends, then the store is rescanned: the graph shows both once it has caught up.
     const model = await waitFor(
-      () => h.graphs.models().find((m) => m.flow === 'my-flow' && !m.running && m.runSummary),
+      () =>
+        h.graphs
+          .models()
+          .find(
+            (m) =>
+              m.flow === 'my-flow' &&
+              !m.running &&
+              m.runSummary &&
+              m.nodes.find((n) => n.id === 'get_data-1')?.status === 'cached',
+          ),
       15_000,
-      'the graph to show the run',
+      'the graph to show the run and the new artifact',
     );
     const getData = model.nodes.find((n) => n.id === 'get_data-1');
     assert.equal(getData?.live?.state, 'Success');
