@@ -1,6 +1,6 @@
 // Workspaces the real VS Code opens: the demo (npm start, e2e) and the in-host test workspace.
 // Caches are copies of test/fixtures/xpersist-caches (written by the real xpersist).
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, VENV_PYTHON } from './codeServer.mjs';
 
@@ -65,6 +65,19 @@ export function seedTempStore(tmpdir) {
 }
 
 /**
+ * The flow files were written before the fixture caches' artifacts (as in real life): a fresh
+ * copy would otherwise be newer than every artifact, and the flow graph would rightly call them
+ * stale ("source changed after the artifact was written").
+ */
+function backdateFlows(dest) {
+  const manifest = JSON.parse(readFileSync(path.join(FIXTURES, 'MANIFEST.json'), 'utf8'));
+  const when = new Date(Date.parse(manifest.generated_at_utc) - 86_400_000);
+  const flows = path.join(dest, 'flows');
+  if (!existsSync(flows)) return;
+  for (const f of readdirSync(flows)) if (f.endsWith('.py')) utimesSync(path.join(flows, f), when, when);
+}
+
+/**
  * Makes a workspace from a template folder plus fixture caches.
  * @param {string} dest           created (replaced when `reset`)
  * @param {object} o
@@ -90,6 +103,7 @@ export function prepareWorkspace(dest, o = {}) {
     copyFixtureCache(fixture, target);
   }
   writeSettings(dest, o.settings);
+  backdateFlows(dest);
   if (o.tmpdir) seedTempStore(o.tmpdir);
   return dest;
 }

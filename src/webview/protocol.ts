@@ -112,6 +112,8 @@ export interface GraphUiState {
   flowIndex?: number;
   /** Pan/zoom: translate and scale of the drawing. */
   view?: { x: number; y: number; k: number };
+  /** The drawing follows the panel's size until the user pans or zooms. */
+  autoFit?: boolean;
   selected?: string | null;
 }
 

@@ -77,23 +77,28 @@ function applyView(): void {
   world.setAttribute('transform', `translate(${view.x} ${view.y}) scale(${view.k})`);
 }
 
+/** Re-fit when the panel resizes, until the user pans or zooms (then their view is kept). */
+let autoFit = state.view === undefined || state.autoFit === true;
+
 function fitToView(): void {
   if (!model) return;
+  autoFit = true;
   const w = stage.clientWidth || 800;
   const hgt = stage.clientHeight || 500;
   const k = Math.min(2, Math.max(0.05, Math.min(w / (model.width + 40), hgt / (model.height + 40))));
   view = { k, x: (w - model.width * k) / 2, y: (hgt - model.height * k) / 2 };
   applyView();
-  save({ view });
+  save({ view, autoFit: true });
 }
 
 function zoomAt(factor: number, cx: number, cy: number): void {
   if (!view) return;
+  autoFit = false;
   const k = Math.min(4, Math.max(0.05, view.k * factor));
   const f = k / view.k;
   view = { k, x: cx - (cx - view.x) * f, y: cy - (cy - view.y) * f };
   applyView();
-  save({ view });
+  save({ view, autoFit: false });
 }
 
 function edgePath(points: { x: number; y: number }[]): string {
@@ -371,11 +376,12 @@ stage.addEventListener('mousedown', (ev) => {
 });
 window.addEventListener('mousemove', (ev) => {
   if (!drag || !view) return;
+  autoFit = false;
   view = { ...view, x: drag.vx + ev.clientX - drag.x, y: drag.vy + ev.clientY - drag.y };
   applyView();
 });
 window.addEventListener('mouseup', () => {
-  if (drag && view) save({ view });
+  if (drag && view) save({ view, autoFit });
   drag = null;
   stage.classList.remove('panning');
 });
@@ -415,12 +421,12 @@ window.addEventListener('message', (ev: MessageEvent<HostToGraph>) => {
   }
   renderToolbar(model);
   draw(model);
-  if (!view) fitToView();
+  if (!view || autoFit) fitToView();
   else applyView();
   if (msg.payload.state?.selected && first) select(msg.payload.state.selected);
 });
 
 new ResizeObserver(() => {
-  if (model && !state.view) fitToView();
+  if (model && autoFit) fitToView();
 }).observe(stage);
 send('ready', state as Record<string, unknown>);

@@ -148,6 +148,8 @@ export function renderDataset(
       onToggle,
       count: Object.keys(model.dataVars).length,
     }),
+    // The selected variable right under the table that selects it; global attributes after.
+    varPanel,
     section(
       'attrs',
       'Attributes',
@@ -164,9 +166,8 @@ export function renderDataset(
             ),
           )
         : h('p', { class: 'muted' }, '(none)'),
-      { open: isOpen('attrs', attrs.length <= 12), onToggle, count: attrs.length },
+      { open: isOpen('attrs', attrs.length <= 6), onToggle, count: attrs.length },
     ),
-    varPanel,
   );
   if (model.groups && model.groups.length > 0) {
     app.prepend(

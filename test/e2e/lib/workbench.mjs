@@ -232,6 +232,48 @@ export class Workbench {
       .waitFor({ timeout: 30_000 });
   }
 
+  /**
+   * The content frame of the visible webview panel (preview, flow graph). VS Code nests it: an
+   * outer iframe.webview per panel, and the page itself in iframe#active-frame.
+   */
+  webview() {
+    return this.page.frameLocator('iframe.webview.ready:visible').last().frameLocator('iframe#active-frame');
+  }
+
+  /** Waits for a selector inside the visible webview; returns its locator. */
+  async inWebview(selector, timeout = 60_000) {
+    const loc = this.webview().locator(selector).first();
+    await loc.waitFor({ timeout });
+    return loc;
+  }
+
+  /** Types into the open quick input (pick or input box) and accepts the first match. */
+  async quickPick(text, rowText = text) {
+    const input = this.page.locator('.quick-input-widget input').first();
+    await input.waitFor({ timeout: 30_000 });
+    await input.fill(text);
+    if (rowText) {
+      await this.page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first().waitFor({ timeout: 30_000 });
+    }
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** The code lens texts shown in the active editor, top to bottom. */
+  async codeLensTexts() {
+    return this.page
+      .locator('.editor-instance .monaco-editor .codelens-decoration')
+      .evaluateAll((els) => els.map((e) => e.textContent.trim()));
+  }
+
+  /** Switches the color theme through the theme picker ("Light Modern", "Dark Modern", ...). */
+  async setColorTheme(name) {
+    // Ctrl+K Ctrl+T opens the installed-theme picker itself (the palette may pick a neighbour).
+    await this.page.keyboard.press('Control+K');
+    await this.page.keyboard.press('Control+T');
+    await this.quickPick(name);
+    await this.page.waitForTimeout(800);
+  }
+
   /** Browser console lines that mention the extension (activation, errors). */
   extensionConsole() {
     return this.console.filter((l) => /xpersist/i.test(l));
