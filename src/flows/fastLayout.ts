@@ -43,11 +43,19 @@ export function fastLayeredLayout(
 ): GraphLayout {
   const rank = longestPathRanks(graph);
   const layers: string[][] = [];
-  for (const n of graph.nodes) (layers[rank.get(n.id) ?? 0] ??= []).push(n.id);
-  for (let i = 0; i < layers.length; i++) layers[i] ??= [];
+  for (const n of graph.nodes) {
+    const r = rank.get(n.id) ?? 0;
+    if (!layers[r]) layers[r] = [];
+    layers[r].push(n.id);
+  }
+  for (let i = 0; i < layers.length; i++) if (!layers[i]) layers[i] = [];
   const pos = new Map<string, number>();
   const place = () => {
-    for (const layer of layers) layer.forEach((id, i) => pos.set(id, (i + 0.5) / layer.length));
+    for (const layer of layers) {
+      layer.forEach((id, i) => {
+        pos.set(id, (i + 0.5) / layer.length);
+      });
+    }
   };
   place();
   const mean = (ids: string[]) =>
@@ -65,7 +73,9 @@ export function fastLayeredLayout(
         const kb = key.get(b) ?? -1;
         return (ka < 0 ? (pos.get(a) ?? 0) : ka) - (kb < 0 ? (pos.get(b) ?? 0) : kb);
       });
-      layer.forEach((id, i) => pos.set(id, (i + 0.5) / layer.length));
+      layer.forEach((id, i) => {
+        pos.set(id, (i + 0.5) / layer.length);
+      });
     }
   }
   const sizes = new Map(graph.nodes.map((n) => [n.id, size(n.id)]));
