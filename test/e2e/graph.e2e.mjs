@@ -12,14 +12,20 @@ export default async function run(wb) {
   await wb.runCommand('xpersist: Show Flow Graph');
   await wb.quickPick('my-flow');
   await wb.inWebview('.node[data-id="get_data-1"]');
-  const nodes = await wb.webview().locator('.node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+  const nodes = await wb
+    .webview()
+    .locator('.node')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
   assert.deepEqual(nodes.sort(), ['get_data-1', 'total-1']);
   const cls = await wb.webview().locator('.node[data-id="get_data-1"]').getAttribute('class');
   assert.match(cls, /status-cached/);
   await wb.screenshot('1-before');
 
   await wb.webview().locator('.node[data-id="get_data-1"] .box').click({ button: 'right' });
-  await wb.webview().locator('.menu-item', { hasText: /^Invalidate$/ }).click();
+  await wb
+    .webview()
+    .locator('.menu-item', { hasText: /^Invalidate$/ })
+    .click();
   const dialog = wb.page.locator('.monaco-dialog-box');
   await dialog.waitFor({ timeout: 30_000 });
   assert.match(await dialog.textContent(), /bar\.zarr\.artifact\.json/);
@@ -31,7 +37,10 @@ export default async function run(wb) {
   await wb.webview().locator('.node[data-id="get_data-1"].live-Running').waitFor({ timeout: 60_000 });
   await wb.page.waitForTimeout(400);
   await wb.screenshot('3-during');
-  await wb.webview().locator('.node[data-id="get_data-1"].live-Success.status-cached').waitFor({ timeout: 90_000 });
+  await wb
+    .webview()
+    .locator('.node[data-id="get_data-1"].live-Success.status-cached')
+    .waitFor({ timeout: 90_000 });
   await wb.webview().locator('.node[data-id="total-1"].live-Success').waitFor({ timeout: 30_000 });
   await wb.screenshot('4-after');
 }

@@ -11,11 +11,15 @@ export default async function run(wb) {
   let lenses = [];
   while (Date.now() < deadline) {
     lenses = await wb.codeLensTexts();
-    if (lenses.some((l) => /bar\.zarr/.test(l)) && lenses.some((l) => /sample_flow-foo_task\.zarr/.test(l))) break;
+    if (lenses.some((l) => /bar\.zarr/.test(l)) && lenses.some((l) => /sample_flow-foo_task\.zarr/.test(l)))
+      break;
     await wb.page.waitForTimeout(500);
   }
   wb.log(`lenses: ${JSON.stringify(lenses)}`);
-  assert.ok(lenses.some((l) => /cached · bar\.zarr · \d/.test(l)), 'the get_data lens says cached');
+  assert.ok(
+    lenses.some((l) => /cached · bar\.zarr · \d/.test(l)),
+    'the get_data lens says cached',
+  );
   assert.ok(lenses.some((l) => /Show Flow Graph/.test(l)));
   await wb.screenshot('1-lenses');
 }

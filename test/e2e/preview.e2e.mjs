@@ -9,7 +9,10 @@ export const title = 'previews of zarr, netCDF4, CSV and joblib artifacts';
 async function openArtifact(wb, label) {
   await wb.waitForRow(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   await wb.page.locator('#workbench\\.parts\\.sidebar .monaco-list-row', { hasText: label }).first().click();
-  await wb.page.locator('.tab', { hasText: `Preview ${label}` }).first().waitFor({ timeout: 30_000 });
+  await wb.page
+    .locator('.tab', { hasText: `Preview ${label}` })
+    .first()
+    .waitFor({ timeout: 30_000 });
   const t = await wb.inWebview('[data-testid="title"]');
   assert.equal((await t.textContent()).trim(), label);
 }
@@ -81,4 +84,15 @@ export default async function run(wb) {
   await wb.inWebview('.grid-body .grid-row .cell');
   await wb.screenshot('7-csv-light');
   await wb.setColorTheme('Dark Modern');
+
+  // Reload the window: the panels come back through their serializer, on the same slice.
+  await wb.page.reload();
+  await wb.page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+  const tab = wb.page.locator('.tab', { hasText: 'Preview tas_monthly.zarr' }).first();
+  await tab.waitFor({ timeout: 60_000 });
+  await tab.click();
+  const again = await (await wb.inWebview('[data-testid="slice-label-time"]')).textContent();
+  assert.equal(again, label2, 'the slice survives a window reload');
+  await (await wb.inWebview('canvas.heatmap-canvas')).scrollIntoViewIfNeeded();
+  await wb.screenshot('8-zarr-after-reload');
 }

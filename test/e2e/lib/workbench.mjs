@@ -253,7 +253,10 @@ export class Workbench {
     await input.waitFor({ timeout: 30_000 });
     await input.fill(text);
     if (rowText) {
-      await this.page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first().waitFor({ timeout: 30_000 });
+      await this.page
+        .locator('.quick-input-list .monaco-list-row', { hasText: rowText })
+        .first()
+        .waitFor({ timeout: 30_000 });
     }
     await this.page.keyboard.press('Enter');
   }

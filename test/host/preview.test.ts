@@ -1,0 +1,71 @@
+// Opening previews in the real host: an artifact from the tree's command, a .zarr folder from
+// the Explorer's context-menu command, a .nc file with the custom editor.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { inWorkspace, samePath, waitFor } from './helpers';
+import { hooks } from './hooks';
+
+suite('previews', () => {
+  test('xpersist.preview opens one panel per artifact', async () => {
+    const h = await hooks();
+    const root = inWorkspace('caches/seed-demo');
+    await waitFor(
+      () => h.registry.list().find((s) => samePath(s.root, root))?.report,
+      20_000,
+      'seed-demo scanned',
+    );
+    const store = h.registry.list().find((s) => samePath(s.root, root));
+    assert.ok(store);
+    const opened = await vscode.commands.executeCommand('xpersist.preview', {
+      root: store.root,
+      key: 'bar.zarr',
+    });
+    assert.deepEqual(opened, { root: store.root, key: 'bar.zarr' });
+    await vscode.commands.executeCommand('xpersist.preview', { root: store.root, key: 'bar.zarr' });
+    const targets = h.previews.openTargets().filter((t) => t.kind === 'artifact' && t.key === 'bar.zarr');
+    assert.equal(targets.length, 1, 'the second call reveals the same panel');
+    const labels = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+    await waitFor(
+      () => labels().includes('Preview bar.zarr'),
+      10_000,
+      `a "Preview bar.zarr" tab (tabs: ${labels()})`,
+    );
+  });
+
+  test('a .zarr folder previews from the Explorer command', async () => {
+    const h = await hooks();
+    const folder = inWorkspace('caches/seed-demo/bar.zarr');
+    assert.equal(
+      await vscode.commands.executeCommand('xpersist.previewFolder', vscode.Uri.file(folder)),
+      folder,
+    );
+    assert.ok(
+      h.previews
+        .openTargets()
+        .some((t) => t.kind === 'file' && t.path === folder && t.serializer === 'xarray.zarr'),
+    );
+  });
+
+  test('a netCDF file opens in the custom editor', async () => {
+    const h = await hooks();
+    const dir = path.join(process.env.XPERSIST_REPO_ROOT ?? '', 'test/fixtures/preview');
+    const nc = fs
+      .readdirSync(dir, { recursive: true })
+      .map(String)
+      .find((f) => f.endsWith('.nc'));
+    assert.ok(nc, 'a .nc fixture');
+    const file = path.join(inWorkspace('.'), 'sample.nc');
+    fs.copyFileSync(path.join(dir, nc), file);
+    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), 'xpersist.dataPreview');
+    await waitFor(
+      () => h.previews.openTargets().some((t) => t.kind === 'file' && t.path === file),
+      10_000,
+      'the custom editor',
+    );
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputCustom);
+    assert.equal((tab.input as vscode.TabInputCustom).viewType, 'xpersist.dataPreview');
+  });
+});
