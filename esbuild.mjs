@@ -1,7 +1,7 @@
 // Bundles the extension host (one CommonJS file), the lazily loaded HDF5 reader, the webview
 // scripts (browser IIFE) and, with --tests, every test tier.
 //   node esbuild.mjs [--watch] [--tests] [--dev]
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -148,6 +148,12 @@ function copyStatic() {
 }
 
 const started = Date.now();
+// Stale bundles of renamed or deleted tests/benches would still run: start from empty folders.
+if (!watch) {
+  for (const dir of ['dist', ...(withTests ? ['out/unit', 'out/host'] : []), ...(withBench ? ['out/bench'] : [])]) {
+    rmSync(path.join(root, dir), { recursive: true, force: true });
+  }
+}
 copyStatic();
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
@@ -155,5 +161,6 @@ if (watch) {
   console.log('[esbuild] watching');
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
-  console.log(`[esbuild] built ${builds.length} bundles in ${Date.now() - started} ms`);
+  // stderr: `npm run bench` keeps stdout for its JSON.
+  console.error(`[esbuild] built ${builds.length} bundles in ${Date.now() - started} ms`);
 }

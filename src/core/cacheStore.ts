@@ -15,7 +15,7 @@ import {
   writeFileAtomic,
 } from './safeFs';
 import { listMetadata, sortKeys } from './scan/listMetadata';
-import { type SidecarCache, scanStore } from './scan/scanStore';
+import { closeScanMemory, newScanMemory, scanStore } from './scan/scanStore';
 import { isoformat, utcNow } from './sidecar/createdAt';
 import { parseSidecarText } from './sidecar/parseSidecar';
 import { recordFromSidecarText, type SidecarRecord, sidecarText } from './sidecar/writeSidecar';
@@ -34,7 +34,7 @@ import type {
 const POLICIES: DuplicateKeyPolicy[] = ['skip', 'overwrite', 'raise_error'];
 
 export class CacheStore {
-  private readonly sidecarCache: SidecarCache = new Map();
+  private readonly scanMemory = newScanMemory();
 
   private constructor(
     readonly root: string,
@@ -110,7 +110,18 @@ export class CacheStore {
 
   /** Every artifact with its data, and every problem; never throws for a broken store. */
   async scan(): Promise<StoreReport> {
-    return scanStore(this.root, this.sidecarCache);
+    return scanStore(this.root, this.scanMemory);
+  }
+
+  /** How the last scan ran (diagnostics): every path stat'ed, or only what changed since. */
+  get lastScanMode(): 'full' | 'incremental' | null {
+    return this.scanMemory.lastMode;
+  }
+
+  /** Stops watching the store for changes (a later scan is then a full one). */
+  close(): void {
+    closeScanMemory(this.scanMemory);
+    this.scanMemory.watch = undefined;
   }
 
   private assertWritable(operation: string): void {

@@ -1,13 +1,27 @@
-// scan(): every artifact of a store with its data, and every problem, in one pass.
-import { lstatSync, readdirSync, statSync } from 'node:fs';
+// scan(): every artifact of a store with its data, and every problem.
+//
+// A full scan stats every sidecar and data path, in worker threads for big stores. Between full
+// scans, where the filesystem reports changes (storeWatch.ts), a rescan lists the metadata store
+// and stats only what changed, plus data folders (their contents are not watched).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ArtifactError } from '../errors';
-import { dataPathOf, keyProblem, METADATA_DIR, SIDECAR_SUFFIX, sidecarPathOf, WORK_PREFIX } from '../layout';
+import { dataPathOf, keyProblem, METADATA_DIR, SIDECAR_SUFFIX, sidecarPathOf } from '../layout';
 import { parseSidecarText } from '../sidecar/parseSidecar';
 import type { Artifact, ArtifactEntry, Problem, StoreReport } from '../types';
-import { listMetadata, sortKeys } from './listMetadata';
-import { DATA_DIR, DATA_FILE, DATA_MISSING } from './statBatch';
-import { runBatchParallel } from './workerPool';
+import { listMetadata } from './listMetadata';
+import { findOrphans } from './orphans';
+import {
+  DATA_DIR,
+  DATA_FILE,
+  DATA_MISSING,
+  DATA_OTHER,
+  dirSize,
+  type PartResult,
+  readWhole,
+} from './scanPart';
+import { deliverPendingEvents, StoreWatch, watchable } from './storeWatch';
+import { inlineDirCache, scanShares } from './workerPool';
 
 interface Built {
   kind: number;
@@ -17,14 +31,10 @@ interface Built {
 }
 
 interface Parsed {
-  stamp: [number, number, number];
   result: Artifact | ArtifactError;
   /** The entry made from it, reused while the data's kind and size stay the same. */
   built?: Built;
 }
-
-/** Parsed sidecars by path, reused while a sidecar's mtime/ctime/size stay the same. */
-export type SidecarCache = Map<string, Parsed>;
 
 const DATA_KINDS = ['missing', 'file', 'directory', 'other'] as const;
 
@@ -58,96 +68,247 @@ export function storeShapeProblem(root: string): StoreReport | null {
   return null;
 }
 
-export async function scanStore(root: string, cache: SidecarCache): Promise<StoreReport> {
+/** What scanStore keeps between scans of one store. */
+export interface ScanMemory {
+  /** Unique per CacheStore object: the scan threads keep their sidecar stamps under it. */
+  storeId: number;
+  /** Parsed sidecars by key, with the entry built from them. */
+  parsed: Map<string, Parsed>;
+  /** Sidecars at the last scan, to choose between inline and parallel. */
+  lastCount: number | null;
+  /** Change tracking (null where the filesystem does not report changes reliably). */
+  watch: StoreWatch | null | undefined;
+  /** Folders first watched after the last scan: their entries are not known to be current. */
+  unverified: Set<string>;
+  /** The folders the last scan relied on (watched from the start of the next full scan). */
+  folders: Set<string>;
+  /** How the last scan ran: every path stat'ed, or only what changed. */
+  lastMode: 'full' | 'incremental' | null;
+}
+
+let nextStoreId = 1;
+
+export function newScanMemory(): ScanMemory {
+  return {
+    storeId: nextStoreId++,
+    parsed: new Map(),
+    lastCount: null,
+    watch: undefined,
+    unverified: new Set(),
+    folders: new Set(),
+    lastMode: null,
+  };
+}
+
+export function closeScanMemory(memory: ScanMemory): void {
+  memory.watch?.close();
+}
+
+function parse(root: string, key: string, text: string | null): Parsed {
+  const sidecarPath = sidecarPathOf(root, key);
+  let result: Artifact | ArtifactError;
+  try {
+    result = parseSidecarText(text ?? readFileSync(sidecarPath, 'utf8'), key, sidecarPath);
+  } catch (err) {
+    result =
+      err instanceof ArtifactError
+        ? err
+        : new ArtifactError(
+            key,
+            sidecarPath,
+            'invalid-sidecar',
+            `the sidecar cannot be read: ${(err as Error).message}`,
+          );
+  }
+  return { result };
+}
+
+/** One key as a scan observed it. */
+interface Observation {
+  key: string;
+  /** New parsed sidecar, or the previous one when unchanged. */
+  parsed: Parsed | null;
+  /** The sidecar could not be read (permissions...). */
+  error: string | null;
+  kind: number;
+  size: number;
+}
+
+export async function scanStore(root: string, memory: ScanMemory): Promise<StoreReport> {
   const shape = storeShapeProblem(root);
   if (shape) return shape;
-  const metaRoot = path.join(root, METADATA_DIR);
-  const listing = listMetadata(metaRoot);
-  const problems: Problem[] = [];
+  if (memory.watch === undefined) memory.watch = watchable(root) ? new StoreWatch() : null;
+  const watch = memory.watch;
+  if (watch) await deliverPendingEvents();
+  if (watch?.usable()) {
+    memory.lastMode = 'incremental';
+    return incrementalScan(root, memory, watch);
+  }
+  memory.lastMode = 'full';
+  if (watch) {
+    // Watch before statting: a change during the full scan is then seen by the next one.
+    watch.startFullScan();
+    watch.watchFolders(new Set([root, path.join(root, METADATA_DIR), ...memory.folders]));
+  }
+  return fullScan(root, memory);
+}
 
-  const keys: string[] = [];
-  const unsafeKeys: string[] = [];
+async function fullScan(root: string, memory: ScanMemory): Promise<StoreReport> {
+  const metaRoot = path.join(root, METADATA_DIR);
+  // The first scan of a big store already goes parallel: a names-only listing says how big.
+  const expected = memory.lastCount ?? readdirSync(metaRoot).length;
+  const shares = await scanShares(root, memory.storeId, expected);
+  const observations: Observation[] = [];
+  const unsafe: PartResult['unsafe'] = [];
+  for (const share of shares) {
+    unsafe.push(...share.unsafe);
+    for (let i = 0; i < share.keys.length; i++) {
+      if (share.gone[i]) continue; // deleted while scanning
+      const key = share.keys[i];
+      const text = share.texts[i];
+      // Unchanged for the thread that stat'ed it; read here in the rare case this side lost it.
+      const parsed = share.errors[i]
+        ? null
+        : ((text === null ? memory.parsed.get(key) : undefined) ?? parse(root, key, text));
+      observations.push({
+        key,
+        parsed,
+        error: share.errors[i],
+        kind: share.data[i * 2],
+        size: share.data[i * 2 + 1],
+      });
+    }
+  }
+  const first = shares[0];
+  return report(root, memory, observations, unsafe, first.strayFiles, first.emptyDirs, first.orphans);
+}
+
+function incrementalScan(root: string, memory: ScanMemory, watch: StoreWatch): StoreReport {
+  const metaRoot = path.join(root, METADATA_DIR);
+  const dirty = watch.takeDirty();
+  const unverified = memory.unverified;
+  const listing = listMetadata(metaRoot);
+  const observations: Observation[] = [];
+  const unsafe: PartResult['unsafe'] = [];
   for (const key of listing.keys) {
     const why = keyProblem(key);
     if (why) {
-      problems.push({
-        kind: 'unsafe-key',
-        key,
-        path: path.join(metaRoot, `${key}${SIDECAR_SUFFIX}`),
-        message: `Sidecar for an unsafe key: ${why}.`,
-        fixable: true,
-      });
-      unsafeKeys.push(key);
-    } else keys.push(key);
-  }
-  sortKeys(keys);
-
-  const sidecars = keys.map((k) => sidecarPathOf(root, k));
-  const stamps = new Float64Array(keys.length * 3).fill(Number.NaN);
-  sidecars.forEach((p, i) => {
-    const c = cache.get(p);
-    if (c) {
-      stamps[i * 3] = c.stamp[0];
-      stamps[i * 3 + 1] = c.stamp[1];
-      stamps[i * 3 + 2] = c.stamp[2];
+      unsafe.push({ key, why });
+      continue;
     }
-  });
-  const dataPaths = keys.map((k) => dataPathOf(root, k));
-  const pending = runBatchParallel({ sidecars, stamps, dataPaths });
-  // The main thread lists the data tree for orphans while the workers stat.
-  const orphans = findOrphans(root, unsafeKeys.length ? [...keys, ...unsafeKeys] : keys);
-  const batch = await pending;
+    const sidecar = sidecarPathOf(root, key);
+    const data = dataPathOf(root, key);
+    const prev = memory.parsed.get(key);
+    let parsed = prev ?? null;
+    let error: string | null = null;
+    if (!prev || dirty.has(sidecar) || unverified.has(path.dirname(sidecar))) {
+      try {
+        const st = statSync(sidecar, { throwIfNoEntry: false });
+        if (!st?.isFile()) continue; // deleted since the listing
+        parsed = parse(root, key, readWhole(sidecar, st.size));
+      } catch (err) {
+        error = (err as Error).message;
+        parsed = null;
+      }
+    }
+    let kind: number;
+    let size = 0;
+    const built = prev?.built;
+    const dataDir = path.dirname(data);
+    if (
+      built &&
+      built.kind !== DATA_DIR &&
+      !dirty.has(data) &&
+      !unverified.has(dataDir) &&
+      watch.watching(dataDir)
+    ) {
+      kind = built.kind;
+      size = built.size;
+    } else {
+      const st = statSync(data, { throwIfNoEntry: false });
+      if (!st) kind = DATA_MISSING;
+      else if (st.isFile()) {
+        kind = DATA_FILE;
+        size = st.size;
+      } else if (st.isDirectory()) {
+        kind = DATA_DIR;
+        size = dirSize(data, st.mtimeMs, st.ctimeMs, inlineDirCache);
+      } else kind = DATA_OTHER;
+    }
+    observations.push({ key, parsed, error, kind, size });
+  }
+  return report(
+    root,
+    memory,
+    observations,
+    unsafe,
+    listing.strayFiles,
+    listing.emptyDirs,
+    findOrphans(root, listing.keys),
+  );
+}
 
-  const seen: SidecarCache = new Map();
+function report(
+  root: string,
+  memory: ScanMemory,
+  observations: Observation[],
+  unsafe: PartResult['unsafe'],
+  strayFiles: string[],
+  emptyDirs: string[],
+  orphans: Problem[],
+): StoreReport {
+  const metaRoot = path.join(root, METADATA_DIR);
+  const problems: Problem[] = [];
   const artifacts: ArtifactEntry[] = [];
   const brokenKeys: string[] = [];
+  const seen = new Map<string, Parsed>();
   let totalBytes = 0;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    const sidecarPath = sidecars[i];
-    if (Number.isNaN(batch.stamps[i * 3])) {
-      if (batch.errors[i]) {
-        problems.push({
-          kind: 'invalid-sidecar',
-          key,
-          path: sidecarPath,
-          message: `The sidecar cannot be read: ${batch.errors[i]}`,
-        });
-        brokenKeys.push(key);
-      }
-      continue; // deleted while scanning
+  for (const { key, why } of unsafe) {
+    problems.push({
+      kind: 'unsafe-key',
+      key,
+      path: path.join(metaRoot, `${key}${SIDECAR_SUFFIX}`),
+      message: `Sidecar for an unsafe key: ${why}.`,
+      fixable: true,
+    });
+  }
+  for (const o of observations) {
+    if (o.error || !o.parsed) {
+      problems.push({
+        kind: 'invalid-sidecar',
+        key: o.key,
+        path: sidecarPathOf(root, o.key),
+        message: `The sidecar cannot be read: ${o.error}`,
+        fixable: true,
+      });
+      brokenKeys.push(o.key);
+      continue;
     }
-    const text = batch.texts[i];
-    let parsed: Parsed | undefined = text === null ? cache.get(sidecarPath) : undefined;
-    if (!parsed) {
-      let result: Artifact | ArtifactError;
-      try {
-        result = parseSidecarText(text ?? '', key, sidecarPath);
-      } catch (err) {
-        result =
-          err instanceof ArtifactError
-            ? err
-            : new ArtifactError(key, sidecarPath, 'invalid-sidecar', String(err));
-      }
-      parsed = { stamp: [batch.stamps[i * 3], batch.stamps[i * 3 + 1], batch.stamps[i * 3 + 2]], result };
-    }
-    seen.set(sidecarPath, parsed);
-    const kind = batch.data[i * 2];
-    const size = batch.data[i * 2 + 1];
-    if (!parsed.built || parsed.built.kind !== kind || parsed.built.size !== size) {
-      parsed.built = buildEntry(key, sidecarPath, dataPaths[i], parsed.result, kind, size);
+    const parsed = o.parsed;
+    seen.set(o.key, parsed);
+    if (!parsed.built || parsed.built.kind !== o.kind || parsed.built.size !== o.size) {
+      parsed.built = buildEntry(
+        o.key,
+        sidecarPathOf(root, o.key),
+        dataPathOf(root, o.key),
+        parsed.result,
+        o.kind,
+        o.size,
+      );
     }
     const built = parsed.built;
     if (built.problems.length > 0) problems.push(...built.problems);
     if (built.entry) {
       artifacts.push(built.entry);
       totalBytes += built.entry.sizeBytes ?? 0;
-    } else brokenKeys.push(key);
+    } else brokenKeys.push(o.key);
   }
-  cache.clear();
-  for (const [k, v] of seen) cache.set(k, v);
-
-  for (const rel of listing.strayFiles) {
+  memory.parsed = seen;
+  memory.lastCount = observations.length;
+  // Shares come back grouped by thread: restore key order.
+  artifacts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  brokenKeys.sort();
+  for (const rel of strayFiles) {
     problems.push({
       kind: 'stray-file',
       path: path.join(metaRoot, ...rel.split('/')),
@@ -157,7 +318,7 @@ export async function scanStore(root: string, cache: SidecarCache): Promise<Stor
       fixable: true,
     });
   }
-  for (const rel of listing.emptyDirs) {
+  for (const rel of emptyDirs) {
     problems.push({
       kind: 'stray-file',
       path: path.join(metaRoot, ...rel.split('/')),
@@ -167,7 +328,18 @@ export async function scanStore(root: string, cache: SidecarCache): Promise<Stor
   }
   problems.push(...orphans);
   problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-
+  if (memory.watch) {
+    // Watch every folder whose entries this scan relied on; new ones are verified next time.
+    const folders = new Set([root, metaRoot]);
+    for (const key of seen.keys()) {
+      const slash = key.lastIndexOf('/');
+      if (slash < 0) continue;
+      folders.add(path.dirname(sidecarPathOf(root, key)));
+      folders.add(path.dirname(dataPathOf(root, key)));
+    }
+    memory.unverified = memory.watch.watchFolders(folders);
+    memory.folders = folders;
+  }
   return {
     root,
     artifacts,
@@ -247,104 +419,4 @@ function buildEntry(
     problems,
   };
   return { kind, size, entry, problems };
-}
-
-/**
- * Data entries that no sidecar accounts for: an entry is covered when it is a key's data, or an
- * ancestor folder of a key's data (then its own entries are checked the same way).
- */
-function findOrphans(root: string, keys: string[]): Problem[] {
-  const out: Problem[] = [];
-  const exact = new Set(keys);
-  const ancestors = new Set<string>();
-  for (const k of keys) {
-    for (let j = k.indexOf('/'); j !== -1; j = k.indexOf('/', j + 1)) ancestors.add(k.slice(0, j));
-  }
-  const walk = (dir: string, prefix: string): void => {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return;
-    }
-    // Names only: the type of an entry matters just for the few no key accounts for.
-    for (const name of names) {
-      const rel = prefix + name;
-      if (prefix === '' && name === METADATA_DIR) continue;
-      if (exact.has(rel)) continue;
-      const p = path.join(dir, name);
-      const isDir = lstatSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
-      if (ancestors.has(rel) && isDir) {
-        walk(p, `${rel}/`);
-        continue;
-      }
-      out.push(orphanProblem(p, rel, isDir));
-    }
-  };
-  walk(root, '');
-  return out;
-}
-
-/** True for a folder tree with no files at all (only empty folders). */
-function holdsNoFiles(dir: string): boolean {
-  try {
-    return readdirSync(dir, { withFileTypes: true }).every(
-      (d) => d.isDirectory() && holdsNoFiles(path.join(dir, d.name)),
-    );
-  } catch {
-    return false;
-  }
-}
-
-function orphanProblem(p: string, rel: string, isDir: boolean): Problem {
-  if (rel.endsWith(SIDECAR_SUFFIX) && !isDir) {
-    return {
-      kind: 'unsafe-key',
-      key: rel.slice(0, -SIDECAR_SUFFIX.length),
-      path: p,
-      message: `A sidecar outside ${METADATA_DIR}/: a key starting with "../" in a store nested here wrote it (xpersist does not refuse such keys).`,
-      fixable: true,
-    };
-  }
-  if (rel.split('/').pop()?.startsWith(WORK_PREFIX)) {
-    return {
-      kind: 'orphan-data',
-      key: rel,
-      path: p,
-      message: 'Left over from an interrupted delete or import by this extension.',
-      fixable: true,
-    };
-  }
-  if (isDir) {
-    let nested = false;
-    try {
-      nested = readdirSync(p).includes(METADATA_DIR);
-    } catch {}
-    const empty = !nested && holdsNoFiles(p);
-    if (nested) {
-      return {
-        kind: 'orphan-data',
-        key: rel,
-        path: p,
-        message: `A cache store nested inside this one (it has its own ${METADATA_DIR}/); no sidecar here refers to it.`,
-        fixable: false,
-      };
-    }
-    if (empty) {
-      return {
-        kind: 'orphan-data',
-        key: rel,
-        path: p,
-        message: "Empty folders with no sidecar (xpersist's delete() of nested keys leaves these).",
-        fixable: true,
-      };
-    }
-  }
-  return {
-    kind: 'orphan-data',
-    key: rel,
-    path: p,
-    message: `Data without a sidecar: no key "${rel}" (or below it) in ${METADATA_DIR}/. A failed put() leaves these.`,
-    fixable: true,
-  };
 }

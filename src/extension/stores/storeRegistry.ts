@@ -149,6 +149,7 @@ export class StoreRegistry implements vscode.Disposable {
     let changed = false;
     for (const root of [...this.states.keys()]) {
       if (!merged.has(root)) {
+        this.states.get(root)?.store.close();
         this.states.delete(root);
         this.watchers.get(root)?.dispose();
         this.watchers.delete(root);
@@ -277,6 +278,7 @@ export class StoreRegistry implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const s of this.states.values()) s.store.close();
     for (const t of this.timers.values()) clearTimeout(t.timer);
     for (const w of this.watchers.values()) w.dispose();
     for (const d of this.disposables) d.dispose();
