@@ -150,7 +150,11 @@ function copyStatic() {
 const started = Date.now();
 // Stale bundles of renamed or deleted tests/benches would still run: start from empty folders.
 if (!watch) {
-  for (const dir of ['dist', ...(withTests ? ['out/unit', 'out/host'] : []), ...(withBench ? ['out/bench'] : [])]) {
+  for (const dir of [
+    'dist',
+    ...(withTests ? ['out/unit', 'out/host'] : []),
+    ...(withBench ? ['out/bench'] : []),
+  ]) {
     rmSync(path.join(root, dir), { recursive: true, force: true });
   }
 }

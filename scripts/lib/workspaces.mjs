@@ -1,6 +1,15 @@
 // Workspaces the real VS Code opens: the demo (npm start, e2e) and the in-host test workspace.
 // Caches are copies of test/fixtures/xpersist-caches (written by the real xpersist).
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { ROOT, VENV_PYTHON } from './codeServer.mjs';
 

@@ -156,3 +156,29 @@ suite('running flows', function () {
     assert.match(node.live?.traceback ?? '', /Traceback/);
   });
 });
+
+suite('cancelling a flow run', function () {
+  this.timeout(120_000);
+  test('Cancel Flow Run stops the running task', async () => {
+    const h = await hooks();
+    const uri = vscode.Uri.file(inWorkspace('flows/seed_flow.py'));
+    const store = h.registry.get(path.join(process.env.TMPDIR ?? os.tmpdir(), 'my-cache'));
+    assert.ok(store, 'the seed store is known');
+    if (fs.existsSync(path.join(store.root, 'xpersist_metadata_store', 'bar.zarr.artifact.json'))) {
+      await store.store.delete('bar.zarr', { dryRun: false });
+    }
+    const running = vscode.commands.executeCommand('xpersist.runFlow', { uri: uri.toString(), flowIndex: 0 });
+    await waitFor(
+      () => h.runner.active?.run.tasks.get('get_data-1')?.state === 'Running',
+      60_000,
+      'get_data running',
+    );
+    assert.equal(await vscode.commands.executeCommand('xpersist.cancelRun'), true);
+    assert.equal(await running, false, 'the run reports it did not succeed');
+    assert.equal(h.runner.active, null);
+    assert.ok(
+      !fs.existsSync(path.join(store.root, 'xpersist_metadata_store', 'bar.zarr.artifact.json')),
+      'nothing was written',
+    );
+  });
+});

@@ -58,6 +58,8 @@ export function copyFixtureKind(kind: string): string {
   return dst;
 }
 
+/** A `<kind>.expected.json` oracle: the fields the tests read are typed where they are used. */
+// biome-ignore lint/suspicious/noExplicitAny: the oracle is free-form JSON written by Python
 export function readExpected(kind: string): any {
   return JSON.parse(readFileSync(path.join(cachesDir(), `${kind}.expected.json`), 'utf8'));
 }

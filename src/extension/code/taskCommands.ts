@@ -149,6 +149,12 @@ export class TaskCommands {
     return this.runFlow({ uri: r.doc.uri.toString(), flowIndex: r.flow.flow });
   }
 
+  cancelRun(): boolean {
+    const stopped = this.runner.cancel();
+    if (!stopped) void vscode.window.showInformationMessage('No flow is running.');
+    return stopped;
+  }
+
   async evaluateAsOf(value?: string): Promise<Date | null> {
     const text =
       value ??
@@ -185,5 +191,6 @@ export function registerTaskCommands(
     reg('xpersist.rerunTaskWithDownstream', (ref?: TaskRef) => tc.rerun(ref, true)),
     reg('xpersist.evaluateTargetsAsOf', (value?: string) => tc.evaluateAsOf(value)),
     reg('xpersist.showFlowGraph', (ref?: TaskRef) => showGraph(ref)),
+    reg('xpersist.cancelRun', () => tc.cancelRun()),
   ];
 }

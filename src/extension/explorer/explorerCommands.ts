@@ -169,7 +169,8 @@ async function updateStoresSetting(update: (items: unknown[]) => unknown[]): Pro
 
 export function registerExplorerCommands(ctx: ExplorerContext): vscode.Disposable[] {
   const { registry, tree, view } = ctx;
-  const reg = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, fn);
+  const reg = (id: string, fn: Parameters<typeof vscode.commands.registerCommand>[1]) =>
+    vscode.commands.registerCommand(id, fn);
 
   return [
     reg('xpersist.refresh', async (node?: CacheNode) => {

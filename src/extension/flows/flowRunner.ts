@@ -28,7 +28,12 @@ export class FlowRunner implements vscode.Disposable {
   readonly onDidChangeRun = this.changed.event;
   private readonly ended = new vscode.EventEmitter<RunOutcome & { request: RunRequest }>();
   readonly onDidEndRun = this.ended.event;
-  private current: { request: RunRequest; run: LiveRun; execution?: vscode.TaskExecution } | null = null;
+  private current: {
+    request: RunRequest;
+    run: LiveRun;
+    execution?: vscode.TaskExecution;
+    cancelled?: boolean;
+  } | null = null;
 
   constructor(private readonly extensionUri: vscode.Uri) {}
 
@@ -112,10 +117,7 @@ export class FlowRunner implements vscode.Disposable {
               message: `${finished}/${tasks.length} tasks finished${runningNow ? ` · running ${runningNow.task}` : ''}`,
             });
           });
-          cancel.onCancellationRequested(() => {
-            cancelled = true;
-            this.current?.execution?.terminate();
-          });
+          cancel.onCancellationRequested(() => this.cancel());
           if (this.current) this.current.execution = await vscode.tasks.executeTask(task);
           const code = await done;
           progressSub.dispose();
@@ -124,6 +126,7 @@ export class FlowRunner implements vscode.Disposable {
       );
       run.running = false;
       if (run.status === null) run.status = exitCode ?? null;
+      cancelled = this.current?.cancelled ?? false;
       const outcome: RunOutcome = { exitCode, run, python: python.path, cancelled };
       log().info(`Flow run ended: exit code ${exitCode ?? 'unknown'}${cancelled ? ' (cancelled)' : ''}`);
       this.changed.fire({ request, run });
@@ -138,6 +141,14 @@ export class FlowRunner implements vscode.Disposable {
       server.close();
       this.current = null;
     }
+  }
+
+  /** Stops the running flow (its task's process); resolves false when none runs. */
+  cancel(): boolean {
+    if (!this.current) return false;
+    this.current.cancelled = true;
+    this.current.execution?.terminate();
+    return true;
   }
 
   private accept(socket: net.Socket, token: string, request: RunRequest, run: LiveRun): void {

@@ -10,10 +10,13 @@ import { tempDir } from '../helpers';
 
 describe('xpersist.stores setting', () => {
   const ctx = { env: { SCRATCH: '/scratch/me', HOME: '/home/me' }, home: '/home/me', workspaceFolder: '/ws' };
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the setting's own ${...} syntax
   it('resolves ~, env vars, ${workspaceFolder} and relative paths', () => {
     assert.equal(resolveStorePath('~/caches/a', ctx), '/home/me/caches/a');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the setting's own ${...} syntax
     assert.equal(resolveStorePath('${env:SCRATCH}/c', ctx), '/scratch/me/c');
     assert.equal(resolveStorePath('$SCRATCH/c/', ctx), '/scratch/me/c');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the setting's own ${...} syntax
     assert.equal(resolveStorePath('${workspaceFolder}/x', ctx), '/ws/x');
     assert.equal(resolveStorePath('data/cache', ctx), '/ws/data/cache');
     assert.equal(resolveStorePath('/abs//path/', ctx), '/abs/path');
