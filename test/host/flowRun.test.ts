@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { inWorkspace, waitFor } from './helpers';
-import { answerDialogs, hooks } from './hooks';
+import { answerDialogs, hooks, restoreSeedStore } from './hooks';
 
 suite('running flows', function () {
   this.timeout(240_000);
@@ -159,6 +159,9 @@ suite('running flows', function () {
 
 suite('cancelling a flow run', function () {
   this.timeout(120_000);
+  suiteTeardown(async () => {
+    await restoreSeedStore();
+  });
   test('Cancel Flow Run stops the running task', async () => {
     const h = await hooks();
     const uri = vscode.Uri.file(inWorkspace('flows/seed_flow.py'));

@@ -2,6 +2,7 @@
 // feature suites share: tree walking, dialog answers, writing artifacts on disk.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { PythonInsights } from '../../src/extension/code/pythonInsights';
@@ -85,3 +86,23 @@ export function writeArtifacts(root: string, n: number, prefix = 'a'): string[] 
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Puts the seed notebook's artifacts back into the seed flow's store (TMPDIR/my-cache) when a
+ * suite before removed them: suites must not depend on the order they run in.
+ */
+export async function restoreSeedStore(): Promise<string> {
+  const root = path.join(process.env.TMPDIR ?? os.tmpdir(), 'my-cache');
+  const fixture = path.join(process.env.XPERSIST_TEST_FIXTURES ?? '', 'seed-demo');
+  for (const key of ['bar.zarr', 'Wednesday-sample_flow-foo_task.zarr']) {
+    const sidecar = path.join(root, 'xpersist_metadata_store', `${key}.artifact.json`);
+    if (fs.existsSync(sidecar) && fs.existsSync(path.join(root, key))) continue;
+    fs.rmSync(path.join(root, key), { recursive: true, force: true });
+    fs.cpSync(path.join(fixture, key), path.join(root, key), { recursive: true });
+    fs.mkdirSync(path.dirname(sidecar), { recursive: true });
+    fs.copyFileSync(path.join(fixture, 'xpersist_metadata_store', `${key}.artifact.json`), sidecar);
+  }
+  const h = await hooks();
+  await h.registry.scan(root);
+  return root;
+}

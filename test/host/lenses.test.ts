@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { inWorkspace, waitFor } from './helpers';
-import { answerDialogs, hooks } from './hooks';
+import { answerDialogs, hooks, restoreSeedStore } from './hooks';
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
@@ -51,6 +51,7 @@ suite('code lenses', () => {
       30_000,
       "the seed file's CacheStore (TMPDIR/my-cache) found and scanned",
     );
+    await restoreSeedStore();
   });
   teardown(async () => (await hooks()).setDialogResponder(null));
 
