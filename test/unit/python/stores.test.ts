@@ -110,13 +110,13 @@ describe('store paths', () => {
   });
 
   it('takes __file__ and the folder for relative paths from a file uri', () => {
-    const withUri = analyzePython(source, { uri: 'file:///work/my%20proj/flows/store_paths.py' });
+    const withUri = analyzePython(source, { uri: 'file:///home/me/my%20proj/flows/store_paths.py' });
     const get = (v: string) => withUri.stores.find((s) => s.variable === v)!;
-    assert.equal(get('beside').path, '/work/my proj/flows/beside');
-    assert.equal(get('parent').path, '/work/my proj/flows/parent');
+    assert.equal(get('beside').path, '/home/me/my proj/flows/beside');
+    assert.equal(get('parent').path, '/home/me/my proj/flows/parent');
     assert.equal(
-      resolveStorePath(get('relative'), { fileDir: '/work/my proj/flows' }),
-      '/work/my proj/flows/relative/cache',
+      resolveStorePath(get('relative'), { fileDir: '/home/me/my proj/flows' }),
+      '/home/me/my proj/flows/relative/cache',
     );
   });
 
