@@ -4,9 +4,9 @@ import { PyDict, PyFloat, PyInt, type RawJson } from './tolerantJson';
 
 /** Python's `repr(float)`: shortest round-trip digits, exponent outside 1e-4 <= |x| < 1e16. */
 export function pyFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Number.POSITIVE_INFINITY) return 'Infinity';
-  if (x === Number.NEGATIVE_INFINITY) return '-Infinity';
+  if (Number.isNaN(x)) return 'nan';
+  if (x === Number.POSITIVE_INFINITY) return 'inf';
+  if (x === Number.NEGATIVE_INFINITY) return '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
   const sign = x < 0 ? '-' : '';
   const [mant, expText] = Math.abs(x).toExponential().split('e');
@@ -21,6 +21,14 @@ export function pyFloatRepr(x: number): string {
   if (decpt <= 0) return `${sign}0.${'0'.repeat(-decpt)}${digits}`;
   if (decpt < digits.length) return `${sign}${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
   return `${sign}${digits}${'0'.repeat(decpt - digits.length)}.0`;
+}
+
+/** A float as json.dumps(allow_nan=True) writes it: repr, with NaN/Infinity/-Infinity tokens. */
+export function pyJsonFloat(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Number.POSITIVE_INFINITY) return 'Infinity';
+  if (x === Number.NEGATIVE_INFINITY) return '-Infinity';
+  return pyFloatRepr(x);
 }
 
 const SHORT_ESCAPES: Record<string, string> = {
@@ -47,14 +55,14 @@ function scalar(v: unknown): string | undefined {
   if (v === true) return 'true';
   if (v === false) return 'false';
   if (typeof v === 'string') return pyJsonString(v);
-  if (v instanceof PyFloat) return pyFloatRepr(v.value);
+  if (v instanceof PyFloat) return pyJsonFloat(v.value);
   if (v instanceof PyInt) return v.text;
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') {
     if (Number.isInteger(v) && !Object.is(v, -0)) {
       return Math.abs(v) < 1e21 ? String(v) : BigInt(v).toString();
     }
-    return pyFloatRepr(v);
+    return pyJsonFloat(v);
   }
   // pydantic_encoder turns datetimes into isoformat(); Dates here are UTC.
   if (v instanceof Date) return pyJsonString(v.toISOString().replace('Z', '+00:00'));

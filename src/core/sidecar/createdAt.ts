@@ -26,12 +26,8 @@ function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-function fromUnixSeconds(seconds: number): PyDateTime {
-  if (!Number.isFinite(seconds)) throw new DateTimeParseError('invalid datetime format');
-  let s = seconds;
-  while (Math.abs(s) > MS_WATERSHED) s /= 1000;
-  const totalUs = Math.round(s * 1e6);
-  const ms = Math.floor(totalUs / 1000);
+/** The UTC fields of an instant given in milliseconds plus extra microseconds (0-999). */
+function utcFields(ms: number, extraUs: number, offsetMinutes: number | null): PyDateTime {
   const d = new Date(ms);
   return {
     year: d.getUTCFullYear(),
@@ -40,9 +36,18 @@ function fromUnixSeconds(seconds: number): PyDateTime {
     hour: d.getUTCHours(),
     minute: d.getUTCMinutes(),
     second: d.getUTCSeconds(),
-    microsecond: (d.getUTCMilliseconds() * 1000 + (totalUs - ms * 1000)) % 1_000_000,
-    offsetMinutes: 0,
+    microsecond: d.getUTCMilliseconds() * 1000 + extraUs,
+    offsetMinutes,
   };
+}
+
+function fromUnixSeconds(seconds: number): PyDateTime {
+  if (!Number.isFinite(seconds)) throw new DateTimeParseError('invalid datetime format');
+  let s = seconds;
+  while (Math.abs(s) > MS_WATERSHED) s /= 1000;
+  const totalUs = Math.round(s * 1e6);
+  const ms = Math.floor(totalUs / 1000);
+  return utcFields(ms, totalUs - ms * 1000, 0);
 }
 
 /** Python's float(str) for the strings pydantic tries first (numbers, with optional spaces/_). */
@@ -119,28 +124,5 @@ export function isoformat(dt: PyDateTime): string {
 export function utcNow(): PyDateTime {
   const nowMs = performance.timeOrigin + performance.now();
   const ms = Math.floor(nowMs);
-  const d = new Date(ms);
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    second: d.getUTCSeconds(),
-    microsecond: d.getUTCMilliseconds() * 1000 + Math.min(999, Math.floor((nowMs - ms) * 1000)),
-    offsetMinutes: null,
-  };
-}
-
-export function fromDate(date: Date): PyDateTime {
-  return {
-    year: date.getUTCFullYear(),
-    month: date.getUTCMonth() + 1,
-    day: date.getUTCDate(),
-    hour: date.getUTCHours(),
-    minute: date.getUTCMinutes(),
-    second: date.getUTCSeconds(),
-    microsecond: date.getUTCMilliseconds() * 1000,
-    offsetMinutes: null,
-  };
+  return utcFields(ms, Math.min(999, Math.floor((nowMs - ms) * 1000)), null);
 }

@@ -31,7 +31,7 @@ function rawToStr(v: RawJson | undefined): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (v instanceof PyInt) return v.text;
-  if (v instanceof PyFloat) return pyFloatRepr(v.value).replace('Infinity', 'inf').replace('NaN', 'nan');
+  if (v instanceof PyFloat) return pyFloatRepr(v.value);
   throw new Error('str type expected');
 }
 

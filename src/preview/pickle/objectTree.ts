@@ -2,6 +2,7 @@
 // shows them, numpy arrays with dtype/shape/first values, pandas DataFrames and Series with columns,
 // index and first rows, and everything else as the inert record of a call that was never made.
 
+import { pyFloatRepr } from '../../core/json/pythonJson';
 import { civilDate, dayNumber } from '../cf/calendars';
 import { isoDateTime, isoDuration } from '../cf/isoFormat';
 import { TREE_MAX_CHILDREN, TREE_MAX_DEPTH, TREE_MAX_NODES, TREE_MAX_VALUES } from '../limits';
@@ -19,7 +20,7 @@ import {
   PySet,
   PyTuple,
 } from './pyObjects';
-import { pyBytesRepr, pyFloatRepr, pyStrRepr } from './pyRepr';
+import { pyBytesRepr, pyStrRepr } from './pyRepr';
 
 const ROWS = 5;
 

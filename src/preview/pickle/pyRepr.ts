@@ -1,29 +1,5 @@
 // Python's repr() for the scalars a type tree shows.
 
-export function pyFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const [mant, expText] = x.toExponential().split('e');
-  const exp = Number(expText);
-  const neg = mant.startsWith('-');
-  const digits = mant.replace('-', '').replace('.', '');
-  let out: string;
-  if (exp < -4 || exp >= 16) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    out = `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  } else if (exp < 0) {
-    out = `0.${'0'.repeat(-exp - 1)}${digits}`;
-  } else {
-    const intLen = exp + 1;
-    out =
-      digits.length <= intLen
-        ? `${digits}${'0'.repeat(intLen - digits.length)}.0`
-        : `${digits.slice(0, intLen)}.${digits.slice(intLen)}`;
-  }
-  return neg ? `-${out}` : out;
-}
-
 export function pyStrRepr(s: string, max = 120): string {
   const cut = s.length > max ? `${s.slice(0, max)}…` : s;
   const q = cut.includes("'") && !cut.includes('"') ? '"' : "'";

@@ -2,6 +2,7 @@
 // gives (a format spec without '%'). Tokens the formatter matches but does not implement
 // (W, ww, gg, k, EE...) print nothing, as pendulum's do.
 import { formatOffset, type PyDateTime } from './datetime';
+import { DAYS, MONTHS } from './strftime';
 import { WILDCARD } from './values';
 
 const TOKENS =
@@ -16,21 +17,6 @@ const DATE_FORMATS: Record<string, string> = {
   LLLL: 'dddd, MMMM D, YYYY h:mm A',
 };
 
-const MONTHS_WIDE = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-const DAYS_WIDE = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const DAYS_SHORT = ['Su', 'Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa'];
 
 /** Tokens that show the time of day. */
@@ -68,15 +54,15 @@ function formatToken(dt: PyDateTime, token: string): string {
   if (token in DATE_FORMATS) return pendulumFormat(dt, DATE_FORMATS[token]);
   switch (token) {
     case 'MMM':
-      return MONTHS_WIDE[dt.month - 1].slice(0, 3);
+      return MONTHS[dt.month - 1].slice(0, 3);
     case 'MMMM':
-      return MONTHS_WIDE[dt.month - 1];
+      return MONTHS[dt.month - 1];
     case 'dd':
       return DAYS_SHORT[dt.dayOfWeek];
     case 'ddd':
-      return DAYS_WIDE[dt.dayOfWeek].slice(0, 3);
+      return DAYS[dt.dayOfWeek].slice(0, 3);
     case 'dddd':
-      return DAYS_WIDE[dt.dayOfWeek];
+      return DAYS[dt.dayOfWeek];
     case 'Do':
       return ordinalize(dt.day);
     case 'do':

@@ -4,8 +4,9 @@
 import { formatOffset, type PyDateTime } from './datetime';
 import { WILDCARD } from './values';
 
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTHS = [
+/** C-locale day and month names, shared with the pendulum formatter. */
+export const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+export const MONTHS = [
   'January',
   'February',
   'March',

@@ -2,7 +2,7 @@
 // float repr, string escaping, and json.loads' NaN/Infinity tokens and error positions.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { pyFloatRepr, pyJsonDumps, pyJsonString } from '../../../src/core/json/pythonJson';
+import { pyFloatRepr, pyJsonDumps, pyJsonFloat, pyJsonString } from '../../../src/core/json/pythonJson';
 import {
   JsonSyntaxError,
   PyDict,
@@ -60,10 +60,9 @@ describe('Python float repr', () => {
       else assert.equal(pyFloatRepr(x), expected[i]);
     });
   });
-  it('non-finite values as json.dumps(allow_nan=True) writes them', () => {
-    assert.equal(pyFloatRepr(Number.NaN), 'NaN');
-    assert.equal(pyFloatRepr(Number.POSITIVE_INFINITY), 'Infinity');
-    assert.equal(pyFloatRepr(Number.NEGATIVE_INFINITY), '-Infinity');
+  it('non-finite values as repr() and as json.dumps(allow_nan=True) write them', () => {
+    assert.deepEqual([Number.NaN, Infinity, -Infinity].map(pyFloatRepr), ['nan', 'inf', '-inf']);
+    assert.deepEqual([Number.NaN, Infinity, -Infinity].map(pyJsonFloat), ['NaN', 'Infinity', '-Infinity']);
   });
 });
 
