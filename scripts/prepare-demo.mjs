@@ -8,6 +8,7 @@
 // settings are refreshed and missing caches are copied again.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { flag, option } from './lib/cli.mjs';
 import { ROOT } from './lib/codeServer.mjs';
 import {
   DEMO_CACHES,
@@ -35,20 +36,15 @@ export function prepareDemo({ dest = DEMO_WORKSPACE, reset = false, tmpdir } = {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const argv = process.argv.slice(2);
-  const opt = (name) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  if (argv.includes('--host')) {
-    const dest = path.resolve(opt('--dest') ?? path.join(ROOT, '.cache/host-workspace'));
+  if (flag('--host')) {
+    const dest = path.resolve(option('--dest') ?? path.join(ROOT, '.cache/host-workspace'));
     prepareWorkspace(dest, { template: HOST_TEMPLATE, caches: HOST_CACHES, reset: true });
     console.log(`[prepare-demo] in-host test workspace ${dest}`);
     process.exit(0);
   }
-  const dest = path.resolve(opt('--dest') ?? DEMO_WORKSPACE);
-  const tmpdir = opt('--tmpdir');
-  const r = prepareDemo({ dest, reset: argv.includes('--reset'), tmpdir: tmpdir && path.resolve(tmpdir) });
+  const dest = path.resolve(option('--dest') ?? DEMO_WORKSPACE);
+  const tmpdir = option('--tmpdir');
+  const r = prepareDemo({ dest, reset: flag('--reset'), tmpdir: tmpdir && path.resolve(tmpdir) });
   console.log(`[prepare-demo] ${r.created ? 'created' : 'kept (use --reset to recreate)'} ${dest}`);
   if (tmpdir) console.log(`[prepare-demo] seeded ${path.join(path.resolve(tmpdir), 'my-cache')}`);
 }

@@ -12,20 +12,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { flag, option } from './lib/cli.mjs';
 import { ensureTools, launchBrowser, pythonEnv, ROOT, startCodeServer } from './lib/codeServer.mjs';
 import { DEMO_CACHES, prepareWorkspace, seedTempStore } from './lib/workspaces.mjs';
 
-const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : dflt;
-};
-const summaryFile = opt('--summary');
-const grep = opt('--grep');
-const specTimeoutS = Number(opt('--timeout', '180'));
-const port = Number(opt('--port', '0'));
-const keep = argv.includes('--keep') || !!process.env.KEEP_STATE;
-const headed = argv.includes('--headed');
+const summaryFile = option('--summary');
+const grep = option('--grep');
+const specTimeoutS = Number(option('--timeout', '180'));
+const port = Number(option('--port', '0'));
+const keep = flag('--keep') || !!process.env.KEEP_STATE;
+const headed = flag('--headed');
 const SPEC_DIR = path.join(ROOT, 'test/e2e');
 const SHOT_DIR = path.join(ROOT, '.cache/e2e-screenshots');
 

@@ -14,21 +14,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
+import { flag, option } from './lib/cli.mjs';
 import { ensureTools, launchBrowser, pythonEnv, ROOT, startCodeServer } from './lib/codeServer.mjs';
 import { HOST_CACHES, HOST_TEMPLATE, prepareWorkspace } from './lib/workspaces.mjs';
 
-const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : dflt;
-};
-const summaryFile = opt('--summary');
-const grep = opt('--grep');
-const timeoutS = Number(opt('--timeout', '600'));
-const startTimeoutS = Number(opt('--start-timeout', '180'));
-const port = Number(opt('--port', '0'));
-const keep = argv.includes('--keep') || !!process.env.KEEP_STATE;
-const verbose = argv.includes('--verbose') || !!process.env.VERBOSE;
+const summaryFile = option('--summary');
+const grep = option('--grep');
+const timeoutS = Number(option('--timeout', '600'));
+const startTimeoutS = Number(option('--start-timeout', '180'));
+const port = Number(option('--port', '0'));
+const keep = flag('--keep') || !!process.env.KEEP_STATE;
+const verbose = flag('--verbose') || !!process.env.VERBOSE;
 
 const t0 = Date.now();
 const log = (m) => console.log(`[host-tests t+${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);

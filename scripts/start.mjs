@@ -14,16 +14,12 @@
 //     --keep       keep the server's state folder (logs) on exit
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { flag, option } from './lib/cli.mjs';
 import { pythonEnv, ROOT, startCodeServer } from './lib/codeServer.mjs';
 import { DEMO_WORKSPACE, prepareDemo } from './prepare-demo.mjs';
 
-const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : dflt;
-};
-const port = Number(opt('--port', process.env.PORT ?? '8080'));
-const folderArg = opt('--folder');
+const port = Number(option('--port', process.env.PORT ?? '8080'));
+const folderArg = option('--folder');
 const log = (m) => console.log(`[start] ${m}`);
 
 function step(what, cmd, args) {
@@ -36,7 +32,7 @@ function step(what, cmd, args) {
   log(`${what}: done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 }
 
-step('build', process.execPath, ['esbuild.mjs', ...(argv.includes('--dev') ? ['--dev'] : [])]);
+step('build', process.execPath, ['esbuild.mjs', ...(flag('--dev') ? ['--dev'] : [])]);
 step('tools (.vscode-test/)', 'bash', ['scripts/setup-vscode-host.sh']);
 step('Python venv (.venv/)', 'bash', ['scripts/setup-python.sh']);
 
@@ -52,7 +48,7 @@ try {
     // The demo workspace, and the seed flow's store <TMPDIR>/my-cache in the TMPDIR that code-server,
     // the extension host and the integrated terminal run with.
     beforeStart: ({ dirs }) => {
-      demo = prepareDemo({ reset: argv.includes('--reset'), tmpdir: dirs.tmp });
+      demo = prepareDemo({ reset: flag('--reset'), tmpdir: dirs.tmp });
     },
   });
 } catch (err) {
@@ -75,7 +71,7 @@ async function stop(code, why) {
   if (stopping) return;
   stopping = true;
   log(`${why}: stopping code-server (process group ${server.pid})`);
-  await server.stop({ keepState: argv.includes('--keep') });
+  await server.stop({ keepState: flag('--keep') });
   log('stopped');
   process.exit(code);
 }
