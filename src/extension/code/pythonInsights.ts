@@ -107,15 +107,22 @@ export class PythonInsights implements vscode.Disposable {
       key,
       storeRoots.filter((r): r is string => !!r && path.isAbsolute(r) && existsSync(r)),
     );
-    void vscode.commands.executeCommand('setContext', 'xpersist.fileHasFlows', this.filesWithFlows());
+    this.updateFlowsContext();
     this.changed.fire(doc.uri);
     return insight;
   }
 
-  private filesWithFlows(): string[] {
-    return this.all()
+  private flowsContext = '';
+
+  /** The editor-title graph button's context key, sent only when it changes (not per edit). */
+  private updateFlowsContext(): void {
+    const files = this.all()
       .filter((i) => i.analysis.flows.length > 0)
       .map((i) => i.uri.toString());
+    const key = files.join('\n');
+    if (key === this.flowsContext) return;
+    this.flowsContext = key;
+    void vscode.commands.executeCommand('setContext', 'xpersist.fileHasFlows', files);
   }
 
   private withStates(base: Omit<FileInsight, 'flows' | 'evaluatedAt'>): FileInsight {
@@ -174,6 +181,7 @@ export class PythonInsights implements vscode.Disposable {
     this.analyzers.delete(key);
     this.insights.delete(key);
     this.registry.setPythonStores(key, []);
+    this.updateFlowsContext();
     this.changed.fire(uri);
   }
 

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ArtifactFilter } from '../../explorer/filter';
 import {
   buildStoreModel,
+  findArtifactGroup,
   type GroupBy,
   type GroupModel,
   type SortBy,
@@ -177,18 +178,10 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
     const model = this.model(state);
     if (!model) return undefined;
     const store = this.storeNode(state);
+    const trail = findArtifactGroup(model, key);
+    if (!trail) return undefined;
     let container: StoreNode | GroupNode = store;
     let g = model.root;
-    const find = (grp: GroupModel): GroupModel[] | null => {
-      if (grp.artifacts.some((a) => a.key === key)) return [];
-      for (const c of grp.groups) {
-        const r = find(c);
-        if (r) return [c, ...r];
-      }
-      return null;
-    };
-    const trail = find(model.root);
-    if (!trail) return undefined;
     for (const step of trail) {
       container = new GroupNode(container, store, step);
       g = step;

@@ -5,6 +5,7 @@
 import { promisify } from 'node:util';
 import { createInflate, inflate } from 'node:zlib';
 import { unshuffleRange } from '../codecs/shuffle';
+import { blockRuns, cStrides, type Run } from '../dataset/blockRuns';
 import { UNDEFINED_ADDRESS } from './byteReader';
 import type { H5Dataset, H5Tree } from './h5Tree';
 import { H5Unsupported } from './h5Unsupported';
@@ -82,60 +83,6 @@ export function elementSize(tree: H5Tree, ds: H5Dataset): number {
   if (t.kind === 'reference') return tree.file.superblock.sizeOfOffsets;
   if (t.kind === 'enum') return (t.base as { size: number }).size;
   return t.size;
-}
-
-function cStrides(shape: number[]): number[] {
-  const s = new Array(shape.length).fill(1);
-  for (let i = shape.length - 2; i >= 0; i--) s[i] = s[i + 1] * shape[i + 1];
-  return s;
-}
-
-interface Run {
-  /** element offset in the source block, element offset in the output, elements */
-  src: number;
-  dst: number;
-  n: number;
-}
-
-/** Runs of the part of block [origin, origin+blockShape) that lies in the selection. */
-function blockRuns(
-  blockShape: number[],
-  origin: number[],
-  ranges: Array<[number, number]>,
-  outStrides: number[],
-): Run[] {
-  const nd = blockShape.length;
-  if (nd === 0) return [{ src: 0, dst: 0, n: 1 }];
-  const bs = cStrides(blockShape);
-  const lo: number[] = [];
-  const hi: number[] = [];
-  for (let d = 0; d < nd; d++) {
-    lo.push(Math.max(ranges[d][0], origin[d]) - origin[d]);
-    hi.push(Math.min(ranges[d][1], origin[d] + blockShape[d]) - origin[d]);
-  }
-  const runs: Run[] = [];
-  const last = nd - 1;
-  const n = hi[last] - lo[last];
-  const idx = lo.slice(0, last);
-  for (;;) {
-    let src = lo[last];
-    let dst = origin[last] + lo[last] - ranges[last][0];
-    for (let d = 0; d < last; d++) {
-      src += idx[d] * bs[d];
-      dst += (origin[d] + idx[d] - ranges[d][0]) * outStrides[d];
-    }
-    const prev = runs[runs.length - 1];
-    if (prev && prev.src + prev.n === src && prev.dst + prev.n === dst) prev.n += n;
-    else runs.push({ src, dst, n });
-    let d = last - 1;
-    while (d >= 0) {
-      if (++idx[d] < hi[d]) break;
-      idx[d] = lo[d];
-      d--;
-    }
-    if (d < 0) break;
-  }
-  return runs;
 }
 
 function fillOut(out: Uint8Array, runs: Run[], size: number, fill: Uint8Array | null): void {

@@ -1,12 +1,7 @@
 // zarrita returns Fortran-ordered arrays with their own strides; the preview model is C order.
 
+import { cStrides } from '../dataset/blockRuns';
 import type { RawData } from '../dataset/rawDataset';
-
-export function cStrides(shape: number[]): number[] {
-  const s = new Array(shape.length).fill(1);
-  for (let i = shape.length - 2; i >= 0; i--) s[i] = s[i + 1] * shape[i + 1];
-  return s;
-}
 
 /** Copies `data` (laid out with `stride`, `width` units per element) into C order. */
 export function toCOrder(data: RawData, shape: number[], stride: number[], width = 1): RawData {

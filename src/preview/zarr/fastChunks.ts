@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import { BLOSC_HEADER, blockExtent, blockStarts, decodeBloscBlock, parseBloscHeader } from '../codecs/blosc';
+import { blockRuns, cStrides } from '../dataset/blockRuns';
 import type { RawData, Storage } from '../dataset/rawDataset';
 import type { Json } from './zarrMetadata';
 import { countRead, type ReadStats } from './zarrStore';
@@ -133,53 +134,14 @@ interface Run {
   len: number;
 }
 
-function cStrides(shape: number[]): number[] {
-  const s = new Array(shape.length).fill(1);
-  for (let i = shape.length - 2; i >= 0; i--) s[i] = s[i + 1] * shape[i + 1];
-  return s;
-}
-
-/** Contiguous runs (along the last dimension) of chunk `c` that fall in the selection. */
+/** Contiguous byte runs of chunk `c` that fall in the selection. */
 function runsFor(fa: FastArray, c: number[], ranges: Array<[number, number]>, outStrides: number[]): Run[] {
-  const nd = fa.chunks.length;
-  const cs = cStrides(fa.chunks);
-  const lo: number[] = [];
-  const hi: number[] = [];
-  const outLo: number[] = [];
-  for (let d = 0; d < nd; d++) {
-    const base = c[d] * fa.chunks[d];
-    const a = Math.max(ranges[d][0], base);
-    const b = Math.min(ranges[d][1], base + fa.chunks[d]);
-    lo.push(a - base);
-    hi.push(b - base);
-    outLo.push(a - ranges[d][0]);
-  }
-  const runs: Run[] = [];
-  if (nd === 0) return [{ src: 0, dst: 0, len: fa.itemsize }];
-  const last = nd - 1;
-  const runLen = (hi[last] - lo[last]) * fa.itemsize;
-  const idx = lo.slice(0, last);
-  for (;;) {
-    let src = lo[last] * cs[last];
-    let dst = outLo[last] * outStrides[last];
-    for (let d = 0; d < last; d++) {
-      src += idx[d] * cs[d];
-      dst += (idx[d] - lo[d] + outLo[d]) * outStrides[d];
-    }
-    const prev = runs[runs.length - 1];
-    const s = src * fa.itemsize;
-    const t = dst * fa.itemsize;
-    if (prev && prev.src + prev.len === s && prev.dst + prev.len === t) prev.len += runLen;
-    else runs.push({ src: s, dst: t, len: runLen });
-    let d = last - 1;
-    while (d >= 0) {
-      if (++idx[d] < hi[d]) break;
-      idx[d] = lo[d];
-      d--;
-    }
-    if (d < 0) break;
-  }
-  return runs;
+  const origin = c.map((ci, d) => ci * fa.chunks[d]);
+  return blockRuns(fa.chunks, origin, ranges, outStrides).map((r) => ({
+    src: r.src * fa.itemsize,
+    dst: r.dst * fa.itemsize,
+    len: r.n * fa.itemsize,
+  }));
 }
 
 async function readFileRange(fh: fsp.FileHandle, offset: number, length: number): Promise<Uint8Array> {

@@ -3,7 +3,7 @@
 import uPlot from 'uplot';
 import type { Value } from '../../preview/model';
 import { fmt, h } from '../common/dom';
-import { isoToMs } from './stats';
+import { isoToMs } from './timeAxis';
 
 export interface LineInput {
   name: string;

@@ -2,6 +2,7 @@
 // what the user chose (variable, slice, scroll) in setState so it survives hiding and reloads.
 import 'uplot/dist/uPlot.min.css';
 import './preview.css';
+import { formatBytes } from '../../explorer/format';
 import { clear, h, icon } from '../common/dom';
 import { handleResponse, send } from '../common/rpc';
 import { vscodeApi } from '../common/vscodeApi';
@@ -21,23 +22,11 @@ function saveState(patch: Partial<PreviewUiState>): void {
   send('saveState', state as Record<string, unknown>);
 }
 
-function bytes(n: number | null): string {
-  if (n === null) return '';
-  const u = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < u.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${v} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${u[i]}`;
-}
-
 function header(source: PreviewSource): HTMLElement {
   const a = source.artifact;
   const facts = [
     source.serializer,
-    bytes(source.sizeBytes),
+    source.sizeBytes === null ? null : formatBytes(source.sizeBytes),
     a?.createdAt ? `created ${a.createdAt.replace('T', ' ')} UTC` : null,
     a ? `store ${a.storeName}` : null,
   ].filter(Boolean);

@@ -1,11 +1,12 @@
 // One selected variable: its metadata, then a line plot (1-D) or a heatmap of a 2-D slice with
 // a slider per other dimension (N-D), the slice's statistics and a table of its values.
+
+import { type SliceStats, sliceStats } from '../../preview/dataset/sliceStats';
 import type { DatasetModel, Value, Variable } from '../../preview/model';
 import { clear, fmt, h, section } from '../common/dom';
 import { request } from '../common/rpc';
 import { renderHeatmap } from './heatmap';
 import { renderLinePlot } from './linePlot';
-import { type SliceStats, sliceStats } from './stats';
 
 /** Values per request; the readers refuse more than 1,000,000. */
 const MAX_CELLS = 1_000_000;
@@ -83,7 +84,7 @@ function statsLine(s: SliceStats): HTMLElement {
     h('span', null, 'min ', h('b', null, fmt(s.min))),
     h('span', null, 'max ', h('b', null, fmt(s.max))),
     h('span', null, 'mean ', h('b', null, fmt(s.mean))),
-    h('span', null, 'NaN ', h('b', { dataset: { testid: 'nan-count' } }, String(s.nan))),
+    h('span', null, 'NaN ', h('b', { dataset: { testid: 'nan-count' } }, String(s.nanCount))),
     h('span', null, 'values ', h('b', null, s.count.toLocaleString('en-US'))),
   );
 }
@@ -338,8 +339,8 @@ function renderSlicer(body: HTMLElement, ctx: VariableContext): void {
           rows: nr,
           cols: nc,
           originLower: !descending,
-          min: stats.min,
-          max: stats.max,
+          min: typeof stats.min === 'number' ? stats.min : null,
+          max: typeof stats.max === 'number' ? stats.max : null,
           describe: describeCell,
         }),
         statsLine(stats),
