@@ -18,6 +18,11 @@ TOOLS=${XPERSIST_TOOLS_DIR:-$ROOT/.vscode-test}
 NODE_VERSION=${NODE_VERSION:-24.21.0}
 CODE_SERVER_VERSION=${CODE_SERVER_VERSION:-4.139.1}
 PLAYWRIGHT_CORE_VERSION=${PLAYWRIGHT_CORE_VERSION:-1.65.1}
+# Nested installs get a clean npm environment: started from an npm script (`npm test`,
+# `npm run setup:host`), the outer npm's npm_config_* would reach them, and code-server's
+# postinstall reads the Node version from npm_config_user_agent (the outer npm's Node 20).
+while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep -iE '^npm_') || true
+unset NODE INIT_CWD
 PRINT_ENV=0
 [ "${1:-}" = "--env" ] && PRINT_ENV=1
 T0=$(date +%s)

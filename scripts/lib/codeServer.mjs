@@ -71,7 +71,12 @@ export function ensureTools({ browser = true } = {}) {
   ].filter(Boolean);
   if (missing.length === 0) return;
   console.error(`[tools] missing ${missing.join(', ')}: running scripts/setup-vscode-host.sh`);
-  const r = spawnSync('bash', [path.join(ROOT, 'scripts/setup-vscode-host.sh')], { stdio: 'inherit' });
+  // A clean npm environment: run from `npm test`/`npm start`, the outer npm's npm_config_* (its
+  // user agent names the Node it runs on) would reach the nested installs.
+  const r = spawnSync('bash', [path.join(ROOT, 'scripts/setup-vscode-host.sh')], {
+    stdio: 'inherit',
+    env: cleanNpmEnv(process.env),
+  });
   if (r.status !== 0) throw new Error(`scripts/setup-vscode-host.sh failed (exit ${r.status})`);
 }
 
@@ -143,14 +148,25 @@ export function freePort(wanted = 0) {
   });
 }
 
+/** `env` without what a running npm sets for its scripts (npm_*, NODE, INIT_CWD). */
+export function cleanNpmEnv(env) {
+  const out = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (/^npm_/i.test(k) || k === 'NODE' || k === 'INIT_CWD') continue;
+    out[k] = v;
+  }
+  return out;
+}
+
 /**
  * Environment variables that must not leak into the server: when run from a VS Code terminal,
- * VSCODE_IPC_HOOK_CLI makes code-server hand the request to *that* VS Code instead of starting.
+ * VSCODE_IPC_HOOK_CLI makes code-server hand the request to *that* VS Code instead of starting;
+ * npm's variables belong to the npm that started us.
  */
 export function cleanEnv(env) {
   const out = {};
-  for (const [k, v] of Object.entries(env)) {
-    if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE' || k.startsWith('npm_')) continue;
+  for (const [k, v] of Object.entries(cleanNpmEnv(env))) {
+    if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE') continue;
     out[k] = v;
   }
   return out;
