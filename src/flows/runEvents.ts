@@ -1,36 +1,36 @@
 // The JSON lines python/xpersist_flow_runner.py sends while a flow runs, parsed and folded into
 // the live state of each task node.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
-const where = z.object({ file: z.string(), line: z.number() }).nullable().optional();
+const where = z.optional(z.nullable(z.object({ file: z.string(), line: z.number() })));
 
 export const runEventSchema = z.discriminatedUnion('event', [
   z.object({
     event: z.literal('start'),
     file: z.string(),
-    flow: z.string().nullable(),
+    flow: z.nullable(z.string()),
     python: z.string(),
     version: z.string(),
   }),
   z.object({
     event: z.literal('task'),
     task: z.string(),
-    slug: z.string().nullable(),
-    map_index: z.number().nullable(),
-    flow: z.string().nullable(),
+    slug: z.nullable(z.string()),
+    map_index: z.nullable(z.number()),
+    flow: z.nullable(z.string()),
     state: z.string(),
-    message: z.string().nullable(),
-    location: z.string().optional(),
-    exception: z.string().optional(),
-    traceback: z.string().optional(),
+    message: z.nullable(z.string()),
+    location: z.optional(z.string()),
+    exception: z.optional(z.string()),
+    traceback: z.optional(z.string()),
     where,
   }),
   z.object({
     event: z.literal('flow'),
     flow: z.string(),
     state: z.string(),
-    message: z.string().nullable(),
-    exception: z.string().optional(),
+    message: z.nullable(z.string()),
+    exception: z.optional(z.string()),
   }),
   z.object({ event: z.literal('error'), exception: z.string(), traceback: z.string(), where }),
   z.object({ event: z.literal('end'), status: z.number() }),

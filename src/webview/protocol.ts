@@ -1,7 +1,7 @@
 // Every message between the extension host and the webview panels, typed once and imported by
 // both sides. The host validates what it receives with the zod schemas below: a webview is
 // untrusted input like any other.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { PreviewModel, Value } from '../preview/model';
 
 export interface IpcMessage<T extends string, P> {
@@ -64,29 +64,29 @@ export type HostToPreview =
 const selection = z.record(
   z.string(),
   z.union([
-    z.number().int().nonnegative(),
-    z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
+    z.int().check(z.nonnegative()),
+    z.tuple([z.int().check(z.nonnegative()), z.int().check(z.nonnegative())]),
   ]),
 );
 
 export const previewToHostSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), payload: z.object({}).passthrough() }),
+  z.object({ type: z.literal('ready'), payload: z.looseObject({}) }),
   z.object({
     type: z.literal('readValues'),
-    payload: z.object({ requestId: z.number().int(), variable: z.string().max(1000), selection }),
+    payload: z.object({ requestId: z.int(), variable: z.string().check(z.maxLength(1000)), selection }),
   }),
   z.object({
     type: z.literal('readRows'),
     payload: z.object({
-      requestId: z.number().int(),
-      offset: z.number().int().nonnegative(),
-      limit: z.number().int().positive().max(5000),
+      requestId: z.int(),
+      offset: z.int().check(z.nonnegative()),
+      limit: z.int().check(z.positive(), z.maximum(5000)),
     }),
   }),
-  z.object({ type: z.literal('summarizeColumns'), payload: z.object({ requestId: z.number().int() }) }),
-  z.object({ type: z.literal('saveState'), payload: z.object({}).passthrough() }),
-  z.object({ type: z.literal('openSidecar'), payload: z.object({}).passthrough() }),
-  z.object({ type: z.literal('revealInExplorer'), payload: z.object({}).passthrough() }),
+  z.object({ type: z.literal('summarizeColumns'), payload: z.object({ requestId: z.int() }) }),
+  z.object({ type: z.literal('saveState'), payload: z.looseObject({}) }),
+  z.object({ type: z.literal('openSidecar'), payload: z.looseObject({}) }),
+  z.object({ type: z.literal('revealInExplorer'), payload: z.looseObject({}) }),
 ]);
 
 export type PreviewToHost = z.infer<typeof previewToHostSchema>;
@@ -122,21 +122,27 @@ export type HostToGraph =
   | IpcMessage<'graphError', { message: string }>;
 
 export const graphToHostSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), payload: z.object({}).passthrough() }),
-  z.object({ type: z.literal('saveState'), payload: z.object({}).passthrough() }),
-  z.object({ type: z.literal('reveal'), payload: z.object({ node: z.string().max(500) }) }),
-  z.object({ type: z.literal('preview'), payload: z.object({ node: z.string().max(500) }) }),
+  z.object({ type: z.literal('ready'), payload: z.looseObject({}) }),
+  z.object({ type: z.literal('saveState'), payload: z.looseObject({}) }),
+  z.object({ type: z.literal('reveal'), payload: z.object({ node: z.string().check(z.maxLength(500)) }) }),
+  z.object({ type: z.literal('preview'), payload: z.object({ node: z.string().check(z.maxLength(500)) }) }),
   z.object({
     type: z.literal('invalidate'),
-    payload: z.object({ node: z.string().max(500), downstream: z.boolean() }),
+    payload: z.object({ node: z.string().check(z.maxLength(500)), downstream: z.boolean() }),
   }),
   z.object({
     type: z.literal('rerun'),
-    payload: z.object({ node: z.string().max(500), downstream: z.boolean() }),
+    payload: z.object({ node: z.string().check(z.maxLength(500)), downstream: z.boolean() }),
   }),
-  z.object({ type: z.literal('runFlow'), payload: z.object({}).passthrough() }),
-  z.object({ type: z.literal('openTraceback'), payload: z.object({ node: z.string().max(500) }) }),
-  z.object({ type: z.literal('exportSvg'), payload: z.object({ svg: z.string().max(20_000_000) }) }),
+  z.object({ type: z.literal('runFlow'), payload: z.looseObject({}) }),
+  z.object({
+    type: z.literal('openTraceback'),
+    payload: z.object({ node: z.string().check(z.maxLength(500)) }),
+  }),
+  z.object({
+    type: z.literal('exportSvg'),
+    payload: z.object({ svg: z.string().check(z.maxLength(20_000_000)) }),
+  }),
 ]);
 
 export type GraphToHost = z.infer<typeof graphToHostSchema>;

@@ -2,6 +2,7 @@
 // (activation event `workspaceContains:**/xpersist_metadata_store`) and returns its API.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, extension, inWorkspace, waitFor } from './helpers';
 
@@ -29,6 +30,18 @@ suite('activation', () => {
       15_000,
       `${EXTENSION_ID} to activate by itself (activationEvents: ${JSON.stringify(ext.packageJSON.activationEvents)})`,
     );
+  });
+
+  test('activation loads nothing heavy: previews, graph layout and h5wasm stay unloaded until used', async () => {
+    const ext = extension();
+    await waitFor(() => ext.isActive, 15_000, 'activation');
+    // This suite runs first (file name order): no test has opened a preview or a graph yet.
+    const dist = path.join(ext.extensionPath, 'dist');
+    const loaded = Object.keys(require.cache).filter((f) => f.startsWith(dist + path.sep));
+    assert.ok(loaded.includes(path.join(dist, 'extension.js')), `loaded: ${loaded}`);
+    for (const heavy of ['preview.js', 'graph.js', 'h5wasm.js']) {
+      assert.ok(!loaded.includes(path.join(dist, heavy)), `${heavy} is required before it is used`);
+    }
   });
 
   test('activate() returns the API (listStores, getReport, refresh)', async () => {

@@ -2,7 +2,7 @@
 // store folders...), refreshed with the analysis.
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { storeDiagnostics } from '../../python/index';
+import { pythonAnalysis } from '../lazyModules';
 import type { PythonInsights } from './pythonInsights';
 
 const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
@@ -33,7 +33,7 @@ export class PythonDiagnostics implements vscode.Disposable {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     const all = [
       ...insight.analysis.diagnostics,
-      ...storeDiagnostics(insight.analysis, insight.pathContext, existsSync),
+      ...pythonAnalysis().storeDiagnostics(insight.analysis, insight.pathContext, existsSync),
     ];
     this.collection.set(
       uri,

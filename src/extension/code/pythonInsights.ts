@@ -4,9 +4,10 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { type FlowStates, fileCacheStates } from '../../flows/fileStates';
-import { PythonDocumentAnalyzer, resolveStorePath } from '../../python/index';
+import type { FlowStates } from '../../flows/fileStates';
+import type { PythonDocumentAnalyzer } from '../../python/index';
 import type { PathContext, PythonAnalysis } from '../../python/types';
+import { pythonAnalysis } from '../lazyModules';
 import type { StoreRegistry } from '../stores/storeRegistry';
 
 export interface FileInsight {
@@ -89,12 +90,12 @@ export class PythonInsights implements vscode.Disposable {
     if (!this.analyzers.has(key) && !mentionsPrefect(text)) return undefined;
     let analyzer = this.analyzers.get(key);
     if (!analyzer) {
-      analyzer = new PythonDocumentAnalyzer({ uri: key, ...pathContextFor(doc.uri) });
+      analyzer = new (pythonAnalysis().PythonDocumentAnalyzer)({ uri: key, ...pathContextFor(doc.uri) });
       this.analyzers.set(key, analyzer);
     }
     const analysis = analyzer.update(text, changes);
     const pathContext = pathContextFor(doc.uri);
-    const storeRoots = analysis.stores.map((s) => resolveStorePath(s, pathContext));
+    const storeRoots = analysis.stores.map((s) => pythonAnalysis().resolveStorePath(s, pathContext));
     const insight = this.withStates({
       uri: doc.uri,
       version: doc.version,
@@ -131,7 +132,7 @@ export class PythonInsights implements vscode.Disposable {
       .list()
       .map((s) => s.report)
       .filter((r): r is NonNullable<typeof r> => !!r);
-    const flows = fileCacheStates(base.analysis, {
+    const flows = pythonAnalysis().fileCacheStates(base.analysis, {
       now: evaluatedAt,
       storeRoots: base.storeRoots,
       pathContext: base.pathContext,

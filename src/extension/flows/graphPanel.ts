@@ -3,12 +3,12 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { FlowStates } from '../../flows/fileStates';
-import { buildGraphView } from '../../flows/graphView';
 import type { LiveRun } from '../../flows/runEvents';
 import { type GraphUiState, graphToHostSchema, type HostToGraph } from '../../webview/protocol';
 import type { TaskRef } from '../code/cacheLenses';
 import type { PythonInsights } from '../code/pythonInsights';
 import type { TaskCommands } from '../code/taskCommands';
+import { graphViews } from '../lazyModules';
 import { log } from '../log';
 import { webviewHtml, webviewOptions } from '../preview/previewPanel';
 import type { FlowRunner } from './flowRunner';
@@ -133,7 +133,7 @@ export class GraphPanels implements vscode.Disposable {
       if (!insight) return;
       const changes = await sourceChanges(f.doc, insight.analysis, f.flow);
       const live = this.runs.get(this.runKey(g.uri.fsPath, f.flow.name)) ?? null;
-      const model = buildGraphView(f.flow, g.uri.fsPath, {
+      const model = graphViews().buildGraphView(f.flow, g.uri.fsPath, {
         now: insight.evaluatedAt,
         sourceChanges: changes,
         live,

@@ -1,14 +1,14 @@
 // The table preview's summary row: the readers' per-column figures with a sentence saying
 // what they cover (parquet statistics, or a sample of the first CSV rows).
-import { summarizeColumns } from '../../preview/index';
 import type { ReadOptions, Value } from '../../preview/model';
+import { previewReaders } from '../lazyModules';
 
 export async function summarizeTableColumns(
   path: string,
   serializer: string,
   options: ReadOptions,
 ): Promise<{ columns: { name: string; min: Value; max: Value; nulls: number | null }[]; basis: string }> {
-  const s = await summarizeColumns(path, serializer, options);
+  const s = await previewReaders().summarizeColumns(path, serializer, options);
   const rows = s.rows === null ? '' : ` (${s.rows.toLocaleString('en-US')} rows)`;
   const basis =
     s.source === 'statistics'

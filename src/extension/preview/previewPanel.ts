@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { describe, readRows, readValues } from '../../preview/index';
 import type { PreviewModel, ReadOptions } from '../../preview/model';
 import {
   type HostToPreview,
@@ -14,6 +13,7 @@ import {
   type PreviewUiState,
   previewToHostSchema,
 } from '../../webview/protocol';
+import { previewReaders } from '../lazyModules';
 import { log } from '../log';
 import { summarizeTableColumns } from './columnSummary';
 
@@ -119,7 +119,7 @@ export class PreviewSession implements vscode.Disposable {
   private async sendInit(): Promise<void> {
     const r = this.resolved;
     try {
-      const model = this.model ?? (await describe(r.dataPath, r.serializer, r.options));
+      const model = this.model ?? (await previewReaders().describe(r.dataPath, r.serializer, r.options));
       this.model = model;
       this.post({
         type: 'init',
@@ -163,7 +163,13 @@ export class PreviewSession implements vscode.Disposable {
       case 'readValues': {
         const { requestId, variable, selection } = msg.payload;
         try {
-          const res = await readValues(r.dataPath, r.serializer, variable, selection, r.options);
+          const res = await previewReaders().readValues(
+            r.dataPath,
+            r.serializer,
+            variable,
+            selection,
+            r.options,
+          );
           this.post({
             type: 'values',
             payload: { requestId, dims: res.dims, shape: res.shape, values: jsonSafeValues(res.values) },
@@ -176,7 +182,7 @@ export class PreviewSession implements vscode.Disposable {
       case 'readRows': {
         const { requestId, offset, limit } = msg.payload;
         try {
-          const res = await readRows(r.dataPath, r.serializer, offset, limit, r.options);
+          const res = await previewReaders().readRows(r.dataPath, r.serializer, offset, limit, r.options);
           const rows = res.rows.map((row: unknown[]) => jsonSafeValues(row));
           this.post({ type: 'rows', payload: { requestId, offset, columns: res.columns, rows } });
         } catch (err) {
