@@ -1,10 +1,10 @@
 // An xpersist cache store on the local disk: same layout and sidecars as xpersist's CacheStore,
-// without its bugs (xpersist-format.md §5): opening writes nothing, keys() is recursive, unsafe
+// without its bugs (docs/xpersist-format.md, "Where our core differs from xpersist"): opening writes nothing, keys() is recursive, unsafe
 // keys are refused, read-only is honoured, deletes leave no key pointing at missing data.
 import { promises as fsp, statSync } from 'node:fs';
 import path from 'node:path';
 import { ArtifactError, DuplicateKeyError, KeyNotFoundError, ReadonlyStoreError } from './errors';
-import { assertSafeKey, dataPathOf, keyProblem, METADATA_DIR, metadataRoot, sidecarPathOf } from './layout';
+import { assertSafeKey, dataPathOf, keyProblem, metadataRoot, sidecarPathOf } from './layout';
 import {
   assertInsideStore,
   copyData,
@@ -217,12 +217,25 @@ export class CacheStore {
     return target.write(destKey, data, { ...record, key: destKey });
   }
 
+  /**
+   * The first write into a folder that is not a store yet makes it one, as xpersist's
+   * `CacheStore(path)` does on open: the root and its metadata folder. (Opening writes nothing.)
+   */
+  private async ensureStoreFolders(): Promise<void> {
+    const meta = await fsp.stat(this.metadataRoot).catch(() => null);
+    if (meta?.isDirectory()) return;
+    if (meta)
+      throw new Error(`${this.root} is not an xpersist cache store: ${this.metadataRoot} is not a folder.`);
+    const root = await fsp.stat(this.root).catch(() => null);
+    if (root && !root.isDirectory())
+      throw new Error(`${this.root} is a file, not a folder for a cache store.`);
+    await fsp.mkdir(this.metadataRoot, { recursive: true });
+  }
+
   private async write(key: string, sourcePath: string, record: SidecarRecord): Promise<WrittenArtifact> {
     assertSafeKey(key);
     this.assertWritable(`writing ${JSON.stringify(key)}`);
-    if (!(await exists(this.metadataRoot))) {
-      throw new Error(`${this.root} is not an xpersist cache store (no ${METADATA_DIR}/ folder).`);
-    }
+    await this.ensureStoreFolders();
     const sidecar = sidecarPathOf(this.root, key);
     const data = dataPathOf(this.root, key);
     const source = path.resolve(sourcePath);
@@ -236,7 +249,8 @@ export class CacheStore {
       if (this.onDuplicateKey === 'raise_error') throw new DuplicateKeyError(key, this.root);
       outcome = 'overwritten';
     }
-    // Xpersist only creates parents when auto_mkdir is set (Q2); we create both trees.
+    // xpersist creates parents only with auto_mkdir (docs/xpersist-format.md, "Nested keys"); we
+    // create both trees.
     await fsp.mkdir(path.dirname(data), { recursive: true });
     await fsp.mkdir(path.dirname(sidecar), { recursive: true });
     await assertInsideStore(this.root, data);

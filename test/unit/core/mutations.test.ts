@@ -255,6 +255,47 @@ describe('importArtifact and copyArtifact', () => {
     assert.match(text, /"add_offset": 0\.0,/, 'a float written as 0.0 stays 0.0');
   });
 
+  it('the first import into a folder that is not a store yet creates the root and its metadata folder', async () => {
+    const parent = tempDir('xp-new-store-');
+    const root = path.join(parent, 'team', 'new-cache');
+    const src = path.join(tempDir(), 'table.csv');
+    writeFileSync(src, 'a,b\n1,2\n');
+    const store = await CacheStore.open(root);
+    assert.equal(existsSync(root), false, 'opening writes nothing');
+    const written = await store.importArtifact('table.csv', src, { serializer: 'pandas.csv' });
+    assert.equal(written.outcome, 'written');
+    assert.deepEqual(readdirSync(root).sort(), ['table.csv', 'xpersist_metadata_store']);
+    assert.deepEqual(await store.keys(), ['table.csv']);
+    assert.deepEqual((await store.scan()).problems, []);
+
+    const existing = tempDir('xp-empty-folder-');
+    const copied = await (await CacheStore.open(copyFixtureKind('all-serializers'))).copyArtifact(
+      'tas_monthly.zarr',
+      await CacheStore.open(existing),
+    );
+    assert.equal(copied.key, 'tas_monthly.zarr');
+    assert.ok(
+      statSync(path.join(existing, 'xpersist_metadata_store/tas_monthly.zarr.artifact.json')).isFile(),
+    );
+  });
+
+  it('a read-only or unusable target refuses the first write and creates nothing', async () => {
+    const parent = tempDir('xp-new-store-');
+    const src = path.join(tempDir(), 'x.csv');
+    writeFileSync(src, 'a\n1\n');
+    const ro = await CacheStore.open(path.join(parent, 'ro'), { readonly: true });
+    await assert.rejects(ro.importArtifact('x.csv', src, { serializer: 'pandas.csv' }), ReadonlyStoreError);
+    assert.deepEqual(readdirSync(parent), []);
+    writeFileSync(path.join(parent, 'a-file'), 'not a folder');
+    const onFile = await CacheStore.open(path.join(parent, 'a-file'));
+    await assert.rejects(onFile.importArtifact('x.csv', src, { serializer: 'pandas.csv' }), /is a file/);
+    mkdirSync(path.join(parent, 'odd'));
+    writeFileSync(path.join(parent, 'odd', 'xpersist_metadata_store'), '');
+    const odd = await CacheStore.open(path.join(parent, 'odd'));
+    await assert.rejects(odd.importArtifact('x.csv', src, { serializer: 'pandas.csv' }), /is not a folder/);
+    assert.deepEqual(readdirSync(path.join(parent, 'odd')), ['xpersist_metadata_store']);
+  });
+
   it('refuses to copy a broken sidecar or missing data, with the reason', async () => {
     const src = await CacheStore.open(path.join(copyFixtureKind('broken'), 'entries'));
     const dst = await CacheStore.open(path.join(copyFixtureKind('broken'), 'empty-store'));

@@ -2,7 +2,6 @@
 // xpersist 2021.12.17 (get_artifact and get), and every sidecar the core wrote is exactly what
 // pydantic writes when it re-serialises it.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CacheStore } from '../../../src/core/index';
@@ -64,8 +63,8 @@ describe('round trip with the real xpersist 2021.12.17', () => {
   it('reads back every artifact the core imported or copied, sidecars byte-identical', async () => {
     const src = tempDir('xp-src-');
     runPython(MAKE_SOURCES, [src]);
+    // Not a store yet: the first import creates it, as xpersist's CacheStore(path) would.
     const root = path.join(tempDir('xp-rt-'), 'cache');
-    mkdirSync(path.join(root, 'xpersist_metadata_store'), { recursive: true });
     const store = await CacheStore.open(root);
     await store.importArtifact('field.zarr', path.join(src, 'field.zarr'), {
       serializer: 'xarray.zarr',
@@ -111,7 +110,7 @@ describe('round trip with the real xpersist 2021.12.17', () => {
       assert.equal(r.reserialised_equal, true, `${key}: pydantic re-serialises to\n${r.reserialised}`);
       assert.equal(r.artifact.key, key);
       if (key === 'null-optionals') {
-        assert.match(r.get_error ?? '', /argument after \*\* must be a mapping/); // xpersist's own bug (Q6)
+        assert.match(r.get_error ?? '', /argument after \*\* must be a mapping/); // xpersist's own bug (docs/xpersist-format.md, "Sidecar JSON")
       } else {
         assert.equal(r.get_error, undefined, `${key}: ${r.get_error}`);
       }
