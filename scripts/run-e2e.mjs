@@ -1,6 +1,7 @@
 // Browser e2e: Playwright (playwright-core + Debian /usr/bin/chromium) drives the VS Code workbench
 // of a normal code-server (no smoke-test driver, so notification toasts show) with the extension
-// symlinked into a fresh --extensions-dir, the way users get it.
+// installed from the .vsix that `npm run package` builds (`code-server --install-extension`), the
+// way users get it: a file missing from the package fails a spec.
 //
 // Specs are test/e2e/*.e2e.mjs: `export const title = '...'` and a default `async (wb) => {}`
 // receiving a Workbench (test/e2e/lib/workbench.mjs) on a fresh browser context and a fresh copy of
@@ -9,7 +10,7 @@
 //   node scripts/run-e2e.mjs [--summary FILE] [--grep TEXT] [--timeout S] [--port N] [--keep] [--headed]
 // Exit 0 when every spec passed. --summary writes {"passed":N,"failed":N}.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { flag, option } from './lib/cli.mjs';
@@ -80,12 +81,14 @@ async function main() {
     return 0;
   }
 
-  // Standalone use: build when the extension bundle is missing (scripts/test.mjs builds first).
-  if (!existsSync(path.join(ROOT, 'dist/extension.js'))) {
-    log('building (node esbuild.mjs)');
-    const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('build failed');
-  }
+  // The package under test: what `npm run package` ships, built now from these sources.
+  const vsix = path.join(ROOT, 'out/e2e/vscode-xpersist-e2e.vsix');
+  log('packaging (node scripts/package.mjs)');
+  const r = spawnSync(process.execPath, ['scripts/package.mjs', '--out', vsix], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error('npm run package failed');
   ensureTools();
   mkdirSync(SHOT_DIR, { recursive: true });
   for (const f of readdirSync(SHOT_DIR)) {
@@ -96,7 +99,7 @@ async function main() {
     port,
     prefix: 'xp-e2e-',
     log,
-    extensions: [ROOT],
+    vsix: [vsix],
     env: pythonEnv(),
     // The seed flow's own store, <TMPDIR>/my-cache, in the TMPDIR the server and its terminals get.
     beforeStart: ({ dirs }) => {

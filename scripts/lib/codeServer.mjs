@@ -86,7 +86,7 @@ export function loadPlaywright() {
   return require('playwright-core');
 }
 
-/** Chromium flags measured to work headless in this container (see the notes vscode-host.md). */
+/** Chromium flags measured to work headless in this container (docs/vscode-host.md). */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -243,6 +243,7 @@ export function pidsWithEnv(key, value) {
  * @param {boolean} [o.smokeTestDriver] `--vscode-option enable-smoke-test-driver` (needed for the
  *                                      extension-tests payload; hides notification toasts)
  * @param {string[]} [o.extensions]    extension folders to symlink into a fresh --extensions-dir
+ * @param {string[]} [o.vsix]          .vsix files to install into it (`--install-extension`), as users do
  * @param {Record<string,string>} [o.env]  extra environment (the extension host inherits it)
  * @param {object} [o.settings]        extra user settings
  * @param {(s: {state: string, dirs: object}) => (Record<string,string>|void|Promise<Record<string,string>|void>)} [o.beforeStart]
@@ -275,6 +276,8 @@ export async function startCodeServer(o = {}) {
     symlinkSync(realpathSync(ext), path.join(dirs.extensions, extensionInfo(ext).folderName));
   }
 
+  for (const file of o.vsix ?? []) installVsix(file, dirs, log);
+
   let startEnv = {};
   try {
     startEnv = (o.beforeStart && (await o.beforeStart({ state, dirs }))) || {};
@@ -286,21 +289,7 @@ export async function startCodeServer(o = {}) {
   // Every process started from here on (server, extension host, terminals, flows run from them,
   // the browser) carries this marker, so stop() can find the ones that left the process group.
   const markerEnv = { XPERSIST_CS_STATE: state };
-  const env = {
-    ...cleanEnv(process.env),
-    ...(o.env ?? {}),
-    ...startEnv,
-    ...markerEnv,
-    HOME: dirs.home,
-    XDG_CONFIG_HOME: dirs.config,
-    XDG_DATA_HOME: dirs.data,
-    XDG_CACHE_HOME: path.join(dirs.home, '.cache'),
-    TMPDIR: dirs.tmp,
-  };
-  // code-server runs on Node 24; its terminals and tasks see the caller's PATH after it.
-  env.PATH = `${NODE24_BIN_DIR}:${env.PATH ?? ''}`;
-  // VS Code would put its IPC sockets there instead of TMPDIR.
-  delete env.XDG_RUNTIME_DIR;
+  const env = serverEnv(dirs, { ...(o.env ?? {}), ...startEnv, ...markerEnv });
   const args = [
     CODE_SERVER_ENTRY,
     '--bind-addr',
@@ -440,6 +429,47 @@ export async function startCodeServer(o = {}) {
   }
   log(`code-server up on ${server.baseUrl} in ${Date.now() - started} ms (pid ${child.pid}, state ${state})`);
   return server;
+}
+
+/** The environment of a code-server process in the state folder `dirs` (nothing in the real HOME). */
+function serverEnv(dirs, extra = {}) {
+  const env = {
+    ...cleanEnv(process.env),
+    ...extra,
+    HOME: dirs.home,
+    XDG_CONFIG_HOME: dirs.config,
+    XDG_DATA_HOME: dirs.data,
+    XDG_CACHE_HOME: path.join(dirs.home, '.cache'),
+    TMPDIR: dirs.tmp,
+  };
+  // code-server runs on Node 24; its terminals and tasks see the caller's PATH after it.
+  env.PATH = `${NODE24_BIN_DIR}:${env.PATH ?? ''}`;
+  // VS Code would put its IPC sockets there instead of TMPDIR.
+  delete env.XDG_RUNTIME_DIR;
+  return env;
+}
+
+/** `code-server --install-extension file.vsix` into the state's extensions folder (exits when done). */
+function installVsix(file, dirs, log) {
+  const t = Date.now();
+  const r = spawnSync(
+    path.join(NODE24_BIN_DIR, 'node'),
+    [
+      CODE_SERVER_ENTRY,
+      '--user-data-dir',
+      dirs.userData,
+      '--extensions-dir',
+      dirs.extensions,
+      '--install-extension',
+      path.resolve(file),
+    ],
+    { cwd: dirs.home, env: serverEnv(dirs), encoding: 'utf8', timeout: 120_000 },
+  );
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+  if (r.status !== 0 || !/successfully installed/i.test(out)) {
+    throw new Error(`code-server --install-extension ${file} failed (exit ${r.status}):\n${out}`);
+  }
+  log(`installed ${path.basename(file)} in ${Date.now() - t} ms`);
 }
 
 /**

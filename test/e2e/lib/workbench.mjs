@@ -217,6 +217,15 @@ export class Workbench {
 
   /** Opens a workspace file in an editor through Quick Open. */
   async openFile(relPath) {
+    await this.quickOpen(relPath);
+    await this.page
+      .locator('.editor-instance .monaco-editor .view-lines')
+      .first()
+      .waitFor({ timeout: 30_000 });
+  }
+
+  /** Picks a workspace file in Quick Open (Ctrl+P) and presses Enter: its default editor opens. */
+  async quickOpen(relPath) {
     await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget input').first();
     await input.waitFor({ timeout: 30_000 });
@@ -226,10 +235,6 @@ export class Workbench {
       .first()
       .waitFor({ timeout: 30_000 });
     await this.page.keyboard.press('Enter');
-    await this.page
-      .locator('.editor-instance .monaco-editor .view-lines')
-      .first()
-      .waitFor({ timeout: 30_000 });
   }
 
   /**
