@@ -19,8 +19,16 @@ fi
 if [ ! -x "$VENV/bin/python" ]; then
   log "creating $VENV with $($PY --version 2>&1)"
   if ! "$PY" -m venv "$VENV" 2>/dev/null; then
-    echo "setup-python: '$PY -m venv' failed. On Debian run: apt-get install -y python3-venv" >&2
-    exit 1
+    rm -rf "$VENV"
+    if [ "$(id -u)" != 0 ]; then
+      echo "setup-python: '$PY -m venv' failed. Run this once, then re-run the command you ran:" >&2
+      echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends python3-venv" >&2
+      exit 1
+    fi
+    log "installing the Debian package python3-venv"
+    apt-get update -q >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-venv >&2
+    "$PY" -m venv "$VENV"
   fi
 fi
 log "pip install -r requirements.txt (xpersist==2021.12.17, prefect==1.4.1, ...; ~2-4 min cold)"

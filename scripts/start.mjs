@@ -15,7 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { flag, option } from './lib/cli.mjs';
-import { pythonEnv, ROOT, startCodeServer } from './lib/codeServer.mjs';
+import { cleanNpmEnv, pythonEnv, ROOT, startCodeServer } from './lib/codeServer.mjs';
 import { DEMO_WORKSPACE, prepareDemo } from './prepare-demo.mjs';
 
 const port = Number(option('--port', process.env.PORT ?? '8080'));
@@ -24,7 +24,7 @@ const log = (m) => console.log(`[start] ${m}`);
 
 function step(what, cmd, args) {
   const t = Date.now();
-  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: cleanNpmEnv(process.env) });
   if (r.status !== 0) {
     console.error(`[start] ${what} failed (exit ${r.status}); see the messages above.`);
     process.exit(1);

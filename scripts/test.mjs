@@ -1,10 +1,13 @@
-// `npm test`: builds, then runs the three tiers (unit, in-host, e2e) and ends with one line
-// `N passed, N failed` counting every test of every tier. A tier that crashes before reporting
-// counts as one failure.
-//   node scripts/test.mjs [--tier unit|host|e2e]... [--grep PATTERN]
+// `npm test`: builds, then runs the static checks (type-check, lint + format: one test each) and
+// the three test tiers (unit, in-host, e2e), and ends with one line `N passed, N failed` counting
+// every test of every tier. A tier that crashes before reporting counts as one failure. Each tier
+// installs what it needs on first use (Python venv, VS Code host tools), so a fresh clone needs
+// only `npm ci` first.
+//   node scripts/test.mjs [--tier static|unit|host|e2e]... [--grep PATTERN]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { cleanNpmEnv } from './lib/codeServer.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const argv = process.argv.slice(2);
@@ -14,13 +17,32 @@ for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--tier') tiers.push(argv[++i]);
   else if (argv[i] === '--grep') grep = argv[++i];
 }
-if (tiers.length === 0) tiers.push('unit', 'host', 'e2e');
+if (tiers.length === 0) tiers.push(...(grep ? [] : ['static']), 'unit', 'host', 'e2e');
 
 const log = (msg) => console.log(`[test] ${msg}`);
 
+// Children get a clean npm environment: nested npm installs (the VS Code host tools) must not
+// inherit this npm's npm_config_* (its user agent names the Node it runs on).
+
 function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, env: cleanNpmEnv(process.env), ...opts });
   return r.status ?? 1;
+}
+
+/** tsc and biome: one test each. */
+function staticTier() {
+  const bin = (name) => path.join(root, 'node_modules/.bin', name);
+  const checks = [
+    ['typecheck (tsc --noEmit)', bin('tsc'), ['--noEmit', '-p', '.']],
+    ['lint + format (biome ci)', bin('biome'), ['ci', '.', '--colors=off']],
+  ];
+  const counts = { passed: 0, failed: 0 };
+  for (const [name, cmd, args] of checks) {
+    const ok = run(cmd, args) === 0;
+    console.log(`  ${ok ? '✔' : '✖'} ${name}`);
+    counts[ok ? 'passed' : 'failed']++;
+  }
+  return counts;
 }
 
 function setupPython() {
@@ -83,7 +105,8 @@ for (const tier of tiers) {
   const started = Date.now();
   let counts;
   try {
-    if (tier === 'unit') counts = unitTier();
+    if (tier === 'static') counts = staticTier();
+    else if (tier === 'unit') counts = unitTier();
     else if (tier === 'host') counts = summaryTier('host', 'scripts/run-host-tests.mjs');
     else if (tier === 'e2e') counts = summaryTier('e2e', 'scripts/run-e2e.mjs');
     else throw new Error(`unknown tier ${tier}`);
