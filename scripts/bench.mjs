@@ -1,7 +1,8 @@
-// `npm run bench`: builds test/bench/*.bench.ts, runs each in its own Node process and prints one
-// JSON document with every figure (also written to out/bench.json). Each bench prints a JSON
-// object as its last stdout line; big inputs are generated once into bench-data/ (git-ignored)
-// with the real Python libraries.
+// `npm run bench`: builds test/bench/*.bench.ts, runs each (and every test/bench/*.bench.mjs, the
+// benches that drive a real VS Code) in its own Node process and prints one JSON document with
+// every figure (also written to out/bench.json). Each bench prints a JSON object as its last
+// stdout line; big inputs are generated once into bench-data/ (git-ignored) with the real Python
+// libraries.
 //   node scripts/bench.mjs [name-substring...]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -18,17 +19,24 @@ if (step(process.execPath, ['esbuild.mjs', '--bench'], { stdio: 'inherit' }).sta
 const benchDir = path.join(root, 'out/bench');
 const dataDir = path.join(root, 'bench-data');
 mkdirSync(dataDir, { recursive: true });
-const files = readdirSync(benchDir)
-  .filter((f) => f.endsWith('.bench.js'))
-  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
-  .sort();
+const srcDir = path.join(root, 'test/bench');
+const files = [
+  ...readdirSync(benchDir)
+    .filter((f) => f.endsWith('.bench.js'))
+    .map((f) => path.join(benchDir, f)),
+  ...readdirSync(srcDir)
+    .filter((f) => f.endsWith('.bench.mjs'))
+    .map((f) => path.join(srcDir, f)),
+]
+  .filter((f) => only.length === 0 || only.some((o) => path.basename(f).includes(o)))
+  .sort((a, b) => path.basename(a).localeCompare(path.basename(b)));
 
 const results = {};
 let failed = false;
 for (const f of files) {
-  const name = f.replace(/\.bench\.js$/, '');
+  const name = path.basename(f).replace(/\.bench\.m?js$/, '');
   console.error(`[bench] ${name} ...`);
-  const r = step(process.execPath, ['--expose-gc', '--enable-source-maps', path.join(benchDir, f)], {
+  const r = step(process.execPath, ['--expose-gc', '--enable-source-maps', f], {
     env: { ...process.env, BENCH_DATA: dataDir, XPERSIST_TEST_PYTHON: path.join(root, '.venv/bin/python') },
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * 1024 * 1024,

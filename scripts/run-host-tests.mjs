@@ -4,7 +4,7 @@
 // the workbench with a `payload` naming extensionDevelopmentPath (this repo) and
 // extensionTestsPath (out/host/index). The extension host require()s that module and calls run();
 // its console output reaches us through window.codeAutomationLog and its result through
-// window.codeAutomationExit(code). See the shared notes vscode-host.md, §4.
+// window.codeAutomationExit(code). How: docs/vscode-host.md.
 //
 //   node scripts/run-host-tests.mjs [--summary FILE] [--grep REGEXP] [--timeout S] [--start-timeout S]
 //                                   [--port N] [--keep] [--verbose]

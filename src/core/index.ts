@@ -1,4 +1,4 @@
-// Public API of the core (ARCHITECTURE.md): an xpersist-compatible cache store in pure Node.
+// Public API of the core (docs/ARCHITECTURE.md): an xpersist-compatible cache store in pure Node.
 export { CacheStore } from './cacheStore';
 export {
   ArtifactError,

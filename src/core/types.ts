@@ -1,4 +1,4 @@
-// The data model of a cache store, as the public API (ARCHITECTURE.md) describes it.
+// The data model of a cache store, as the public API (docs/ARCHITECTURE.md) describes it.
 
 /** xpersist's pydantic `Artifact`, with camelCase names. */
 export interface Artifact {

@@ -1,6 +1,10 @@
 // Finds cache stores in a workspace: folders holding `xpersist_metadata_store/`. Breadth-first,
 // bounded in depth and in folders visited, skipping folders that never hold caches.
-import { promises as fsp } from 'node:fs';
+//
+// Folders are read synchronously in slices of a few milliseconds, yielding between slices: on a
+// busy extension host at startup an await per folder costs far more than the read itself, while
+// a huge tree still never blocks the host for long.
+import { type Dirent, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { METADATA_DIR } from '../core/layout';
 
@@ -32,18 +36,26 @@ function isEnvironment(names: string[]): boolean {
   return names.includes('pyvenv.cfg') || names.includes('conda-meta');
 }
 
+const SLICE_MS = 8;
+const yieldToHost = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export async function findStoreFolders(root: string, options: DiscoveryOptions): Promise<string[]> {
   const found: string[] = [];
   const maxFolders = options.maxFolders ?? 20_000;
   let visited = 0;
+  let sliceStart = performance.now();
   let level: string[] = [root];
   for (let depth = 0; depth <= options.maxDepth && level.length > 0; depth++) {
     const next: string[] = [];
     for (const dir of level) {
       if (++visited > maxFolders) return found.sort();
-      let entries: import('node:fs').Dirent[];
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await yieldToHost();
+        sliceStart = performance.now();
+      }
+      let entries: Dirent[];
       try {
-        entries = await fsp.readdir(dir, { withFileTypes: true });
+        entries = readdirSync(dir, { withFileTypes: true });
       } catch {
         continue;
       }

@@ -16,13 +16,15 @@ import { GraphPanels } from './flows/graphPanel';
 import { log } from './log';
 import { registerPreview } from './preview/previewCommands';
 import { PreviewManager } from './preview/previewManager';
+import { StartupTimes } from './startupTimes';
 import { StoreStatusBar } from './statusBar';
 import { StoreRegistry } from './stores/storeRegistry';
 import { setDialogResponder } from './ui/dialogs';
 
 export function activate(context: vscode.ExtensionContext): XpersistApi {
+  const startup = new StartupTimes();
   const registry = new StoreRegistry();
-  const tree = new CacheTreeProvider(registry, context.workspaceState);
+  const tree = new CacheTreeProvider(registry, context.workspaceState, startup);
   const view = vscode.window.createTreeView<CacheNode>('xpersist.caches', {
     treeDataProvider: tree,
     canSelectMany: true,
@@ -73,7 +75,14 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
 
   const ready = registry
     .discover()
+    .then(() =>
+      startup.discovered(
+        registry.list().map((s) => s.root),
+        registry.lastDiscoveryMs,
+      ),
+    )
     .catch((err) => log().error(`Store discovery failed: ${err?.stack ?? err}`));
+  startup.activated();
   log().info(`xpersist activated (VS Code ${vscode.version})`);
 
   const api: XpersistApi = {

@@ -1,4 +1,4 @@
-// Public API of the Python analysis (ARCHITECTURE.md). No `vscode` import below this folder.
+// Public API of the Python analysis (docs/ARCHITECTURE.md). No `vscode` import below this folder.
 export { analyzePython, PythonDocumentAnalyzer, type TextChange } from './document';
 export { evaluatePath, resolveStorePath, storeDiagnostics } from './storePath';
 export { findFlow, flowTargets, type TargetContext } from './targets';

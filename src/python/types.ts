@@ -1,4 +1,4 @@
-// The public shapes of the Python analysis (ARCHITECTURE.md, "Public API of the Python
+// The public shapes of the Python analysis (docs/ARCHITECTURE.md, "Public API of the Python
 // analysis"), with the extra fields the editor integration needs. Everything is plain data:
 // JSON-serialisable, so an analysis can cross to a webview or a worker.
 import type { PyValue } from './template/values';

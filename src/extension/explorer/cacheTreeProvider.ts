@@ -10,6 +10,7 @@ import {
   type SortBy,
   type StoreModel,
 } from '../../explorer/treeModel';
+import type { StartupTimes } from '../startupTimes';
 import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
 import {
   ArtifactNode,
@@ -23,6 +24,21 @@ import {
 } from './nodes';
 
 export const PAGE_SIZE = 200;
+/**
+ * At startup the view asks before the stores are listed and scanned. Answering once they are (up
+ * to this long; then "Scanning…") saves the workbench a round trip per step, and the user a
+ * flash of an empty view.
+ */
+const FIRST_ANSWER_WAIT_MS = 1500;
+
+const atMost = (p: Promise<unknown>, ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void p.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 
 interface CachedModel {
   report: unknown;
@@ -43,6 +59,7 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
   constructor(
     private readonly registry: StoreRegistry,
     private readonly memento: vscode.Memento,
+    private readonly startup?: StartupTimes,
   ) {
     this.groupBy = memento.get<GroupBy>('xpersist.groupBy', 'flat');
     this.sortBy = memento.get<SortBy>('xpersist.sortBy', 'key');
@@ -118,16 +135,18 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
     return node.parent;
   }
 
-  getChildren(node?: CacheNode): CacheNode[] {
+  getChildren(node?: CacheNode): CacheNode[] | Promise<CacheNode[]> {
     if (!node) {
-      const states = this.registry.list();
-      for (const root of [...this.storeNodes.keys()])
-        if (!this.registry.get(root)) this.storeNodes.delete(root);
-      return states.map((s) => this.storeNode(s));
+      if (!this.registry.hasListed)
+        return atMost(this.registry.listed, FIRST_ANSWER_WAIT_MS).then(() => this.rootChildren());
+      return this.rootChildren();
     }
     switch (node.type) {
-      case 'store':
+      case 'store': {
+        const scan = this.registry.firstScan(node.state.root);
+        if (scan) return atMost(scan, FIRST_ANSWER_WAIT_MS).then(() => this.storeChildren(node));
         return this.storeChildren(node);
+      }
       case 'group':
         return this.groupChildren(node, node.store, node.group);
       case 'artifact':
@@ -139,7 +158,21 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
     }
   }
 
+  private rootChildren(): CacheNode[] {
+    const states = this.registry.list();
+    for (const root of [...this.storeNodes.keys()])
+      if (!this.registry.get(root)) this.storeNodes.delete(root);
+    return states.map((s) => this.storeNode(s));
+  }
+
   private storeChildren(node: StoreNode): CacheNode[] {
+    const children = this.storeContent(node);
+    const s = node.state;
+    if (s.report || s.scanError) this.startup?.pageServed(s.root, children.length, s.lastScanMs);
+    return children;
+  }
+
+  private storeContent(node: StoreNode): CacheNode[] {
     const s = node.state;
     if (s.scanError) return [new InfoNode(node, 'Scan failed', s.scanError, 'error')];
     const r = s.report;

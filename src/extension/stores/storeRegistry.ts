@@ -99,6 +99,8 @@ export class StoreRegistry implements vscode.Disposable {
     }
     this.discovering = this.runDiscovery().finally(() => {
       this.discovering = null;
+      this.isListed = true;
+      this.markListed();
     });
     return this.discovering;
   }
@@ -130,8 +132,31 @@ export class StoreRegistry implements vscode.Disposable {
     return out;
   }
 
+  /** How long the last discovery took to list the candidate stores (settings, workspace walk). */
+  lastDiscoveryMs: number | null = null;
+  private markListed!: () => void;
+  /** Resolves once the first discovery has listed the stores (before their scans end). */
+  readonly listed = new Promise<void>((resolve) => {
+    this.markListed = resolve;
+  });
+  private isListed = false;
+
+  /** Whether the first discovery has listed the stores. */
+  get hasListed(): boolean {
+    return this.isListed;
+  }
+
+  /** The running first scan of a store that has no report yet (the view waits for it). */
+  firstScan(root: string): Promise<unknown> | null {
+    const state = this.states.get(root);
+    if (!state || state.report || state.scanError) return null;
+    return this.inflight.get(root) ?? null;
+  }
+
   private async runDiscovery(): Promise<void> {
+    const started = performance.now();
     const cands = await this.candidates();
+    this.lastDiscoveryMs = performance.now() - started;
     const merged = new Map<string, Candidate & { sources: StoreSource[] }>();
     for (const c of cands) {
       const m = merged.get(c.root);
@@ -199,8 +224,11 @@ export class StoreRegistry implements vscode.Disposable {
         this.watch(c.root);
       }
     }
+    const scans = added.map((r) => this.scan(r));
     if (changed) this.changedStores.fire();
-    await Promise.all(added.map((r) => this.scan(r)));
+    this.isListed = true;
+    this.markListed();
+    await Promise.all(scans);
   }
 
   private watch(root: string): void {

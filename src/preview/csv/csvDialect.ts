@@ -1,5 +1,5 @@
 // How a CSV was written, from the artifact's dump_kwargs (pandas DataFrame.to_csv arguments), so
-// the preview reads it back the way it was meant (quirk Q11: xpersist's own get() does not).
+// the preview reads it back the way it was meant (xpersist's own get() does not: docs/xpersist-format.md, "What load does not undo").
 
 import { UnsupportedError } from '../errors';
 

@@ -163,7 +163,7 @@ async function copyChunk(
     fh = await fsp.open(file, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    // A missing chunk reads as the fill value (zarr semantics; quirk Q16).
+    // A missing chunk reads as the fill value (zarr semantics; docs/xpersist-format.md, "Data formats").
     for (const r of runs) for (let o = 0; o < r.len; o += fa.itemsize) out.set(fa.fill, r.dst + o);
     return;
   }

@@ -48,7 +48,7 @@ suite('pandas.csv fixtures', () => {
     });
   }
 
-  test('without its dump_kwargs, a sep=";" file is one column, as in xpersist get() (quirk Q11)', async () => {
+  test('without its dump_kwargs, a sep=";" file is one column, as in xpersist get() (docs/xpersist-format.md, "What load does not undo")', async () => {
     const m = await api.describe(previewDir('csv/semicolon_latin1.csv'), 'pandas.csv', {
       dumpKwargs: { encoding: 'latin-1' },
     });

@@ -76,7 +76,7 @@ suite('zarr v2 written by xarray + zarr 2.18', () => {
     }
   });
 
-  test('a missing chunk reads as the fill value, like zarr (quirk Q16)', async () => {
+  test('a missing chunk reads as the fill value, like zarr (docs/xpersist-format.md, "Data formats")', async () => {
     await checkDataset(
       api,
       previewDir('zarr2/missing_chunk.zarr'),

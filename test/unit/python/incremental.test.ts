@@ -72,7 +72,8 @@ describe('PythonDocumentAnalyzer', () => {
     assert.deepEqual(withoutVolatile(wrong), withoutVolatile(analyzePython(r.text)));
   });
 
-  // The mid-edit cases of docs/libraries.md §6, where a parser can lose the rest of the file.
+  // Mid-edit states where a parser can lose the rest of the file (an unclosed bracket or string,
+  // a half-typed decorator or `with` line).
   const brokenEdits: [string, string, string][] = [
     ['unclosed decorator call', 'result=zarr)\ndef fetch', 'result=zarr\ndef fetch'],
     [

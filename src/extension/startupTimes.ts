@@ -1,0 +1,89 @@
+// Where startup time goes, from activate() to the first page of the Caches view: one line in
+// Output → xpersist (`startup: ...`). It tells a user what made the view slow, and `npm run bench`
+// reads it from a real VS Code. Nothing here waits or changes behaviour.
+import { log } from './log';
+
+// Set by the bundle's first and last lines (esbuild.mjs banner and footer): module evaluation.
+declare const __xpersistBundleStart: number | undefined;
+declare const __xpersistBundleEnd: number | undefined;
+
+export interface StartupLine {
+  /** Evaluating the bundle's modules (first to last line of dist/extension.js). */
+  evalMs: number | null;
+  /** From the end of that evaluation to activate(): the extension host's time, not ours. */
+  hostGapMs: number | null;
+  activateMs: number;
+  /** Listing the candidate stores: settings and the workspace walk. */
+  discoveryMs: number | null;
+  /** activate() to every store found at startup scanned (discovery + scans). */
+  storesReadyMs: number | null;
+  /** The scans' own durations, summed (they run concurrently). */
+  scanMs: number;
+  /** activate() to the first page of every such store handed to the view. */
+  firstPageMs: number;
+  stores: number;
+  rows: number;
+}
+
+const r1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+
+/** The log line; `npm run bench` parses its JSON part. */
+export function formatStartupLine(s: StartupLine): string {
+  const rounded = Object.fromEntries(
+    Object.entries(s).map(([k, v]) => [k, typeof v === 'number' && k.endsWith('Ms') ? r1(v) : v]),
+  );
+  return (
+    `startup: first page of the Caches view ${r1(s.firstPageMs)} ms after activate() ` +
+    `(${s.stores} stores, ${s.rows} rows; scans ${r1(s.scanMs)} ms) ${JSON.stringify(rounded)}`
+  );
+}
+
+export class StartupTimes {
+  private readonly t0 = performance.now();
+  private activateMs = 0;
+  private discoveryMs: number | null = null;
+  private storesReadyMs: number | null = null;
+  private expected: string[] | null = null;
+  private readonly served = new Map<string, { rows: number; scanMs: number }>();
+  private done = false;
+
+  activated(): void {
+    this.activateMs = performance.now() - this.t0;
+  }
+
+  /** Discovery (and the first scans) finished: these stores make up the first page. */
+  discovered(roots: string[], discoveryMs: number | null): void {
+    this.storesReadyMs = performance.now() - this.t0;
+    this.discoveryMs = discoveryMs;
+    this.expected = roots;
+    this.maybeReport();
+  }
+
+  /** The view was given a store's first real children (artifacts, problems, or a final message). */
+  pageServed(root: string, rows: number, scanMs: number | null): void {
+    if (this.done || this.served.has(root)) return;
+    this.served.set(root, { rows, scanMs: scanMs ?? 0 });
+    this.maybeReport();
+  }
+
+  private maybeReport(): void {
+    if (this.done || !this.expected || !this.expected.every((r) => this.served.has(r))) return;
+    this.done = true;
+    const pages = this.expected.map((r) => this.served.get(r)!);
+    const start = typeof __xpersistBundleStart === 'number' ? __xpersistBundleStart : null;
+    const end = typeof __xpersistBundleEnd === 'number' ? __xpersistBundleEnd : null;
+    log().info(
+      formatStartupLine({
+        evalMs: start !== null && end !== null ? end - start : null,
+        hostGapMs: end !== null ? this.t0 - end : null,
+        activateMs: this.activateMs,
+        discoveryMs: this.discoveryMs,
+        storesReadyMs: this.storesReadyMs,
+        scanMs: pages.reduce((n, p) => n + p.scanMs, 0),
+        firstPageMs: performance.now() - this.t0,
+        stores: pages.length,
+        rows: pages.reduce((n, p) => n + p.rows, 0),
+      }),
+    );
+  }
+}
