@@ -5,11 +5,10 @@
 #     g++ make pkg-config python3 (node-gyp)
 #   - Node 24 from the npm package `node` (code-server 4.139 requires Node 24)
 #   - code-server (VS Code server + web workbench + Node extension host), installed under Node 24
-#   - playwright-core (drives /usr/bin/chromium; downloads no browser)
 # into a git-ignored tools folder (default: <repo>/.vscode-test, override with XPERSIST_TOOLS_DIR).
 #
 # Usage: bash scripts/setup-vscode-host.sh [--env]
-#   --env   also print `export ...` lines (CS_BIN, NODE24_BIN_DIR, PLAYWRIGHT_CORE_DIR) on stdout.
+#   --env   also print `export ...` lines (CS_BIN, NODE24_BIN_DIR) on stdout.
 # Everything else goes to stderr. Exit 1 (with the exact command to run) when an apt package is
 # missing and we are not root.
 set -euo pipefail
@@ -17,7 +16,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TOOLS=${XPERSIST_TOOLS_DIR:-$ROOT/.vscode-test}
 NODE_VERSION=${NODE_VERSION:-24.21.0}
 CODE_SERVER_VERSION=${CODE_SERVER_VERSION:-4.139.1}
-PLAYWRIGHT_CORE_VERSION=${PLAYWRIGHT_CORE_VERSION:-1.65.1}
 # Nested installs get a clean npm environment: started from an npm script (`npm test`,
 # `npm run setup:host`), the outer npm's npm_config_* would reach them, and code-server's
 # postinstall reads the Node version from npm_config_user_agent (the outer npm's Node 20).
@@ -86,25 +84,15 @@ if [ "$(pkg_version "$CS_PKG/package.json")" != "$CODE_SERVER_VERSION" ] || [ ! 
   touch "$CS_DIR/.complete-$CODE_SERVER_VERSION"
 fi
 
-# ---- 4. playwright-core -------------------------------------------------------------------------
-PW_DIR="$TOOLS/driver"
-if [ "$(pkg_version "$PW_DIR/node_modules/playwright-core/package.json")" != "$PLAYWRIGHT_CORE_VERSION" ]; then
-  log "installing playwright-core@$PLAYWRIGHT_CORE_VERSION (no browser download; uses /usr/bin/chromium)"
-  npm_dir "$PW_DIR"
-  (cd "$PW_DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install "${NPM_FLAGS[@]}" "playwright-core@$PLAYWRIGHT_CORE_VERSION" >&2)
-fi
-
 # What the JS runners read (scripts/lib/tools.mjs) to find the tools.
 cat > "$TOOLS/tools.json" <<JSON
 {
   "node": "$NODE_VERSION",
-  "codeServer": "$CODE_SERVER_VERSION",
-  "playwrightCore": "$PLAYWRIGHT_CORE_VERSION"
+  "codeServer": "$CODE_SERVER_VERSION"
 }
 JSON
-log "ready ($(($(date +%s) - T0)) s): node $NODE_VERSION, code-server $CODE_SERVER_VERSION, playwright-core $PLAYWRIGHT_CORE_VERSION in ${TOOLS#"$ROOT"/}; chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}')"
+log "ready ($(($(date +%s) - T0)) s): node $NODE_VERSION, code-server $CODE_SERVER_VERSION in ${TOOLS#"$ROOT"/}; chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}')"
 if [ "$PRINT_ENV" = 1 ]; then
   echo "export NODE24_BIN_DIR='$NODE24_BIN_DIR'"
   echo "export CS_BIN='$CS_BIN'"
-  echo "export PLAYWRIGHT_CORE_DIR='$PW_DIR/node_modules/playwright-core'"
 fi

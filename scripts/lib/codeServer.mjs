@@ -29,7 +29,6 @@ export const TOOLS = process.env.XPERSIST_TOOLS_DIR || path.join(ROOT, '.vscode-
 export const NODE24_BIN_DIR = path.join(TOOLS, 'node24/node_modules/node/bin');
 export const CODE_SERVER_DIR = path.join(TOOLS, 'code-server/node_modules/code-server');
 export const CODE_SERVER_ENTRY = path.join(CODE_SERVER_DIR, 'out/node/entry.js');
-export const PLAYWRIGHT_CORE_DIR = path.join(TOOLS, 'driver/node_modules/playwright-core');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const VENV_PYTHON = path.join(ROOT, '.venv/bin/python');
 
@@ -66,7 +65,6 @@ export function ensureTools({ browser = true } = {}) {
     existsSync(CODE_SERVER_ENTRY) && existsSync(path.join(CODE_SERVER_DIR, 'lib/vscode/node_modules'))
       ? null
       : 'code-server',
-    existsSync(PLAYWRIGHT_CORE_DIR) ? null : 'playwright-core',
     !browser || existsSync(CHROMIUM) ? null : 'chromium',
   ].filter(Boolean);
   if (missing.length === 0) return;
@@ -80,10 +78,9 @@ export function ensureTools({ browser = true } = {}) {
   if (r.status !== 0) throw new Error(`scripts/setup-vscode-host.sh failed (exit ${r.status})`);
 }
 
-/** playwright-core's `chromium`, loaded from the tools folder. */
+/** playwright-core (a devDependency: it drives Debian's chromium and downloads no browser). */
 export function loadPlaywright() {
-  const require = createRequire(path.join(TOOLS, 'driver/package.json'));
-  return require('playwright-core');
+  return createRequire(path.join(ROOT, 'package.json'))('playwright-core');
 }
 
 /** Chromium flags measured to work headless in this container (docs/vscode-host.md). */
