@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { FlowStates } from '../../flows/fileStates';
 import type { LiveRun } from '../../flows/runEvents';
-import { type GraphUiState, graphToHostSchema, type HostToGraph } from '../../webview/protocol';
+import { type GraphUiState, graphToHostSchema, type HostToGraph } from '../../webview/graph/protocol';
 import type { TaskRef } from '../code/cacheLenses';
 import type { PythonInsights } from '../code/pythonInsights';
 import type { TaskCommands } from '../code/taskCommands';

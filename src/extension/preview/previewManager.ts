@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { CacheStore } from '../../core/cacheStore';
 import type { ArtifactEntry } from '../../core/types';
-import type { PreviewTarget, PreviewUiState } from '../../webview/protocol';
+import type { PreviewTarget, PreviewUiState } from '../../webview/preview/protocol';
 import { log } from '../log';
 import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
 import {

@@ -12,7 +12,7 @@ import {
   type PreviewTarget,
   type PreviewUiState,
   previewToHostSchema,
-} from '../../webview/protocol';
+} from '../../webview/preview/protocol';
 import { previewReaders } from '../lazyModules';
 import { log } from '../log';
 import { summarizeTableColumns } from './columnSummary';

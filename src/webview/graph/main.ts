@@ -6,7 +6,7 @@ import type { GraphViewModel, GraphViewNode } from '../../flows/graphView';
 import { clear, h, icon } from '../common/dom';
 import { send } from '../common/rpc';
 import { vscodeApi } from '../common/vscodeApi';
-import type { GraphUiState, HostToGraph } from '../protocol';
+import type { GraphUiState, HostToGraph } from './protocol';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const api = vscodeApi<GraphUiState>();
