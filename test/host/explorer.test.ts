@@ -273,4 +273,29 @@ suite('cache explorer', () => {
     const lines = (await vscode.commands.executeCommand('xpersist.checkIntegrity', store)) as string[];
     assert.match(lines[0], /: 2 artifacts, /);
   });
+
+  test('Copy to Store into a folder that is not a store yet makes it one and lists the copy', async () => {
+    const store = await storeNode('caches/seed-demo');
+    const bar = (await children(store)).filter(isArtifact).find((n) => n.artifact.key === 'bar.zarr');
+    assert.ok(bar, 'bar.zarr');
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-new-store-'));
+    try {
+      await vscode.commands.executeCommand('xpersist.copyToStore', bar, folder, 'copies/bar.zarr');
+      assert.ok(
+        fs.statSync(path.join(folder, 'xpersist_metadata_store/copies/bar.zarr.artifact.json')).isFile(),
+      );
+      assert.ok(fs.statSync(path.join(folder, 'copies/bar.zarr/.zgroup')).isFile());
+      const h = await hooks();
+      const state = h.registry.list().find((s) => samePath(s.root, folder));
+      assert.ok(state, 'the new store is listed');
+      await waitFor(() => state.report?.isStore === true, 10_000, 'the new store scanned as a store');
+      assert.deepEqual(
+        state.report?.artifacts.map((a) => a.key),
+        ['copies/bar.zarr'],
+      );
+    } finally {
+      await setStores([]);
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });

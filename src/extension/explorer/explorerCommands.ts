@@ -156,6 +156,30 @@ async function pickStore(
   return (await vscode.window.showQuickPick(items, { placeHolder }))?.state;
 }
 
+/**
+ * The store to copy into: another known store, or a folder picked now (added to xpersist.stores;
+ * the copy makes it a store if it is not one yet, as xpersist's CacheStore(path) would).
+ */
+async function pickCopyTarget(
+  registry: StoreRegistry,
+  key: string,
+  sourceRoot: string,
+): Promise<StoreState | undefined> {
+  const NEW = '$(new-folder) A new store in a folder...';
+  const items = [
+    ...registry
+      .list()
+      .filter((s) => s.root !== sourceRoot)
+      .map((s) => ({ label: s.name, description: s.root, state: s as StoreState | null })),
+    { label: NEW, description: 'pick or create a folder', state: null },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: `Copy ${key} to which store?` });
+  if (!picked) return undefined;
+  if (picked.state) return picked.state;
+  const folder = await vscode.commands.executeCommand<string | undefined>('xpersist.addStore');
+  return folder ? registry.get(folder) : undefined;
+}
+
 async function updateStoresSetting(update: (items: unknown[]) => unknown[]): Promise<void> {
   const config = vscode.workspace.getConfiguration('xpersist');
   const inspect = config.inspect<unknown[]>('stores');
@@ -336,29 +360,32 @@ export function registerExplorerCommands(ctx: ExplorerContext): vscode.Disposabl
       if (node instanceof ArtifactNode)
         await vscode.window.showTextDocument(vscode.Uri.file(node.artifact.sidecarPath), { preview: true });
     }),
-    reg('xpersist.copyToStore', async (node?: CacheNode) => {
+    // (node, targetFolder?, newKey?): without a target, the user picks one (or a new folder).
+    reg('xpersist.copyToStore', async (node?: CacheNode, targetFolder?: string, key?: string) => {
       if (!(node instanceof ArtifactNode)) return;
       const source = node.store.state;
-      const target = await pickStore(
-        registry,
-        `Copy ${node.artifact.key} to which store?`,
-        (s) => s.root !== source.root,
-      );
-      if (!target) {
-        void vscode.window.showInformationMessage(
-          'There is no other store to copy to. Add one with "xpersist: Add Cache Store...".',
-        );
-        return;
-      }
+      const target =
+        typeof targetFolder === 'string'
+          ? (registry.get(targetFolder) ??
+            registry.get(
+              (await vscode.commands.executeCommand<string>(
+                'xpersist.addStore',
+                vscode.Uri.file(targetFolder),
+              )) ?? '',
+            ))
+          : await pickCopyTarget(registry, node.artifact.key, source.root);
+      if (!target) return;
       const why = mutationRefusal(target);
       if (why) {
         void vscode.window.showErrorMessage(why);
         return;
       }
-      const newKey = await vscode.window.showInputBox({
-        title: `Key in ${target.name}`,
-        value: node.artifact.key,
-      });
+      const newKey =
+        key ??
+        (await vscode.window.showInputBox({
+          title: `Key in ${target.name}`,
+          value: node.artifact.key,
+        }));
       if (!newKey) return;
       try {
         const res = await source.store.copyArtifact(node.artifact.key, target.store as CacheStore, newKey);

@@ -6,9 +6,9 @@ import { formatBytes } from '../../explorer/format';
 import { clear, h, icon } from '../common/dom';
 import { handleResponse, send } from '../common/rpc';
 import { vscodeApi } from '../common/vscodeApi';
-import type { HostToPreview, PreviewSource, PreviewUiState } from './protocol';
 import { type DatasetUiState, renderDataset } from './datasetView';
 import { renderObject } from './objectView';
+import type { HostToPreview, PreviewSource, PreviewUiState } from './protocol';
 import { renderTable } from './tableView';
 import { renderUnsupported } from './unsupportedView';
 
