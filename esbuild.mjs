@@ -99,8 +99,10 @@ const builds = [
     external: ['vscode'],
     plugins: [lazyModules, lazyH5wasm],
     // When the extension's code began and finished running (src/extension/startupTimes.ts).
-    banner: { js: `var __xpersistBundleStart=performance.now();${importMetaShim.banner.js}` },
-    footer: { js: 'var __xpersistBundleEnd=performance.now();' },
+    banner: {
+      js: `var __xpersistBundleStart=performance.now(),__xpersistBundleCpu=process.cpuUsage();${importMetaShim.banner.js}`,
+    },
+    footer: { js: 'var __xpersistBundleEnd=performance.now(),__xpersistBundleEndCpu=process.cpuUsage();' },
   },
   {
     ...nodeCommon,

@@ -6,6 +6,12 @@ import { log } from './log';
 // Set by the bundle's first and last lines (esbuild.mjs banner and footer): module evaluation.
 declare const __xpersistBundleStart: number | undefined;
 declare const __xpersistBundleEnd: number | undefined;
+// CPU time of the process at the same points: unlike wall time, not inflated by other processes.
+declare const __xpersistBundleCpu: NodeJS.CpuUsage | undefined;
+declare const __xpersistBundleEndCpu: NodeJS.CpuUsage | undefined;
+
+const cpuMs = (from: NodeJS.CpuUsage, to: NodeJS.CpuUsage) =>
+  (to.user - from.user + to.system - from.system) / 1000;
 
 export interface StartupLine {
   /** Evaluating the bundle's modules (first to last line of dist/extension.js). */
@@ -13,6 +19,9 @@ export interface StartupLine {
   /** From the end of that evaluation to activate(): the extension host's time, not ours. */
   hostGapMs: number | null;
   activateMs: number;
+  /** CPU time of the evaluation and of activate() (the process's; both are synchronous). */
+  evalCpuMs: number | null;
+  activateCpuMs: number;
   /** Listing the candidate stores: settings and the workspace walk. */
   discoveryMs: number | null;
   /** activate() to every store found at startup scanned (discovery + scans). */
@@ -40,7 +49,9 @@ export function formatStartupLine(s: StartupLine): string {
 
 export class StartupTimes {
   private readonly t0 = performance.now();
+  private readonly cpu0 = process.cpuUsage();
   private activateMs = 0;
+  private activateCpuMs = 0;
   private discoveryMs: number | null = null;
   private storesReadyMs: number | null = null;
   private expected: string[] | null = null;
@@ -49,6 +60,7 @@ export class StartupTimes {
 
   activated(): void {
     this.activateMs = performance.now() - this.t0;
+    this.activateCpuMs = cpuMs(this.cpu0, process.cpuUsage());
   }
 
   /** Discovery (and the first scans) finished: these stores make up the first page. */
@@ -77,6 +89,11 @@ export class StartupTimes {
         evalMs: start !== null && end !== null ? end - start : null,
         hostGapMs: end !== null ? this.t0 - end : null,
         activateMs: this.activateMs,
+        evalCpuMs:
+          typeof __xpersistBundleCpu === 'object' && typeof __xpersistBundleEndCpu === 'object'
+            ? cpuMs(__xpersistBundleCpu, __xpersistBundleEndCpu)
+            : null,
+        activateCpuMs: this.activateCpuMs,
         discoveryMs: this.discoveryMs,
         storesReadyMs: this.storesReadyMs,
         scanMs: pages.reduce((n, p) => n + p.scanMs, 0),

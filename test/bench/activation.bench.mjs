@@ -112,6 +112,8 @@ async function main() {
       'evalMs',
       'hostGapMs',
       'activateMs',
+      'evalCpuMs',
+      'activateCpuMs',
       'discoveryMs',
       'storesReadyMs',
       'scanMs',
