@@ -82,19 +82,24 @@ async function finish(code, why) {
   process.exit(code);
 }
 
-const watchdog = setTimeout(
-  () => finish(124, `TIMEOUT: the tests did not finish within ${timeoutS} s`),
-  timeoutS * 1000,
-);
-const startWatchdog = setTimeout(() => {
-  if (!started) {
-    finish(
-      124,
-      `TIMEOUT: the extension host did not start the tests within ${startTimeoutS} s (no XPERSIST_HOST_START). ` +
-        'Look at server.log and user-data/logs/*/exthost*/remoteexthost.log in the kept state folder.',
-    );
-  }
-}, startTimeoutS * 1000);
+// Armed once the tools are installed: a first run's set-up (minutes) is not test time.
+let watchdog;
+let startWatchdog;
+function armWatchdogs() {
+  watchdog = setTimeout(
+    () => finish(124, `TIMEOUT: the tests did not finish within ${timeoutS} s`),
+    timeoutS * 1000,
+  );
+  startWatchdog = setTimeout(() => {
+    if (!started) {
+      finish(
+        124,
+        `TIMEOUT: the extension host did not start the tests within ${startTimeoutS} s (no XPERSIST_HOST_START). ` +
+          'Look at server.log and user-data/logs/*/exthost*/remoteexthost.log in the kept state folder.',
+      );
+    }
+  }, startTimeoutS * 1000);
+}
 process.on('SIGINT', () => finish(130, 'interrupted'));
 process.on('SIGTERM', () => finish(143, 'terminated'));
 process.on('uncaughtException', (e) => finish(1, `uncaughtException: ${e?.stack ?? e}`));
@@ -111,6 +116,7 @@ async function main() {
     if (r.status !== 0) return finish(1, 'build failed');
   }
   ensureTools();
+  armWatchdogs();
 
   let workspace;
   server = await startCodeServer({
