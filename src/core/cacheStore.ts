@@ -19,6 +19,7 @@ import { closeScanMemory, newScanMemory, scanStore } from './scan/scanStore';
 import { isoformat, utcNow } from './sidecar/createdAt';
 import { parseSidecarText } from './sidecar/parseSidecar';
 import { recordFromSidecarText, type SidecarRecord, sidecarText } from './sidecar/writeSidecar';
+import { readFileText } from './storage/localStorage';
 import type {
   Artifact,
   DeleteResult,
@@ -92,7 +93,8 @@ export class CacheStore {
     const p = this.sidecarPath(key);
     let text: string;
     try {
-      text = await fsp.readFile(p, 'utf8');
+      // One open/read/close, no thread-pool round trip: a few microseconds on a local disk.
+      text = readFileText(p);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
