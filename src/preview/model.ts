@@ -21,6 +21,11 @@ export interface Variable {
   chunks: number[] | null;
   attrs: Record<string, unknown>;
   encoding: Record<string, unknown>;
+  /**
+   * Extension: the CF calendar of decoded times as cftime names it (`noleap`, `360_day`,
+   * `standard`...). With dtype `object` the values are cftime dates: shown as `cftime (noleap)`.
+   */
+  calendar?: string;
 }
 
 export interface DatasetModel {

@@ -71,8 +71,13 @@ export interface PlanContext {
   stackable(dim: string): boolean;
 }
 
-export function planVariable(raw: RawVariable, ctx: PlanContext): DecodePlan {
-  const attrs: Record<string, unknown> = { ...raw.attrs };
+/** `extraAttrs`: attributes the variable decodes with when it lacks them (a time's bounds). */
+export function planVariable(
+  raw: RawVariable,
+  ctx: PlanContext,
+  extraAttrs: Record<string, unknown> = {},
+): DecodePlan {
+  const attrs: Record<string, unknown> = { ...extraAttrs, ...raw.attrs };
   const encoding: Record<string, unknown> = { ...raw.encoding };
   const types = raw.attrTypes;
   const typeOf = (k: string): string | null => types[k] ?? pythonScalarType(scalarOf(attrs[k]));

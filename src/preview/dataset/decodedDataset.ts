@@ -77,13 +77,31 @@ function toVariable(p: DecodePlan): Variable {
     chunks: p.chunks,
     attrs: p.attrs,
     encoding: p.encoding,
+    ...(p.time ? { calendar: p.time.calendar } : {}),
   };
+}
+
+/**
+ * xarray's conventions._update_bounds_attributes: a time's bounds variable decodes with the time's
+ * `units` and `calendar` when it has none of its own (netCDF files often leave them out).
+ */
+function boundsAttrs(vars: RawVariable[]): Map<string, Record<string, unknown>> {
+  const byName = new Map(vars.map((v) => [v.name, v]));
+  const inherited = new Map<string, Record<string, unknown>>();
+  for (const v of vars) {
+    const { units, bounds, calendar } = v.attrs;
+    if (typeof units !== 'string' || !units.includes('since') || typeof bounds !== 'string') continue;
+    if (!byName.has(bounds)) continue;
+    inherited.set(bounds, calendar === undefined ? { units } : { units, calendar });
+  }
+  return inherited;
 }
 
 export async function decodeDataset(raw: RawDataset): Promise<DecodedDataset> {
   const stackable = stackableFactory(raw.variables);
   const plans = new Map<string, DecodePlan>();
-  for (const v of raw.variables) plans.set(v.name, planVariable(v, { stackable }));
+  const inherited = boundsAttrs(raw.variables);
+  for (const v of raw.variables) plans.set(v.name, planVariable(v, { stackable }, inherited.get(v.name)));
   for (const p of plans.values()) {
     await resolveTimeDtype(raw, p);
     await resolveStrDtype(raw, p);

@@ -1,5 +1,6 @@
 // An xarray-like summary of a dataset: dimensions, coordinates, data variables (with the first
 // values inline), attributes; selecting a variable opens its plot below.
+import { displayDtype } from '../../preview/cf/calendarTime';
 import type { DatasetModel, Value, Variable } from '../../preview/model';
 import { clear, fmt, h, section } from '../common/dom';
 import { request } from '../common/rpc';
@@ -88,7 +89,7 @@ export function renderDataset(
         },
         h('td', { class: 'name' }, name),
         h('td', { class: 'dims-cell' }, `(${v.dims.join(', ')})`),
-        h('td', { class: 'dtype' }, v.dtype),
+        h('td', { class: 'dtype' }, displayDtype(v)),
         h('td', { class: 'shape' }, v.shape.length ? v.shape.join(' × ') : 'scalar'),
         h('td', { class: 'chunks muted' }, v.chunks ? v.chunks.join(' × ') : ''),
         preview,

@@ -1,9 +1,11 @@
-// 1-D variables as a line (uPlot): time coordinates on a date axis, other coordinates as x
-// values, or the index when there is no coordinate.
+// 1-D series as a line (uPlot). Times on either axis are days in their own CF calendar (so noleap
+// and 360_day axes are evenly spaced and labelled with their real dates), other coordinates are
+// x values, and without a coordinate the index is.
 import uPlot from 'uplot';
+import type { Calendar } from '../../preview/cf/calendars';
+import { daysToIso, isoToDays, timeTicks } from '../../preview/cf/calendarTime';
 import type { Value } from '../../preview/model';
 import { fmt, h } from '../common/dom';
-import { isoToMs } from './timeAxis';
 
 export interface LineInput {
   name: string;
@@ -11,10 +13,56 @@ export interface LineInput {
   /** Coordinate values along the dimension, or null to plot against the index. */
   x: Value[] | null;
   xLabel: string;
+  /** Calendars of x / y when they are decoded times (ISO text), else null. */
+  xCalendar?: Calendar | null;
+  yCalendar?: Calendar | null;
+  height?: number;
 }
 
 function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+}
+
+interface Axis {
+  data: (number | null)[];
+  /** Tick labels for times, category labels for text coordinates. */
+  time: Calendar | null;
+  labels: string[] | null;
+}
+
+/** Numbers for one axis: times in calendar days, numbers as they are, anything else by index. */
+export function axisData(values: Value[], cal: Calendar | null): Axis {
+  if (cal) return { data: values.map((v) => isoToDays(v, cal)), time: cal, labels: null };
+  if (values.every((v) => typeof v === 'number' || v === null))
+    return { data: values as (number | null)[], time: null, labels: null };
+  if (values.every((v) => typeof v === 'boolean' || v === null))
+    return { data: values.map((v) => (v === null ? null : Number(v))), time: null, labels: null };
+  return { data: values.map((_, i) => i), time: null, labels: values.map((v) => fmt(v)) };
+}
+
+function axisOptions(a: Axis, label: string, fg: string, grid: string): uPlot.Axis {
+  const base: uPlot.Axis = { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, label };
+  const cal = a.time;
+  if (cal)
+    return {
+      ...base,
+      size: 60,
+      splits: (_u, _i, min, max) => timeTicks(min, max, cal, 7).map((t) => t.value),
+      values: (_u, splits) => {
+        const ticks = timeTicks(splits[0], splits[splits.length - 1], cal, 7);
+        return splits.map((s) => ticks.find((t) => t.value === s)?.label ?? daysToIso(s, cal).slice(0, 10));
+      },
+    };
+  const labels = a.labels;
+  if (labels) return { ...base, values: (_u, splits) => splits.map((s) => labels[Math.round(s)] ?? '') };
+  return base;
+}
+
+function valueText(a: Axis, v: number | null): string {
+  if (v === null || v === undefined) return 'NaN';
+  if (a.time) return daysToIso(v, a.time).replace('T00:00:00', '');
+  if (a.labels) return a.labels[Math.round(v)] ?? '';
+  return fmt(v);
 }
 
 export function renderLinePlot(input: LineInput): HTMLElement {
@@ -24,60 +72,38 @@ export function renderLinePlot(input: LineInput): HTMLElement {
     attrs: { 'aria-label': `Line plot of ${input.name}` },
   });
   const n = input.y.length;
-  const ys = input.y.map((v) => (typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : null));
-  let xs: number[];
-  let time = false;
-  let labels: string[] | null = null;
-  const xms = input.x?.map(isoToMs);
-  if (input.x && xms?.every((v) => v !== null)) {
-    xs = (xms as number[]).map((ms) => ms / 1000);
-    time = true;
-  } else if (input.x?.every((v) => typeof v === 'number')) {
-    xs = input.x as number[];
-  } else {
-    xs = Array.from({ length: n }, (_, i) => i);
-    if (input.x) labels = input.x.map((v) => fmt(v));
-  }
+  const xAxis: Axis = input.x
+    ? axisData(input.x, input.xCalendar ?? null)
+    : { data: Array.from({ length: n }, (_, i) => i), time: null, labels: null };
+  const yAxis = axisData(input.y, input.yCalendar ?? null);
   const fg = cssVar('--vscode-foreground', '#ccc');
   const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
   const line = cssVar('--vscode-charts-blue', '#3794ff');
+  const height = input.height ?? 280;
   const width = () => Math.max(320, host.clientWidth || 640);
   const plot = new uPlot(
     {
       width: width(),
-      height: 280,
-      scales: { x: { time } },
+      height,
+      scales: { x: { time: false }, y: { time: false } },
       legend: { show: true },
       cursor: { drag: { x: true, y: false } },
-      axes: [
-        {
-          stroke: fg,
-          grid: { stroke: grid },
-          ticks: { stroke: grid },
-          label: input.xLabel,
-          ...(labels
-            ? { values: (_u: uPlot, splits: number[]) => splits.map((s) => labels?.[Math.round(s)] ?? '') }
-            : {}),
-        },
-        { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid } },
-      ],
+      axes: [axisOptions(xAxis, input.xLabel, fg, grid), axisOptions(yAxis, '', fg, grid)],
       series: [
-        {
-          label: input.xLabel,
-          ...(labels ? { value: (_u: uPlot, v: number) => labels?.[Math.round(v)] ?? '' } : {}),
-        },
+        { label: input.xLabel, value: (_u, v) => valueText(xAxis, v) },
         {
           label: input.name,
           stroke: line,
           width: 1.5,
           spanGaps: false,
-          value: (_u: uPlot, v: number | null) => (v === null ? 'NaN' : fmt(v)),
+          points: { show: n <= 60 },
+          value: (_u, v) => valueText(yAxis, v),
         },
       ],
     },
-    [xs, ys as (number | null)[]],
+    [xAxis.data as number[], yAxis.data],
     host,
   );
-  new ResizeObserver(() => plot.setSize({ width: width(), height: 280 })).observe(host);
+  new ResizeObserver(() => plot.setSize({ width: width(), height })).observe(host);
   return host;
 }

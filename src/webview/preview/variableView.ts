@@ -1,6 +1,8 @@
 // One selected variable: its metadata, then a line plot (1-D) or a heatmap of a 2-D slice with
 // a slider per other dimension (N-D), the slice's statistics and a table of its values.
 
+import type { Calendar } from '../../preview/cf/calendars';
+import { calendarOf, displayDtype } from '../../preview/cf/calendarTime';
 import { type SliceStats, sliceStats } from '../../preview/dataset/sliceStats';
 import type { DatasetModel, Value, Variable } from '../../preview/model';
 import { clear, fmt, h, section } from '../common/dom';
@@ -83,7 +85,7 @@ function statsLine(s: SliceStats): HTMLElement {
     { class: 'stats', role: 'status' },
     h('span', null, 'min ', h('b', null, fmt(s.min))),
     h('span', null, 'max ', h('b', null, fmt(s.max))),
-    h('span', null, 'mean ', h('b', null, fmt(s.mean))),
+    s.mean === null ? null : h('span', null, 'mean ', h('b', null, fmt(s.mean))),
     h('span', null, 'NaN ', h('b', { dataset: { testid: 'nan-count' } }, String(s.nanCount))),
     h('span', null, 'values ', h('b', null, s.count.toLocaleString('en-US'))),
   );
@@ -134,7 +136,7 @@ export function renderVariable(ctx: VariableContext): HTMLElement {
     h(
       'span',
       { class: 'muted' },
-      `(${v.dims.join(', ')})  ${v.dtype}  shape ${JSON.stringify(v.shape)}${v.chunks ? `  chunks ${JSON.stringify(v.chunks)}` : ''}`,
+      `(${v.dims.join(', ')})  ${displayDtype(v)}  shape ${JSON.stringify(v.shape)}${v.chunks ? `  chunks ${JSON.stringify(v.chunks)}` : ''}`,
     ),
   );
   root.append(
@@ -167,6 +169,13 @@ async function renderScalar(body: HTMLElement, name: string): Promise<void> {
   }
 }
 
+/** The calendar of a variable holding decoded times, else null. */
+export function timeCalendar(v: Variable | undefined): Calendar | null {
+  if (!v) return null;
+  if (v.calendar) return calendarOf(v.calendar);
+  return v.dtype.startsWith('datetime64') ? 'proleptic_gregorian' : null;
+}
+
 async function renderLine(body: HTMLElement, ctx: VariableContext): Promise<void> {
   const { name, variable: v, model } = ctx;
   const dim = v.dims[0];
@@ -175,11 +184,20 @@ async function renderLine(body: HTMLElement, ctx: VariableContext): Promise<void
   try {
     const [r, x] = await Promise.all([
       request<ValuesReply>('readValues', { variable: name, selection: { [dim]: [0, n] } }),
-      coordValues(model, dim),
+      name === dim ? Promise.resolve(null) : coordValues(model, dim),
     ]);
     clear(body);
-    const xs = x && x !== r.values ? x.slice(0, n) : null;
-    body.append(renderLinePlot({ name, y: r.values, x: name === dim ? null : xs, xLabel: dim }));
+    const xs = x ? x.slice(0, n) : null;
+    body.append(
+      renderLinePlot({
+        name,
+        y: r.values,
+        x: xs,
+        xLabel: xs ? dim : `${dim} (index)`,
+        xCalendar: xs ? timeCalendar(model.coords[dim]) : null,
+        yCalendar: timeCalendar(v),
+      }),
+    );
     if (v.shape[0] > n)
       body.append(
         h(
@@ -189,7 +207,7 @@ async function renderLine(body: HTMLElement, ctx: VariableContext): Promise<void
         ),
       );
     body.append(statsLine(sliceStats(r.values)));
-    const labels = labelsFor(name === dim ? null : xs, 0, Math.min(n, TABLE_ROWS));
+    const labels = labelsFor(xs, 0, Math.min(n, TABLE_ROWS));
     body.append(valuesTable(r.values, Math.min(n, TABLE_ROWS), 1, labels, [name]));
   } catch (err) {
     clear(body);

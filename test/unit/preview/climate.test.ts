@@ -1,0 +1,64 @@
+// The realistic climate cache (scripts/fixtures/make_climate_cache.py, written by the real
+// xpersist): a (time, lat, lon) float32 field with NaN on a noleap cftime calendar, in zarr and
+// netCDF, against what xarray itself said about the same files.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, describe as suite, test } from 'node:test';
+import { displayDtype } from '../../../src/preview/cf/calendarTime';
+import { sliceStats } from '../../../src/preview/dataset/sliceStats';
+import * as api from '../../../src/preview/index';
+import { assertValuesEqual, checkDataset, type PyJson, previewDir } from './previewFixtures';
+
+after(() => api.closeAll());
+
+let oracle: PyJson = null;
+function climateExpected(): PyJson {
+  oracle ??= JSON.parse(readFileSync(previewDir('climate.expected.json'), 'utf8'));
+  return oracle;
+}
+const file = (key: string) => previewDir('climate', key);
+
+suite('climate cache: datasets on a noleap calendar', () => {
+  for (const key of [
+    'tas_noleap.zarr',
+    'tas_noleap.nc',
+    'Monday-climate_flow-regrid.zarr',
+    'Tuesday-climate_flow-regrid.zarr',
+  ]) {
+    test(`${key}: dims, coords, variables, attrs, values and selections as xarray says`, async () => {
+      const want = climateExpected().datasets[key];
+      await checkDataset(api, file(key), want.serializer, want);
+    });
+  }
+
+  for (const key of ['tas_noleap.zarr', 'tas_noleap.nc']) {
+    test(`${key}: cftime variables name their calendar; the map slice's stats and a point series`, async () => {
+      const want = climateExpected().datasets[key];
+      const m = await api.describe(file(key), want.serializer);
+      assert.equal(m.kind, 'dataset');
+      if (m.kind !== 'dataset') return;
+      const all = { ...m.coords, ...m.dataVars };
+      for (const [name, cal] of Object.entries<string>(want.calendars)) {
+        assert.equal(all[name].calendar, cal, `${name} calendar`);
+        assert.equal(displayDtype(all[name]), `cftime (${cal})`, `${name} shown dtype`);
+      }
+      assert.equal(displayDtype(all.tas), 'float32');
+      assert.equal(all.tas.calendar, undefined);
+
+      const slice = await api.readValues(file(key), want.serializer, 'tas', { time: 3 });
+      const s = sliceStats(slice.values);
+      const w = want.slice_stats['tas[time=3]'];
+      assert.equal(s.nanCount, w.nan_count);
+      assert.equal(s.count, w.count);
+      assert.equal(s.min, w.min);
+      assert.equal(s.max, w.max);
+      assert.ok(Math.abs((s.mean ?? 0) - w.mean) < 1e-9 * w.mean, `mean ${s.mean} vs ${w.mean}`);
+
+      const lat = want.coords.lat.values.indexOf(want.point.lat);
+      const lon = want.coords.lon.values.indexOf(want.point.lon);
+      const series = await api.readValues(file(key), want.serializer, 'tas', { lat, lon });
+      assert.deepEqual(series.dims, ['time']);
+      assertValuesEqual(series.values, want.point.values, `${key} tas at a point`);
+    });
+  }
+});
