@@ -48,108 +48,119 @@ class Converter {
   }
 
   private exprInner(n: SyntaxNode): Expr {
+    const convert = EXPRESSIONS[n.name];
+    return convert ? convert.call(this, n) : this.other(n);
+  }
+
+  nameExpr(n: SyntaxNode): Expr {
+    return { k: 'name', id: this.text(n), ...this.span(n) };
+  }
+
+  /** `obj.name`, or a subscript `obj[index]` (a slice is kept opaque). */
+  memberExpr(n: SyntaxNode): Expr {
     const sp = this.span(n);
-    switch (n.name) {
-      case 'VariableName':
-        return { k: 'name', id: this.text(n), ...sp };
-      case 'MemberExpression': {
-        const ch = children(n);
-        const obj = this.expr(ch[0]);
-        if (ch[1]?.name === '.') return { k: 'attr', obj, name: ch[2] ? this.text(ch[2]) : '', ...sp };
-        // Subscript: obj [ index ] (a slice has ':' tokens inside)
-        const inner = ch.slice(2, -1);
-        if (inner.some((c) => c.name === ':') || inner.length !== 1) {
-          const items = inner.filter((c) => !PUNCT.has(c.name));
-          if (inner.some((c) => c.name === ':') || items.length === 0) {
-            return { k: 'sub', obj, index: { k: 'other', ...sp }, ...sp };
-          }
-          return {
-            k: 'sub',
-            obj,
-            index: { k: 'tuple', items: items.map((c) => this.expr(c)), ...sp },
-            ...sp,
-          };
-        }
-        return { k: 'sub', obj, index: this.expr(inner[0]), ...sp };
-      }
-      case 'CallExpression': {
-        const ch = children(n);
-        const argList = ch.find((c) => c.name === 'ArgList');
-        return { k: 'call', fn: this.expr(ch[0]), args: argList ? this.args(argList) : [], ...sp };
-      }
-      case 'String': {
-        const { value, bytes } = decodeString(this.text(n));
-        return { k: 'str', value, bytes, ...sp };
-      }
-      case 'FormatString':
-        return { k: 'fstr', parts: this.fstringParts(n), ...sp };
-      case 'ContinuedString': {
-        const pieces = children(n).filter((c) => c.name === 'String' || c.name === 'FormatString');
-        if (pieces.every((c) => c.name === 'String')) {
-          let value = '';
-          let bytes = false;
-          for (const p of pieces) {
-            const d = decodeString(this.text(p));
-            value += d.value;
-            bytes = d.bytes;
-          }
-          return { k: 'str', value, bytes, ...sp };
-        }
-        const parts: FPart[] = [];
-        for (const p of pieces) {
-          if (p.name === 'String') parts.push(decodeString(this.text(p)).value);
-          else parts.push(...this.fstringParts(p));
-        }
-        return { k: 'fstr', parts, ...sp };
-      }
-      case 'Number':
-        return this.number(n);
-      case 'Boolean':
-        return { k: 'const', value: this.text(n) === 'True', ...sp };
-      case 'None':
-        return { k: 'const', value: null, ...sp };
-      case 'ParenthesizedExpression': {
-        const inner = children(n).filter((c) => !PUNCT.has(c.name));
-        return inner.length === 1 ? this.expr(inner[0]) : this.other(n);
-      }
-      case 'TupleExpression':
-      case 'ArrayExpression':
-      case 'SetExpression': {
-        const items = this.items(n);
-        const k = n.name === 'TupleExpression' ? 'tuple' : n.name === 'ArrayExpression' ? 'list' : 'set';
-        return { k, items, ...sp };
-      }
-      case 'DictionaryExpression':
-        return { k: 'dict', items: this.dictItems(n), ...sp };
-      case 'BinaryExpression': {
-        const ch = children(n);
-        if (ch.length < 3) return this.other(n);
-        const op = ch
-          .slice(1, -1)
-          .map((c) => this.text(c))
-          .join(' ');
-        return { k: 'bin', op, left: this.expr(ch[0]), right: this.expr(ch[ch.length - 1]), ...sp };
-      }
-      case 'UnaryExpression': {
-        const ch = children(n);
-        if (ch.length < 2) return this.other(n);
-        return { k: 'unary', op: this.text(ch[0]), arg: this.expr(ch[ch.length - 1]), ...sp };
-      }
-      case 'ConditionalExpression': {
-        const ch = children(n).filter((c) => c.name !== 'if' && c.name !== 'else');
-        if (ch.length !== 3) return this.other(n);
-        return { k: 'cond', body: this.expr(ch[0]), test: this.expr(ch[1]), orelse: this.expr(ch[2]), ...sp };
-      }
-      case 'LambdaExpression': {
-        const ch = children(n);
-        const pl = ch.find((c) => c.name === 'ParamList');
-        const colon = ch.findIndex((c) => c.name === ':');
-        const body = colon >= 0 ? ch[colon + 1] : null;
-        return { k: 'lambda', params: pl ? this.params(pl) : [], body: this.expr(body), ...sp };
-      }
-      default:
-        return this.other(n);
+    const ch = children(n);
+    const obj = this.expr(ch[0]);
+    if (ch[1]?.name === '.') return { k: 'attr', obj, name: ch[2] ? this.text(ch[2]) : '', ...sp };
+    const inner = ch.slice(2, -1);
+    if (inner.length === 1 && inner[0].name !== ':')
+      return { k: 'sub', obj, index: this.expr(inner[0]), ...sp };
+    const items = inner.filter((c) => !PUNCT.has(c.name));
+    if (inner.some((c) => c.name === ':') || items.length === 0) {
+      return { k: 'sub', obj, index: { k: 'other', ...sp }, ...sp };
     }
+    return { k: 'sub', obj, index: { k: 'tuple', items: items.map((c) => this.expr(c)), ...sp }, ...sp };
+  }
+
+  callExpr(n: SyntaxNode): Expr {
+    const ch = children(n);
+    const argList = ch.find((c) => c.name === 'ArgList');
+    return { k: 'call', fn: this.expr(ch[0]), args: argList ? this.args(argList) : [], ...this.span(n) };
+  }
+
+  stringExpr(n: SyntaxNode): Expr {
+    const { value, bytes } = decodeString(this.text(n));
+    return { k: 'str', value, bytes, ...this.span(n) };
+  }
+
+  fstringExpr(n: SyntaxNode): Expr {
+    return { k: 'fstr', parts: this.fstringParts(n), ...this.span(n) };
+  }
+
+  /** Implicit concatenation: a plain string unless one piece is an f-string. */
+  continuedStringExpr(n: SyntaxNode): Expr {
+    const sp = this.span(n);
+    const pieces = children(n).filter((c) => c.name === 'String' || c.name === 'FormatString');
+    if (pieces.every((c) => c.name === 'String')) {
+      let value = '';
+      let bytes = false;
+      for (const p of pieces) {
+        const d = decodeString(this.text(p));
+        value += d.value;
+        bytes = d.bytes;
+      }
+      return { k: 'str', value, bytes, ...sp };
+    }
+    const parts: FPart[] = [];
+    for (const p of pieces) {
+      if (p.name === 'String') parts.push(decodeString(this.text(p)).value);
+      else parts.push(...this.fstringParts(p));
+    }
+    return { k: 'fstr', parts, ...sp };
+  }
+
+  constExpr(n: SyntaxNode): Expr {
+    return { k: 'const', value: n.name === 'None' ? null : this.text(n) === 'True', ...this.span(n) };
+  }
+
+  parenExpr(n: SyntaxNode): Expr {
+    const inner = children(n).filter((c) => !PUNCT.has(c.name));
+    return inner.length === 1 ? this.expr(inner[0]) : this.other(n);
+  }
+
+  displayExpr(n: SyntaxNode): Expr {
+    const k = n.name === 'TupleExpression' ? 'tuple' : n.name === 'ArrayExpression' ? 'list' : 'set';
+    return { k, items: this.items(n), ...this.span(n) };
+  }
+
+  dictExpr(n: SyntaxNode): Expr {
+    return { k: 'dict', items: this.dictItems(n), ...this.span(n) };
+  }
+
+  binaryExpr(n: SyntaxNode): Expr {
+    const ch = children(n);
+    if (ch.length < 3) return this.other(n);
+    const op = ch
+      .slice(1, -1)
+      .map((c) => this.text(c))
+      .join(' ');
+    return { k: 'bin', op, left: this.expr(ch[0]), right: this.expr(ch[ch.length - 1]), ...this.span(n) };
+  }
+
+  unaryExpr(n: SyntaxNode): Expr {
+    const ch = children(n);
+    if (ch.length < 2) return this.other(n);
+    return { k: 'unary', op: this.text(ch[0]), arg: this.expr(ch[ch.length - 1]), ...this.span(n) };
+  }
+
+  conditionalExpr(n: SyntaxNode): Expr {
+    const ch = children(n).filter((c) => c.name !== 'if' && c.name !== 'else');
+    if (ch.length !== 3) return this.other(n);
+    return {
+      k: 'cond',
+      body: this.expr(ch[0]),
+      test: this.expr(ch[1]),
+      orelse: this.expr(ch[2]),
+      ...this.span(n),
+    };
+  }
+
+  lambdaExpr(n: SyntaxNode): Expr {
+    const ch = children(n);
+    const pl = ch.find((c) => c.name === 'ParamList');
+    const colon = ch.findIndex((c) => c.name === ':');
+    const body = colon >= 0 ? ch[colon + 1] : null;
+    return { k: 'lambda', params: pl ? this.params(pl) : [], body: this.expr(body), ...this.span(n) };
   }
 
   number(n: SyntaxNode): Expr {
@@ -371,155 +382,160 @@ class Converter {
     return { expr: expr ?? this.other(d), ...this.span(d) };
   }
 
+  /** One statement node; kinds the analysis does not read become `other`. */
   stmt(n: SyntaxNode): Stmt {
-    const sp = this.span(n);
-    switch (n.name) {
-      case 'ImportStatement':
-        return this.importStmt(n);
-      case 'AssignStatement': {
-        const groups: SyntaxNode[][] = [[]];
-        for (const c of children(n)) {
-          if (c.name === 'AssignOp') groups.push([]);
-          else if (c.name === 'TypeDef') continue;
-          else groups[groups.length - 1].push(c);
-        }
-        if (groups.length < 2) return { k: 'other', ...sp };
-        const toExpr = (g: SyntaxNode[]): Expr => {
-          const items = g.filter((c) => c.name !== ',');
-          if (items.length === 1 && !g.some((c) => c.name === ',')) return this.expr(items[0]);
-          const es = items.map((c) => this.expr(c));
-          return { k: 'tuple', items: es, pos: es[0]?.pos ?? 0, end: es[es.length - 1]?.end ?? 0 };
-        };
-        const exprs = groups.map(toExpr);
-        return { k: 'assign', targets: exprs.slice(0, -1), value: exprs[exprs.length - 1], ...sp };
-      }
-      case 'ExpressionStatement': {
-        const ch = children(n).filter((c) => c.name !== ',');
-        if (ch.length === 1) return { k: 'expr', value: this.expr(ch[0]), ...sp };
-        return { k: 'expr', value: { k: 'tuple', items: ch.map((c) => this.expr(c)), ...sp }, ...sp };
-      }
-      case 'DecoratedStatement': {
-        const ch = children(n);
-        const decorators = ch.filter((c) => c.name === 'Decorator').map((d) => this.decorator(d));
-        const def = ch.find((c) => c.name === 'FunctionDefinition' || c.name === 'ClassDefinition');
-        if (!def) return { k: 'other', ...sp };
-        const s = this.stmt(def);
-        if (s.k === 'def' || s.k === 'class') return { ...s, decorators, pos: sp.pos };
-        return s;
-      }
-      case 'FunctionDefinition': {
-        const ch = children(n);
-        const nameNode = ch.find((c) => c.name === 'VariableName');
-        const pl = ch.find((c) => c.name === 'ParamList');
-        const bodyNode = ch.find((c) => c.name === 'Body');
-        return {
-          k: 'def',
-          name: nameNode ? this.text(nameNode) : '',
-          params: pl ? this.params(pl) : [],
-          decorators: [],
-          body: bodyNode && this.bodyMatters(bodyNode) ? this.body(bodyNode) : [],
-          isAsync: ch.some((c) => c.name === 'async'),
-          ...sp,
-        };
-      }
-      case 'ClassDefinition': {
-        const ch = children(n);
-        const nameNode = ch.find((c) => c.name === 'VariableName');
-        const al = ch.find((c) => c.name === 'ArgList');
-        return {
-          k: 'class',
-          name: nameNode ? this.text(nameNode) : '',
-          bases: al ? this.args(al) : [],
-          decorators: [],
-          body: this.body(ch.find((c) => c.name === 'Body')),
-          ...sp,
-        };
-      }
-      case 'WithStatement': {
-        const items: { ctx: Expr; as: Expr | null }[] = [];
-        let body: Stmt[] = [];
-        let pendingAs = false;
-        for (const c of children(n)) {
-          if (c.name === 'with' || c.name === 'async' || c.name === ',' || c.name === '(' || c.name === ')')
-            continue;
-          if (c.name === 'as') {
-            pendingAs = true;
-          } else if (c.name === 'Body') {
-            body = this.body(c);
-          } else if (pendingAs && items.length > 0) {
-            items[items.length - 1].as = this.expr(c);
-            pendingAs = false;
-          } else {
-            items.push({ ctx: this.expr(c), as: null });
-          }
-        }
-        return { k: 'with', items, body, ...sp };
-      }
-      case 'ForStatement': {
-        const ch = children(n);
-        const inIdx = ch.findIndex((c) => c.name === 'in');
-        const bodies = ch.filter((c) => c.name === 'Body');
-        const targets = ch
-          .slice(0, inIdx)
-          .filter((c) => c.name !== 'for' && c.name !== 'async' && c.name !== ',');
-        const iterNodes = ch
-          .slice(inIdx + 1)
-          .filter((c) => c.name !== 'Body' && c.name !== 'else' && c.name !== ',');
-        const target: Expr =
-          targets.length === 1
-            ? this.expr(targets[0])
-            : { k: 'tuple', items: targets.map((c) => this.expr(c)), ...sp };
-        return {
-          k: 'for',
-          target,
-          iter: this.expr(iterNodes[0]),
-          body: this.body(bodies[0]),
-          orelse: this.body(bodies[1]),
-          ...sp,
-        };
-      }
-      case 'IfStatement': {
-        const branches: { test: Expr | null; body: Stmt[] }[] = [];
-        let test: Expr | null = null;
-        let expectTest = false;
-        for (const c of children(n)) {
-          if (c.name === 'if' || c.name === 'elif') expectTest = true;
-          else if (c.name === 'else') test = null;
-          else if (c.name === 'Body') {
-            branches.push({ test, body: this.body(c) });
-            test = null;
-          } else if (expectTest) {
-            test = this.expr(c);
-            expectTest = false;
-          }
-        }
-        return { k: 'if', branches, ...sp };
-      }
-      case 'WhileStatement':
-      case 'TryStatement':
-        return {
-          k: 'block',
-          bodies: children(n)
-            .filter((c) => c.name === 'Body')
-            .map((b) => this.body(b)),
-          ...sp,
-        };
-      case 'MatchStatement': {
-        const bodies: Stmt[][] = [];
-        const mb = children(n).find((c) => c.name === 'MatchBody');
-        for (const clause of mb ? children(mb) : []) {
-          const b = children(clause).find((c) => c.name === 'Body');
-          if (b) bodies.push(this.body(b));
-        }
-        return { k: 'block', bodies, ...sp };
-      }
-      case 'ReturnStatement': {
-        const v = children(n).find((c) => c.name !== 'return');
-        return { k: 'return', value: v ? this.expr(v) : null, ...sp };
-      }
-      default:
-        return { k: 'other', ...sp };
+    const convert = STATEMENTS[n.name];
+    return convert ? convert.call(this, n) : { k: 'other', ...this.span(n) };
+  }
+
+  /** `a = b = value`, `a, b = value` (annotations dropped). */
+  assignStmt(n: SyntaxNode): Stmt {
+    const groups: SyntaxNode[][] = [[]];
+    for (const c of children(n)) {
+      if (c.name === 'AssignOp') groups.push([]);
+      else if (c.name !== 'TypeDef') groups[groups.length - 1].push(c);
     }
+    if (groups.length < 2) return { k: 'other', ...this.span(n) };
+    const exprs = groups.map((g) => this.exprList(g));
+    return { k: 'assign', targets: exprs.slice(0, -1), value: exprs[exprs.length - 1], ...this.span(n) };
+  }
+
+  /** Comma-separated expressions as one expression (a tuple when there is a comma). */
+  exprList(g: SyntaxNode[]): Expr {
+    const items = g.filter((c) => c.name !== ',');
+    if (items.length === 1 && items.length === g.length) return this.expr(items[0]);
+    const es = items.map((c) => this.expr(c));
+    return { k: 'tuple', items: es, pos: es[0]?.pos ?? 0, end: es[es.length - 1]?.end ?? 0 };
+  }
+
+  exprStmt(n: SyntaxNode): Stmt {
+    const sp = this.span(n);
+    const ch = children(n).filter((c) => c.name !== ',');
+    if (ch.length === 1) return { k: 'expr', value: this.expr(ch[0]), ...sp };
+    return { k: 'expr', value: { k: 'tuple', items: ch.map((c) => this.expr(c)), ...sp }, ...sp };
+  }
+
+  decoratedStmt(n: SyntaxNode): Stmt {
+    const sp = this.span(n);
+    const ch = children(n);
+    const decorators = ch.filter((c) => c.name === 'Decorator').map((d) => this.decorator(d));
+    const def = ch.find((c) => c.name === 'FunctionDefinition' || c.name === 'ClassDefinition');
+    if (!def) return { k: 'other', ...sp };
+    const s = this.stmt(def);
+    if (s.k === 'def' || s.k === 'class') return { ...s, decorators, pos: sp.pos };
+    return s;
+  }
+
+  functionStmt(n: SyntaxNode): Stmt {
+    const ch = children(n);
+    const nameNode = ch.find((c) => c.name === 'VariableName');
+    const pl = ch.find((c) => c.name === 'ParamList');
+    const bodyNode = ch.find((c) => c.name === 'Body');
+    return {
+      k: 'def',
+      name: nameNode ? this.text(nameNode) : '',
+      params: pl ? this.params(pl) : [],
+      decorators: [],
+      body: bodyNode && this.bodyMatters(bodyNode) ? this.body(bodyNode) : [],
+      isAsync: ch.some((c) => c.name === 'async'),
+      ...this.span(n),
+    };
+  }
+
+  classStmt(n: SyntaxNode): Stmt {
+    const ch = children(n);
+    const nameNode = ch.find((c) => c.name === 'VariableName');
+    const al = ch.find((c) => c.name === 'ArgList');
+    return {
+      k: 'class',
+      name: nameNode ? this.text(nameNode) : '',
+      bases: al ? this.args(al) : [],
+      decorators: [],
+      body: this.body(ch.find((c) => c.name === 'Body')),
+      ...this.span(n),
+    };
+  }
+
+  withStmt(n: SyntaxNode): Stmt {
+    const items: { ctx: Expr; as: Expr | null }[] = [];
+    let body: Stmt[] = [];
+    let pendingAs = false;
+    for (const c of children(n)) {
+      if (WITH_TOKENS.has(c.name)) continue;
+      if (c.name === 'as') pendingAs = true;
+      else if (c.name === 'Body') body = this.body(c);
+      else if (pendingAs && items.length > 0) {
+        items[items.length - 1].as = this.expr(c);
+        pendingAs = false;
+      } else items.push({ ctx: this.expr(c), as: null });
+    }
+    return { k: 'with', items, body, ...this.span(n) };
+  }
+
+  forStmt(n: SyntaxNode): Stmt {
+    const sp = this.span(n);
+    const ch = children(n);
+    const inIdx = ch.findIndex((c) => c.name === 'in');
+    const bodies = ch.filter((c) => c.name === 'Body');
+    const targets = ch
+      .slice(0, inIdx)
+      .filter((c) => c.name !== 'for' && c.name !== 'async' && c.name !== ',');
+    const iterNodes = ch
+      .slice(inIdx + 1)
+      .filter((c) => c.name !== 'Body' && c.name !== 'else' && c.name !== ',');
+    const target: Expr =
+      targets.length === 1
+        ? this.expr(targets[0])
+        : { k: 'tuple', items: targets.map((c) => this.expr(c)), ...sp };
+    return {
+      k: 'for',
+      target,
+      iter: this.expr(iterNodes[0]),
+      body: this.body(bodies[0]),
+      orelse: this.body(bodies[1]),
+      ...sp,
+    };
+  }
+
+  ifStmt(n: SyntaxNode): Stmt {
+    const branches: { test: Expr | null; body: Stmt[] }[] = [];
+    let test: Expr | null = null;
+    let expectTest = false;
+    for (const c of children(n)) {
+      if (c.name === 'if' || c.name === 'elif') expectTest = true;
+      else if (c.name === 'else') test = null;
+      else if (c.name === 'Body') {
+        branches.push({ test, body: this.body(c) });
+        test = null;
+      } else if (expectTest) {
+        test = this.expr(c);
+        expectTest = false;
+      }
+    }
+    return { k: 'if', branches, ...this.span(n) };
+  }
+
+  /** while / try: only the statements inside matter. */
+  blockStmt(n: SyntaxNode): Stmt {
+    const bodies = children(n)
+      .filter((c) => c.name === 'Body')
+      .map((b) => this.body(b));
+    return { k: 'block', bodies, ...this.span(n) };
+  }
+
+  matchStmt(n: SyntaxNode): Stmt {
+    const bodies: Stmt[][] = [];
+    const mb = children(n).find((c) => c.name === 'MatchBody');
+    for (const clause of mb ? children(mb) : []) {
+      const b = children(clause).find((c) => c.name === 'Body');
+      if (b) bodies.push(this.body(b));
+    }
+    return { k: 'block', bodies, ...this.span(n) };
+  }
+
+  returnStmt(n: SyntaxNode): Stmt {
+    const v = children(n).find((c) => c.name !== 'return');
+    return { k: 'return', value: v ? this.expr(v) : null, ...this.span(n) };
   }
 
   importStmt(n: SyntaxNode): Stmt {
@@ -568,6 +584,47 @@ class Converter {
     return { k: 'import', names, ...sp };
   }
 }
+
+const WITH_TOKENS = new Set(['with', 'async', ',', '(', ')']);
+
+/** lezer expression node → its converter. */
+const EXPRESSIONS: Record<string, (this: Converter, n: SyntaxNode) => Expr> = {
+  VariableName: Converter.prototype.nameExpr,
+  MemberExpression: Converter.prototype.memberExpr,
+  CallExpression: Converter.prototype.callExpr,
+  String: Converter.prototype.stringExpr,
+  FormatString: Converter.prototype.fstringExpr,
+  ContinuedString: Converter.prototype.continuedStringExpr,
+  Number: Converter.prototype.number,
+  Boolean: Converter.prototype.constExpr,
+  None: Converter.prototype.constExpr,
+  ParenthesizedExpression: Converter.prototype.parenExpr,
+  TupleExpression: Converter.prototype.displayExpr,
+  ArrayExpression: Converter.prototype.displayExpr,
+  SetExpression: Converter.prototype.displayExpr,
+  DictionaryExpression: Converter.prototype.dictExpr,
+  BinaryExpression: Converter.prototype.binaryExpr,
+  UnaryExpression: Converter.prototype.unaryExpr,
+  ConditionalExpression: Converter.prototype.conditionalExpr,
+  LambdaExpression: Converter.prototype.lambdaExpr,
+};
+
+/** lezer statement node → its converter. */
+const STATEMENTS: Record<string, (this: Converter, n: SyntaxNode) => Stmt> = {
+  ImportStatement: Converter.prototype.importStmt,
+  AssignStatement: Converter.prototype.assignStmt,
+  ExpressionStatement: Converter.prototype.exprStmt,
+  DecoratedStatement: Converter.prototype.decoratedStmt,
+  FunctionDefinition: Converter.prototype.functionStmt,
+  ClassDefinition: Converter.prototype.classStmt,
+  WithStatement: Converter.prototype.withStmt,
+  ForStatement: Converter.prototype.forStmt,
+  IfStatement: Converter.prototype.ifStmt,
+  WhileStatement: Converter.prototype.blockStmt,
+  TryStatement: Converter.prototype.blockStmt,
+  MatchStatement: Converter.prototype.matchStmt,
+  ReturnStatement: Converter.prototype.returnStmt,
+};
 
 /** Offsets of lezer error nodes under `n`, relative to `base`. */
 function errorOffsets(n: SyntaxNode, base: number): number[] {
