@@ -13,6 +13,7 @@ import type { CacheNode } from './explorer/nodes';
 import { StoreDecorations } from './explorer/storeDecorations';
 import { FlowRunner } from './flows/flowRunner';
 import { GraphPanels } from './flows/graphPanel';
+import { InterpreterSerializers } from './flows/interpreterSerializers';
 import { log } from './log';
 import { registerPreview } from './preview/previewCommands';
 import { PreviewManager } from './preview/previewManager';
@@ -61,12 +62,18 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
   const graphs = new GraphPanels(context.extensionUri, insights, taskCommands, runner);
   const lenses = new CacheLensProvider(insights, () => vscode.workspace.isTrusted);
   const python = { language: 'python', scheme: 'file' };
+  const serializers = new InterpreterSerializers();
+  const diagnostics = new PythonDiagnostics(insights, serializers);
   context.subscriptions.push(
     insights,
     runner,
     graphs,
     lenses,
-    new PythonDiagnostics(insights),
+    serializers,
+    diagnostics,
+    vscode.languages.registerCodeActionsProvider(python, diagnostics, {
+      providedCodeActionKinds: PythonDiagnostics.providedCodeActionKinds,
+    }),
     vscode.languages.registerCodeLensProvider(python, lenses),
     vscode.languages.registerHoverProvider(python, new TargetHoverProvider(insights)),
     ...registerTaskCommands(taskCommands, (ref) => graphs.show(ref)),
@@ -103,7 +110,18 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
   };
   if (process.env.XPERSIST_TEST_MODE === '1') {
     Object.assign(api, {
-      test: { registry, tree, view, previews, insights, runner, graphs, taskCommands, setDialogResponder },
+      test: {
+        registry,
+        tree,
+        view,
+        previews,
+        insights,
+        runner,
+        graphs,
+        taskCommands,
+        serializers,
+        setDialogResponder,
+      },
     });
   }
   return api;

@@ -3,3 +3,4 @@
 // The first Python file that mentions Prefect or xpersist loads it.
 export { PythonDocumentAnalyzer, resolveStorePath, storeDiagnostics } from '../python/index';
 export { fileCacheStates } from './fileStates';
+export { autoMkdirEdit, callAt, mergeDiagnostics, preRunDiagnostics } from './preRunChecks';

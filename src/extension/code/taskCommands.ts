@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import type { TaskCacheState } from '../../flows/cacheState';
 import type { FlowStates } from '../../flows/fileStates';
 import { downstreamClosure } from '../../flows/graph';
+import type { LiveRun } from '../../flows/runEvents';
+import { checkpointingHint, runFailureHint } from '../../flows/runHints';
 import { invalidateArtifacts, mutationRefusal } from '../explorer/explorerCommands';
 import type { FlowRunner } from '../flows/flowRunner';
 import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
@@ -119,11 +121,27 @@ export class TaskCommands {
       const detail = failed.length
         ? `: ${failed.map((t) => `${t.task} (${t.exception ?? 'failed'})`).join(', ')}`
         : '';
+      const hint = runFailureHint([
+        ...failed,
+        ...(outcome.run.error ? [{ task: name ?? 'the flow', ...outcome.run.error }] : []),
+      ]);
       void vscode.window.showErrorMessage(
-        `Flow ${name ?? ''} failed${detail}. See the terminal for the traceback.`,
+        `Flow ${name ?? ''} failed${detail}.${hint ? ` ${hint}` : ''} See the terminal for the traceback.`,
       );
+    } else if (outcome.exitCode === 0) {
+      const hint = checkpointingHint(this.ranWithoutWriting(r.doc.uri, r.flow.flow, outcome.run));
+      if (hint) void vscode.window.showWarningMessage(hint);
     }
     return outcome.exitCode === 0;
+  }
+
+  /** Tasks that ran to Success with an exact target that is still not cached after the rescan. */
+  private ranWithoutWriting(uri: vscode.Uri, flowIndex: number, run: LiveRun): string[] {
+    const states = this.insights.get(uri)?.flows[flowIndex]?.states ?? [];
+    return states
+      .filter((s) => s.status === 'not-cached' && s.key && run.tasks.get(s.node)?.state === 'Success')
+      .filter((s) => !run.tasks.get(s.node)?.mapped)
+      .map((s) => s.task);
   }
 
   /** Invalidates a task's target (with its downstream), then runs its flow. */

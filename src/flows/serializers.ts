@@ -1,0 +1,30 @@
+// The serializer names xpersist knows: the release's, the current source's, and what the selected
+// interpreter answers (src/extension/flows/interpreterSerializers.ts). No dependencies: activation
+// loads it.
+
+/** xpersist 2021.12.17's registry (xpersist/serializers.py). */
+export const RELEASED_SERIALIZERS = ['xarray.zarr', 'xarray.netcdf', 'xcollection', 'joblib'] as const;
+/** Registered by xpersist's current source (after the release): known when no interpreter answers. */
+export const SOURCE_ONLY_SERIALIZERS = ['pandas.csv', 'pandas.parquet'] as const;
+
+/** What the interpreter runs (`python -c`): importing xpersist registers its serializers. */
+export const SERIALIZER_QUERY =
+  'import json, xpersist\nprint("XPERSIST_SERIALIZERS=" + json.dumps(sorted(xpersist.registry.serializers.get_all())))';
+
+/** The serializer names in the interpreter query's output, or null when it gave none. */
+export function parseSerializerList(stdout: string): string[] | null {
+  const m = /^XPERSIST_SERIALIZERS=(.*)$/m.exec(stdout);
+  if (!m) return null;
+  try {
+    const v: unknown = JSON.parse(m[1]);
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether an artifact's serializer can be loaded by that registry (null: not known, say nothing). */
+export function loadableBy(serializer: string, serializers: readonly string[] | null): boolean | null {
+  if (!serializers) return null;
+  return serializers.includes(serializer);
+}
