@@ -22,6 +22,9 @@ export const DEMO_CACHES = {
   'seed-demo': 'caches/seed-demo',
   'all-serializers': 'caches/all-serializers',
   'broken/entries': 'caches/broken',
+  // A realistic climate store (noleap cftime field, CSVs, pickles), also written by the real
+  // xpersist: scripts/fixtures/make_climate_cache.py.
+  '../preview/climate': 'caches/climate',
 };
 
 /** Host-test caches (small, stable): the seed demo store and the damaged one. */

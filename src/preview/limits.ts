@@ -13,6 +13,9 @@ export const MAX_PICKLE_BYTES = 512 * 1024 * 1024;
 export const TREE_MAX_DEPTH = 6;
 export const TREE_MAX_CHILDREN = 50;
 export const TREE_MAX_VALUES = 20;
+/** Values kept of a 2-D or higher array (shown as a table), and DataFrame rows kept per frame. */
+export const TREE_MAX_TABLE_VALUES = 20_000;
+export const TREE_MAX_FRAME_ROWS = 1_000;
 export const TREE_MAX_NODES = 2_000;
 
 /** Open readers kept per process (zarr stores, HDF5 files, CSV row indexes...). */

@@ -42,6 +42,8 @@ export interface DatasetModel {
 export interface TableColumn {
   name: string;
   dtype: string;
+  /** Extension: the calendar of a column of cftime dates (dtype `object`). */
+  calendar?: string;
 }
 
 export interface TableModel {
@@ -72,9 +74,14 @@ export interface ObjectNode {
   /** numpy arrays / pandas columns. */
   dtype?: string;
   shape?: number[];
-  /** First values in C order (NaN for missing numbers, ISO strings for times). */
+  /**
+   * First values in C order (NaN for missing numbers, ISO strings for times): 20 for 1-D arrays,
+   * up to 20,000 for 2-D and higher ones (shown as a table); `truncated` when some are left out.
+   */
   values?: Array<number | string | boolean | null>;
-  /** DataFrame: columns and their dtypes, the index, and the first rows. */
+  /** Calendar of cftime values (object arrays, Series). */
+  calendar?: string;
+  /** DataFrame: columns and their dtypes, the index, and its rows (up to 1,000). */
   columns?: TableColumn[];
   index?: { type: string; name: string | null; values?: Array<number | string | boolean | null> };
   rows?: Array<Array<number | string | boolean | null>>;

@@ -7,8 +7,9 @@ export const title = 'previews of zarr, netCDF4, CSV and joblib artifacts';
 
 /** Clicks an artifact row in the Caches view (its command opens the preview). */
 async function openArtifact(wb, label) {
-  await wb.waitForRow(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-  await wb.page.locator('#workbench\\.parts\\.sidebar .monaco-list-row', { hasText: label }).first().click();
+  const starts = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+  await wb.waitForRow(starts);
+  await wb.page.locator('#workbench\\.parts\\.sidebar .monaco-list-row', { hasText: starts }).first().click();
   await wb.page
     .locator('.tab', { hasText: `Preview ${label}` })
     .first()
@@ -17,12 +18,50 @@ async function openArtifact(wb, label) {
   assert.equal((await t.textContent()).trim(), label);
 }
 
+/** The climate store: cftime dtypes, a line plot over a noleap time axis, pickled frames and arrays. */
+async function climateTimes(wb) {
+  await wb.waitForRow(/^climate/);
+  await openArtifact(wb, 'tas_noleap.zarr');
+  const timeRow = wb.webview().locator('[data-testid="coord-vars"] .var-row[data-name="time"]');
+  assert.equal((await timeRow.locator('.dtype').textContent()).trim(), 'cftime (noleap)');
+  await timeRow.locator('.preview', { hasText: /\d/ }).waitFor({ timeout: 30_000 });
+  const first = await timeRow.locator('.preview').textContent();
+  assert.match(first, /^2001-01-16/, `first times ${first}`);
+  await timeRow.click();
+  const plot = await wb.inWebview('.variable[data-variable="time"] .lineplot[data-y-ticks]');
+  const yTicks = JSON.parse(await plot.getAttribute('data-y-ticks'));
+  wb.log(`time plotted: y ticks ${JSON.stringify(yTicks)}`);
+  assert.ok(yTicks.length >= 2, 'ticks on the time axis');
+  for (const t of yTicks) assert.match(t, /^200[12]-\d\d$/, `a month on the noleap axis: ${t}`);
+  const stats = await (await wb.inWebview('.variable[data-variable="time"] .stats')).textContent();
+  assert.ok(!/NaN/.test(stats.replace(/NaN 0/, '')), `no NaN statistics for times: ${stats}`);
+  assert.match(stats, /min 2001-01-16/);
+  await plot.scrollIntoViewIfNeeded();
+  await wb.screenshot('c1-time-plot-dark');
+
+  await openArtifact(wb, 'frame_cftime.joblib');
+  const frame = await wb.inWebview('[data-testid="frame-table"]');
+  assert.equal(await frame.locator('tbody tr').count(), 8, 'every row of the pickled DataFrame');
+  const cells = await frame.locator('tbody tr').first().locator('td').allTextContents();
+  assert.equal(cells[0], '2001-01-16T12:00:00');
+  const dtypes = await frame.locator('thead .col-dtype').allTextContents();
+  assert.equal(dtypes[0], 'cftime (noleap)');
+  await wb.screenshot('c2-pickled-frame');
+
+  await openArtifact(wb, 'regrid_weights.joblib');
+  const arr = await wb.inWebview('[data-testid="array-table"]');
+  assert.equal(await arr.locator('tbody tr').count(), 128, '(128, 8) as 128 rows');
+  assert.equal(await arr.locator('thead th').count(), 9, 'a row label and 8 columns');
+  await wb.screenshot('c3-pickled-array');
+}
+
 /** @param {import('./lib/workbench.mjs').Workbench} wb */
 export default async function run(wb) {
   await wb.open();
   await wb.setColorTheme('Dark Modern');
   await wb.openXpersistView();
   await wb.waitForRow(/^all-serializers/);
+  await climateTimes(wb);
 
   // zarr: CF-decoded dataset, heatmap of a time slice, the slider moves it.
   await openArtifact(wb, 'tas_monthly.zarr');

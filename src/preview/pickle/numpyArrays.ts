@@ -211,7 +211,7 @@ export function decodeElement(t: NpDtype, b: Uint8Array): Value {
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** Storage position of C-order element `i` (arrays may be stored in Fortran order). */
-function storedIndex(a: NdArray, i: number): number {
+export function storedIndex(a: NdArray, i: number): number {
   if (!a.fortran || a.shape.length < 2) return i;
   let rest = i;
   let pos = 0;

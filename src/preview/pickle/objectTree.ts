@@ -3,11 +3,26 @@
 // index and first rows, and everything else as the inert record of a call that was never made.
 
 import { pyFloatRepr } from '../../core/json/pythonJson';
-import { civilDate, dayNumber } from '../cf/calendars';
+import { type Calendar, civilDate, dayNumber, normalizeCalendar } from '../cf/calendars';
 import { isoDateTime, isoDuration } from '../cf/isoFormat';
-import { TREE_MAX_CHILDREN, TREE_MAX_DEPTH, TREE_MAX_NODES, TREE_MAX_VALUES } from '../limits';
+import {
+  TREE_MAX_CHILDREN,
+  TREE_MAX_DEPTH,
+  TREE_MAX_FRAME_ROWS,
+  TREE_MAX_NODES,
+  TREE_MAX_TABLE_VALUES,
+  TREE_MAX_VALUES,
+} from '../limits';
 import type { ObjectNode, Value } from '../model';
-import { dtypeOf, elementAt, firstValues, type NdArray, ndarrayOf, numpyScalarOf } from './numpyArrays';
+import {
+  dtypeOf,
+  elementAt,
+  firstValues,
+  type NdArray,
+  ndarrayOf,
+  numpyScalarOf,
+  storedIndex,
+} from './numpyArrays';
 import {
   type Py,
   PyBytes,
@@ -22,7 +37,7 @@ import {
 } from './pyObjects';
 import { pyBytesRepr, pyStrRepr } from './pyRepr';
 
-const ROWS = 5;
+const ROWS = TREE_MAX_FRAME_ROWS;
 
 interface Ctx {
   nodes: number;
@@ -82,10 +97,60 @@ function bytesFromPy(py: Py): Uint8Array | null {
   return null;
 }
 
-/** datetime, date, timedelta, Decimal, complex, paths: shown as values, not as calls. */
+/** cftime's date classes and the calendar each one is in. */
+const CFTIME_CLASSES: Record<string, Calendar> = {
+  DatetimeNoLeap: 'noleap',
+  DatetimeAllLeap: 'all_leap',
+  Datetime360Day: '360_day',
+  DatetimeJulian: 'julian',
+  DatetimeGregorian: 'standard',
+  DatetimeProlepticGregorian: 'proleptic_gregorian',
+};
+
+const intOf = (py: Py | undefined): number => (typeof py === 'bigint' ? Number(py) : Number(py ?? 0));
+
+/**
+ * A cftime date: `cftime._cftime._create_datetime(cls, (y, m, d), {hour, ..., calendar})` as
+ * cftime >= 1.5 pickles it, or the older `cls(y, m, d, h, mi, s, us, ...)`. Never called, only read.
+ */
+function cftimeValue(o: PyObj): { type: string; calendar: Calendar; value: string } | null {
+  let cls: string | null = null;
+  let parts: Py[] = [];
+  let kw: PyDict | null = null;
+  if (o.qualname === 'cftime._cftime._create_datetime' && o.args[0] instanceof PyGlobal) {
+    cls = o.args[0].name;
+    parts = o.args[1] instanceof PyTuple ? o.args[1].items : [];
+    kw = o.args[2] instanceof PyDict ? o.args[2] : null;
+  } else if (/^cftime\._cftime\.\w+$/.test(o.qualname)) {
+    cls = o.qualname.slice('cftime._cftime.'.length);
+    parts = o.args;
+  }
+  if (cls === null || parts.length < 3) return null;
+  const calName = kw?.get('calendar');
+  const calendar =
+    (typeof calName === 'string' ? normalizeCalendar(calName) : null) ?? CFTIME_CLASSES[cls] ?? null;
+  if (!calendar) return null;
+  const f = (k: string, i: number) => intOf(kw ? kw.get(k) : parts[i]);
+  const [year, month, day] = parts.slice(0, 3).map(intOf);
+  const ns = ((f('hour', 3) * 60 + f('minute', 4)) * 60 + f('second', 5)) * 1e9 + f('microsecond', 6) * 1000;
+  return { type: `cftime.${cls}`, calendar, value: isoDateTime({ year, month, day }, ns) };
+}
+
+/** The calendar of the first cftime date among some objects, or null. */
+export function cftimeCalendar(objects: readonly Py[]): Calendar | null {
+  for (const o of objects.slice(0, 50)) {
+    if (o === null) continue;
+    return o instanceof PyObj ? (cftimeValue(o)?.calendar ?? null) : null;
+  }
+  return null;
+}
+
+/** datetime, date, timedelta, Decimal, complex, paths, cftime: shown as values, not as calls. */
 function stdlibValue(o: PyObj): { type: string; summary?: string; value?: Value } | null {
   const q = o.qualname;
   const a = o.args;
+  const cf = q.startsWith('cftime.') ? cftimeValue(o) : null;
+  if (cf) return { type: cf.type, summary: `${cf.value} (${cf.calendar})`, value: cf.value };
   if (q === 'datetime.datetime' || q === 'datetime.date') {
     const b = bytesFromPy(a[0] ?? null);
     if (!b || b.length < 4) return null;
@@ -131,12 +196,16 @@ function stdlibValue(o: PyObj): { type: string; summary?: string; value?: Value 
 
 function arrayNode(a: NdArray): ObjectNode {
   const n = a.shape.reduce((x, y) => x * y, 1);
+  // A 2-D or higher array is shown as a table, so it keeps enough values to fill one.
+  const keep = a.shape.length >= 2 ? TREE_MAX_TABLE_VALUES : TREE_MAX_VALUES;
+  const calendar = a.objects ? cftimeCalendar(a.objects) : null;
   return {
     type: 'numpy.ndarray',
     dtype: a.dtype.name,
     shape: a.shape,
-    values: firstValues(a, TREE_MAX_VALUES, objectValue),
-    truncated: n > TREE_MAX_VALUES || undefined,
+    ...(calendar ? { calendar } : {}),
+    values: firstValues(a, keep, objectValue),
+    truncated: n > keep || undefined,
     summary: `${a.dtype.name} (${a.shape.join(', ')}${a.shape.length === 1 ? ',' : ''})`,
   };
 }
@@ -175,6 +244,8 @@ function pandasIndex(py: Py): IndexInfo | null {
 
 interface ColumnData {
   dtype: string;
+  /** The calendar of a column of cftime dates (an object block holds several columns). */
+  calendar?: (col: number) => Calendar | null;
   /** columns in this block */
   count: number;
   length: number;
@@ -188,8 +259,15 @@ function pandasColumn(py: Py): ColumnData | null {
     const two = arr.shape.length === 2;
     const k = two ? arr.shape[0] : 1;
     const n = two ? arr.shape[1] : (arr.shape[0] ?? 1);
+    const objects = arr.objects;
     return {
       dtype: arr.dtype.name,
+      calendar: (c) =>
+        objects
+          ? cftimeCalendar(
+              Array.from({ length: Math.min(n, 50) }, (_, r) => objects[storedIndex(arr, c * n + r)] ?? null),
+            )
+          : null,
       count: k,
       length: n,
       value: (c, r) => elementAt(arr, c * n + r, objectValue),
@@ -283,14 +361,21 @@ function dataFrameNode(o: PyObj): ObjectNode | null {
   const rowIndex = pandasIndex(mgr.axes[1] ?? null);
   if (!colsIndex) return null;
   const ncols = colsIndex.length;
-  const cols: Array<{ dtype: string; get: (r: number) => Value } | null> = new Array(ncols).fill(null);
+  const cols: Array<{ dtype: string; calendar?: Calendar; get: (r: number) => Value } | null> = new Array(
+    ncols,
+  ).fill(null);
   let nrows = rowIndex?.length ?? 0;
   for (const b of mgr.blocks) {
     const data = pandasColumn(b.values);
     if (!data) continue;
     nrows = Math.max(nrows, data.length);
     placement(b.locs, data.count).forEach((pos, k) => {
-      if (pos >= 0 && pos < ncols) cols[pos] = { dtype: data.dtype, get: (r) => data.value(k, r) };
+      if (pos >= 0 && pos < ncols)
+        cols[pos] = {
+          dtype: data.dtype,
+          calendar: data.calendar?.(k) ?? undefined,
+          get: (r) => data.value(k, r),
+        };
     });
   }
   const shown = Math.min(nrows, ROWS);
@@ -299,9 +384,10 @@ function dataFrameNode(o: PyObj): ObjectNode | null {
     type: 'pandas.DataFrame',
     shape: [nrows, ncols],
     summary: `DataFrame ${nrows.toLocaleString('en-US')} rows × ${ncols} columns`,
-    columns: names
-      .slice(0, TREE_MAX_CHILDREN)
-      .map((name, i) => ({ name, dtype: cols[i]?.dtype ?? 'unknown' })),
+    columns: names.slice(0, TREE_MAX_CHILDREN).map((name, i) => {
+      const c = cols[i];
+      return { name, dtype: c?.dtype ?? 'unknown', ...(c?.calendar ? { calendar: c.calendar } : {}) };
+    }),
     index: rowIndex
       ? {
           type: rowIndex.type,

@@ -40,7 +40,14 @@ export function axisData(values: Value[], cal: Calendar | null): Axis {
   return { data: values.map((_, i) => i), time: null, labels: values.map((v) => fmt(v)) };
 }
 
-function axisOptions(a: Axis, label: string, fg: string, grid: string): uPlot.Axis {
+/** `onTicks` hears the tick labels drawn (kept on the element for tests and screen readers). */
+function axisOptions(
+  a: Axis,
+  label: string,
+  fg: string,
+  grid: string,
+  onTicks: (labels: string[]) => void,
+): uPlot.Axis {
   const base: uPlot.Axis = { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, label };
   const cal = a.time;
   if (cal)
@@ -50,16 +57,28 @@ function axisOptions(a: Axis, label: string, fg: string, grid: string): uPlot.Ax
       splits: (_u, _i, min, max) => timeTicks(min, max, cal, 7).map((t) => t.value),
       values: (_u, splits) => {
         const ticks = timeTicks(splits[0], splits[splits.length - 1], cal, 7);
-        return splits.map((s) => ticks.find((t) => t.value === s)?.label ?? daysToIso(s, cal).slice(0, 10));
+        const out = splits.map(
+          (s) => ticks.find((t) => t.value === s)?.label ?? daysToIso(s, cal).slice(0, 10),
+        );
+        onTicks(out);
+        return out;
       },
     };
   const labels = a.labels;
-  if (labels) return { ...base, values: (_u, splits) => splits.map((s) => labels[Math.round(s)] ?? '') };
-  return base;
+  const text = (splits: number[]) => splits.map((s) => (labels ? (labels[Math.round(s)] ?? '') : fmt(s)));
+  return {
+    ...base,
+    values: (_u, splits) => {
+      const out = text(splits);
+      onTicks(out);
+      return out;
+    },
+  };
 }
 
 function valueText(a: Axis, v: number | null): string {
-  if (v === null || v === undefined) return 'NaN';
+  // uPlot asks with null when the cursor is off the plot, and for missing values.
+  if (v === null || v === undefined) return '–';
   if (a.time) return daysToIso(v, a.time).replace('T00:00:00', '');
   if (a.labels) return a.labels[Math.round(v)] ?? '';
   return fmt(v);
@@ -88,7 +107,14 @@ export function renderLinePlot(input: LineInput): HTMLElement {
       scales: { x: { time: false }, y: { time: false } },
       legend: { show: true },
       cursor: { drag: { x: true, y: false } },
-      axes: [axisOptions(xAxis, input.xLabel, fg, grid), axisOptions(yAxis, '', fg, grid)],
+      axes: [
+        axisOptions(xAxis, input.xLabel, fg, grid, (t) => {
+          host.dataset.xTicks = JSON.stringify(t);
+        }),
+        axisOptions(yAxis, '', fg, grid, (t) => {
+          host.dataset.yTicks = JSON.stringify(t);
+        }),
+      ],
       series: [
         { label: input.xLabel, value: (_u, v) => valueText(xAxis, v) },
         {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { after, describe as suite, test } from 'node:test';
 import { displayDtype } from '../../../src/preview/cf/calendarTime';
 import { sliceStats } from '../../../src/preview/dataset/sliceStats';
+import type { ObjectNode } from '../../../src/preview/index';
 import * as api from '../../../src/preview/index';
 import { assertValuesEqual, checkDataset, type PyJson, previewDir } from './previewFixtures';
 
@@ -61,4 +62,53 @@ suite('climate cache: datasets on a noleap calendar', () => {
       assertValuesEqual(series.values, want.point.values, `${key} tas at a point`);
     });
   }
+});
+
+async function objectTree(key: string): Promise<ObjectNode> {
+  const m = await api.describe(file(key), 'joblib');
+  assert.equal(m.kind, 'object', m.kind === 'unsupported' ? m.reason : m.kind);
+  return m.kind === 'object' ? m.tree : { type: 'none' };
+}
+
+suite('climate cache: pickles (never executed)', () => {
+  test('a DataFrame of cftime dates: ISO values, the calendar, every row it holds', async () => {
+    const want = climateExpected().pickle['frame_cftime.joblib'];
+    const t = await objectTree('frame_cftime.joblib');
+    assert.equal(t.type, 'pandas.DataFrame');
+    assert.deepEqual(t.shape, [want.row_count, want.columns.length]);
+    assert.deepEqual(
+      t.columns?.map((c) => c.name),
+      want.columns,
+    );
+    assert.deepEqual(
+      t.columns?.map((c) => c.dtype),
+      want.dtypes,
+    );
+    assert.equal(t.columns?.[0].calendar, want.calendar);
+    assert.equal(t.columns?.[1].calendar, undefined);
+    assert.equal(t.columns?.[3].calendar, undefined, 'text sharing the object block is not a date');
+    assert.equal(t.rows?.length, want.row_count, 'all rows, not the first five');
+    assert.deepEqual(t.rows, want.rows);
+    assert.deepEqual(t.index?.values, want.index.values);
+    assert.equal(t.truncated, undefined);
+  });
+
+  test('a (128, 8) ndarray keeps all its values for a table', async () => {
+    const want = climateExpected().pickle['regrid_weights.joblib'];
+    const t = await objectTree('regrid_weights.joblib');
+    assert.equal(t.type, 'numpy.ndarray');
+    assert.equal(t.dtype, want.dtype);
+    assert.deepEqual(t.shape, want.shape);
+    assert.deepEqual(t.values, want.values);
+    assert.equal(t.truncated, undefined);
+  });
+
+  test('a dict holding both', async () => {
+    const t = await objectTree('bundle.joblib');
+    const frame = t.children?.find((c) => c.label === 'frame');
+    const weights = t.children?.find((c) => c.label === 'weights');
+    assert.equal(frame?.rows?.length, 8);
+    assert.equal(frame?.rows?.[0][0], '2001-01-16T12:00:00');
+    assert.equal(weights?.values?.length, 128 * 8);
+  });
 });
