@@ -5,7 +5,7 @@
 import { type Tree, TreeFragment } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { finalDiagnostics } from './extract/diagnostics';
-import { ModuleAnalyzer } from './extract/module';
+import { Interpreter } from './extract/interpreter';
 import { type Item, Scope } from './extract/scope';
 import { AnalysisState } from './extract/state';
 import type { ConvertedStatement } from './parse/ast';
@@ -220,12 +220,12 @@ export class PythonDocumentAnalyzer {
     this.pieces = pieces;
 
     const state = new AnalysisState(this.options);
-    const analyzer = new ModuleAnalyzer(state);
+    const interpreter = new Interpreter(state);
     const scope = new Scope();
     for (const p of pieces) {
       // One statement the analysis trips on must not cost the rest of the file.
       try {
-        analyzer.moduleStmts(p.conv.stmts, { scope, item: itemOf(p) });
+        interpreter.run(p.conv.stmts, { scope, item: itemOf(p) });
       } catch (e) {
         state.diagnostics.push({
           code: 'analysis-failed',
@@ -235,7 +235,7 @@ export class PythonDocumentAnalyzer {
         });
       }
     }
-    analyzer.finish();
+    interpreter.finish();
     finalDiagnostics(state);
 
     const syntaxErrors: { line: number; message: string }[] = [];

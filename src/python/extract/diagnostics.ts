@@ -1,8 +1,8 @@
 // The checks that need the whole module: task settings that cannot work, serializers the released
 // xpersist does not know, mapped targets that collide, checkpointing switched off.
 import type { Diagnostic, ResultInfo, TaskInfo } from '../types';
+import { dumpKwargsUnknown } from './calls';
 import type { AnalysisState } from './state';
-import { dumpKwargsUnknown } from './tasks';
 
 /** xpersist 2021.12.17's registry (xpersist/serializers.py), plus 'auto'. */
 export const RELEASED_SERIALIZERS = ['xarray.zarr', 'xarray.netcdf', 'xcollection', 'joblib'];

@@ -1,8 +1,6 @@
 // Name resolution: what a name means at a point of the module (imports, assignments, defs), and
 // the qualified names of the Prefect / xpersist / stdlib objects the analysis recognises.
-import type { Expr, Stmt } from '../parse/ast';
-import type { PyValue } from '../template/values';
-import type { ResultInfo } from '../types';
+import type { Val } from './values';
 
 /** A top-level statement with what is needed to turn its relative positions into lines/text. */
 export interface Item {
@@ -13,55 +11,21 @@ export interface Item {
   lineAt(pos: number): number;
 }
 
-export type Binding =
-  | { k: 'module'; qname: string }
-  | { k: 'expr'; expr: Expr; item: Item; scope: Scope }
-  | { k: 'def'; stmt: Extract<Stmt, { k: 'def' }>; item: Item; scope: Scope }
-  | { k: 'class'; stmt: Extract<Stmt, { k: 'class' }>; item: Item; scope: Scope; taskClass: TaskClass | null }
-  | { k: 'task'; index: number }
-  | { k: 'store'; index: number }
-  | { k: 'result'; result: ResultInfo }
-  | { k: 'flow'; index: number }
-  | { k: 'param'; param: ParamObject }
-  | { k: 'unknown' };
-
-/** A `Parameter(...)` object (it joins a flow only when used there). */
-export interface ParamObject {
-  name: string;
-  default?: PyValue;
-  hasDefault: boolean;
-  required: boolean;
-  line: number;
-  /** The default is not a literal (its value is only known at run time). */
-  defaultUnknown?: boolean;
-}
-
-/** A `class X(Task)`: its run() parameters and what its `__init__` passes to Task. */
-export interface TaskClass {
-  name: string;
-  line: number;
-  params: string[];
-  varKeywords: boolean;
-  /** Keyword arguments given to `super().__init__(...)` in the class's `__init__`. */
-  initKwargs: Map<string, KwArg>;
-}
-
-/** An argument expression with the environment it is evaluated in. */
-export interface KwArg {
-  expr: Expr;
-  env: { scope: Scope; item: Item };
-}
-
 export class Scope {
-  private readonly names = new Map<string, Binding>();
+  private readonly names = new Map<string, Val>();
   constructor(readonly parent: Scope | null = null) {}
 
-  get(name: string): Binding | undefined {
+  get(name: string): Val | undefined {
     return this.names.get(name) ?? this.parent?.get(name);
   }
 
-  set(name: string, b: Binding): void {
+  set(name: string, b: Val): void {
     this.names.set(name, b);
+  }
+
+  /** The names bound in this scope itself (a class body's become the class's attributes). */
+  own(): Map<string, Val> {
+    return this.names;
   }
 
   /** True when the name is bound here or in an enclosing scope. */
@@ -135,40 +99,24 @@ const FALLBACK: Record<string, string> = {
   Parameter: 'Parameter',
   unmapped: 'unmapped',
   str: 'str',
+  dict: 'dict',
+  range: 'range',
 };
 
-/** The dotted qualified name of an expression (`R` → `xpersist.prefect.result.XpersistResult`). */
-export function qualify(e: Expr, scope: Scope): string | null {
-  if (e.k === 'name') {
-    const b = scope.get(e.id);
-    if (!b) return e.id;
-    if (b.k === 'module') return b.qname;
-    return null;
-  }
-  if (e.k === 'attr') {
-    const base = qualify(e.obj, scope);
-    return base === null ? null : `${base}.${e.name}`;
-  }
-  return null;
-}
-
-/** What a callee is, among the objects the analysis knows ('' when none). */
-export function knownKind(e: Expr, scope: Scope): string {
-  const q = qualify(e, scope);
-  if (q === null) return '';
-  if (q in KNOWN) return KNOWN[q];
-  if (e.k === 'name' && !scope.has(e.id) && e.id in FALLBACK) return FALLBACK[e.id];
-  // `Path("x").home()` style chains and `registry.serializers.register` from `from xpersist import registry`
-  if (q.endsWith('.serializers.register') && q.startsWith('xpersist')) return 'register-serializer';
+/** What an object known by its qualified name is, among those the analysis knows ('' when none). */
+export function knownKind(qname: string): string {
+  if (qname in KNOWN) return KNOWN[qname];
+  if (qname in FALLBACK) return FALLBACK[qname];
+  if (qname.endsWith('.serializers.register') && qname.startsWith('xpersist')) return 'register-serializer';
   return '';
 }
 
+/** A bare name nothing binds that still means something (builtins, a cell's missing imports). */
+export const isFallbackName = (name: string): boolean => name in FALLBACK;
+
 /** Result classes of Prefect 1 (anything else called `...Result` counts as a result too). */
-export function resultClassName(e: Expr, scope: Scope): string | null {
-  const kind = knownKind(e, scope);
-  if (kind === 'XpersistResult') return 'XpersistResult';
-  const q = qualify(e, scope);
-  if (q === null) return null;
-  const last = q.split('.').pop() ?? q;
+export function resultClassName(qname: string): string | null {
+  if (knownKind(qname) === 'XpersistResult') return 'XpersistResult';
+  const last = qname.split('.').pop() ?? qname;
   return /Result$/.test(last) ? last : null;
 }

@@ -1,16 +1,12 @@
 // What the analysis accumulates while it walks a module: stores, tasks, flows, diagnostics, and
 // the facts later checks need (imports order, checkpointing settings, registered serializers).
+// The interpreter (interpreter.ts) fills it; diagnostics.ts reads it.
 import type { Expr } from '../parse/ast';
 import { evaluatePath } from '../storePath';
 import type { AnalyzeOptions, Diagnostic, FlowInfo, StoreInfo, TaskInfo } from '../types';
-import { evaluate } from './evaluate';
-import { pathResolution, toPathExpr } from './paths';
-import type { Item, Scope } from './scope';
-
-export interface Env {
-  scope: Scope;
-  item: Item;
-}
+import { toPath } from './calls';
+import { pathResolution } from './paths';
+import type { ArgVal, Env } from './values';
 
 /** Facts about a task that only its diagnostics need. */
 export interface TaskNotes {
@@ -48,32 +44,26 @@ export class AnalysisState {
 
   constructor(readonly options: AnalyzeOptions) {}
 
-  lineOf(env: Env, e: { pos: number }): number {
-    return env.item.lineAt(e.pos);
-  }
-
-  text(env: Env, e: { pos: number; end: number }): string {
-    return env.item.text.slice(e.pos, e.end);
-  }
-
-  /** Registers a `CacheStore(...)` call; returns its index in `stores`. */
-  registerStore(call: Extract<Expr, { k: 'call' }>, env: Env, variable: string | null): number {
-    const pathArg =
-      call.args.find((a) => a.name === 'path')?.value ?? call.args.find((a) => !a.name && !a.star)?.value;
-    const pathExpr = pathArg ? toPathExpr(pathArg, env) : ({ k: 'tmpdir' } as const);
-    const readonlyArg = call.args.find((a) => a.name === 'readonly')?.value;
-    const readonly = readonlyArg ? evaluate(readonlyArg, env) === true : false;
+  /** Registers a `CacheStore(...)` call (its arguments evaluated); returns its index in `stores`. */
+  registerStore(
+    call: Extract<Expr, { k: 'call' }>,
+    args: ArgVal[],
+    env: Env,
+    variable: string | null,
+  ): number {
+    const pathArg = args.find((a) => a.name === 'path') ?? args.find((a) => !a.name && !a.star);
+    const pathExpr = pathArg ? toPath(pathArg.val, pathArg.expr, env) : ({ k: 'tmpdir' } as const);
+    const readonlyArg = args.find((a) => a.name === 'readonly')?.val;
     const resolution = pathResolution(pathExpr);
-    const store: StoreInfo = {
+    this.stores.push({
       variable,
-      line: this.lineOf(env, call),
-      expression: pathArg ? this.text(env, pathArg) : 'tempfile.gettempdir()',
+      line: env.item.lineAt(call.pos),
+      expression: pathArg ? env.item.text.slice(pathArg.expr.pos, pathArg.expr.end) : 'tempfile.gettempdir()',
       resolution,
       path: resolution === 'dynamic' ? null : evaluatePath(pathExpr, this.options),
       pathExpr,
-      readonly,
-    };
-    this.stores.push(store);
+      readonly: readonlyArg?.k === 'py' && readonlyArg.v === true,
+    });
     return this.stores.length - 1;
   }
 }

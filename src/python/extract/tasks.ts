@@ -1,19 +1,20 @@
-// Tasks: `@task` / `@task(...)` functions, `task(fn, ...)` calls and `Task` subclasses, with
-// their name, target, result and checkpoint settings.
+// Tasks: `@task` / `@task(...)` functions, `task(fn, ...)` calls and instances of `Task`
+// subclasses, with their name, target, result and checkpoint settings, from the evaluated
+// arguments Prefect's Task.__init__ receives.
 import type { Expr, FPart, Param, Stmt } from '../parse/ast';
-import { kindOf, type PyValue, WILDCARD } from '../template/values';
-import type { ResultInfo, TaskInfo, TaskTarget } from '../types';
-import { evalFString, evaluate, isUnknown } from './evaluate';
-import { type Binding, type KwArg, knownKind, qualify, resultClassName, type Scope } from './scope';
-import type { AnalysisState, Env } from './state';
-
-export type { KwArg } from './scope';
+import { PySet, PyTuple, WILDCARD } from '../template/values';
+import type { TaskInfo, TaskTarget } from '../types';
+import { dumpKwargsUnknown, resultOf } from './calls';
+import type { Interpreter } from './interpreter';
+import type { AnalysisState } from './state';
+import type { ArgVal, Env, Val } from './values';
 
 export interface TaskSpec {
   functionName: string | null;
   variable: string | null;
   line: number;
-  kwargs: Map<string, KwArg>;
+  /** Task.__init__'s keyword arguments. */
+  kwargs: Map<string, ArgVal>;
   params: string[];
   varKeywords: boolean;
   /** Name used when `name=` is absent (the function's, or the class's). */
@@ -29,7 +30,8 @@ export function runParams(params: Param[], dropSelf: boolean): { names: string[]
   };
 }
 
-export function makeTask(state: AnalysisState, spec: TaskSpec): number {
+export function makeTask(it: Interpreter, spec: TaskSpec): number {
+  const state: AnalysisState = it.state;
   const kw = spec.kwargs;
   const notes = {
     fstringUnknown: [] as string[],
@@ -39,36 +41,21 @@ export function makeTask(state: AnalysisState, spec: TaskSpec): number {
   };
   let name = spec.defaultName;
   let nameDynamic = false;
-  const nameArg = kw.get('name');
-  if (nameArg) {
-    const v = evaluate(nameArg.expr, nameArg.env);
-    if (typeof v === 'string') name = v;
-    else if (!(v === null && !isUnknown(v))) nameDynamic = true;
+  const nameVal = kw.get('name')?.val;
+  if (nameVal) {
+    if (nameVal.k === 'py' && typeof nameVal.v === 'string') name = nameVal.v;
+    else if (!(nameVal.k === 'py' && nameVal.v === null)) nameDynamic = true;
   }
-  let checkpoint: boolean | null = null;
-  const cp = kw.get('checkpoint');
-  if (cp) {
-    const v = evaluate(cp.expr, cp.env);
-    checkpoint = typeof v === 'boolean' ? v : null;
-  }
-  let tags: string[] = [];
-  const tg = kw.get('tags');
-  if (tg) {
-    const v = evaluate(tg.expr, tg.env);
-    const items = stringItems(v);
-    if (items) tags = items;
-  }
-  let target: TaskTarget | null = null;
-  let targetLine: number | undefined;
+  const cp = kw.get('checkpoint')?.val;
+  const checkpoint = cp?.k === 'py' && typeof cp.v === 'boolean' ? cp.v : null;
+  const tags = stringItems(kw.get('tags')?.val) ?? [];
   const tgt = kw.get('target');
-  if (tgt) {
-    targetLine = state.lineOf(tgt.env, tgt.expr);
-    target = targetFrom(tgt.expr, tgt.env, notes);
-  }
-  let result: ResultInfo | null = null;
+  const target = tgt ? targetFrom(it, tgt, notes) : null;
   const res = kw.get('result');
-  if (res) {
-    result = resultFrom(state, res.expr, res.env, notes);
+  const result = res ? resultOf(it, res) : null;
+  if (result) {
+    notes.resultLine = result.line ?? null;
+    notes.dumpKwargsUnknown = dumpKwargsUnknown(result);
   }
   const task: TaskInfo = {
     name,
@@ -82,68 +69,57 @@ export function makeTask(state: AnalysisState, spec: TaskSpec): number {
     varKeywords: spec.varKeywords,
     tags,
   };
-  if (targetLine !== undefined) task.targetLine = targetLine;
+  if (tgt) task.targetLine = it.line(tgt.env, tgt.expr);
   if (nameDynamic) task.nameDynamic = true;
   state.tasks.push(task);
   state.taskNotes.push(notes);
   return state.tasks.length - 1;
 }
 
-function stringItems(v: unknown): string[] | null {
-  if (isUnknown(v)) return null;
-  const items: PyValue[] | null = Array.isArray(v)
-    ? v
-    : v && typeof v === 'object' && 'items' in v && Array.isArray((v as { items: unknown }).items)
-      ? ((v as { items: PyValue[] }).items as PyValue[])
-      : null;
+function stringItems(v: Val | undefined): string[] | null {
+  if (v?.k !== 'py') return null;
+  const items = Array.isArray(v.v) ? v.v : v.v instanceof PyTuple || v.v instanceof PySet ? v.v.items : null;
   if (!items?.every((x) => typeof x === 'string')) return null;
   return items as string[];
 }
 
+/** A `target=` argument: a template (a string, an f-string filled when defined) or a callable. */
 function targetFrom(
-  e: Expr,
-  env: Env,
+  it: Interpreter,
+  arg: ArgVal,
   notes: { fstringUnknown: string[]; fstringUndefined: string[] },
-  depth = 0,
 ): TaskTarget | null {
-  if (depth > 10) return { kind: 'template', template: null };
-  switch (e.k) {
-    case 'const':
-      return e.value === null ? null : { kind: 'template', template: null };
-    case 'str':
-      return { kind: 'template', template: e.value };
-    case 'fstr': {
-      const r = evalFString(e.parts, env);
-      notes.fstringUnknown.push(...r.unknown);
-      notes.fstringUndefined.push(...r.undefinedNames);
-      if (r.text.includes(WILDCARD))
-        return { kind: 'template', template: null, fstring: true, partial: r.text };
-      return { kind: 'template', template: r.text, fstring: true };
-    }
+  const v = arg.val;
+  const fs = v.k === 'py' || v.k === 'path' || v.k === 'unknown' ? v.fs : undefined;
+  if (fs) {
+    notes.fstringUnknown.push(...fs.unknown);
+    notes.fstringUndefined.push(...fs.undefinedNames);
+    if (v.k === 'py' && typeof v.v === 'string') return { kind: 'template', template: v.v, fstring: true };
+    return { kind: 'template', template: null, fstring: true, partial: fs.partial };
+  }
+  switch (v.k) {
+    case 'py':
+      if (v.v === null) return null;
+      return { kind: 'template', template: typeof v.v === 'string' ? v.v : null };
     case 'lambda': {
-      const recipe = callableRecipe(e.params, e.body, env);
+      const recipe = callableRecipe(it, v.e.params, v.e.body, v.env);
       return recipe === undefined
-        ? { kind: 'callable', name: 'lambda' }
-        : { kind: 'callable', name: 'lambda', recipe };
+        ? { kind: 'callable', name: '<lambda>' }
+        : { kind: 'callable', name: '<lambda>', recipe };
     }
-    case 'name': {
-      const b = env.scope.get(e.id);
-      if (b?.k === 'expr') return targetFrom(b.expr, { scope: b.scope, item: b.item }, notes, depth + 1);
-      if (b?.k === 'def') {
-        const ret = singleReturn(b.stmt.body);
-        const recipe = ret ? callableRecipe(b.stmt.params, ret, { scope: b.scope, item: b.item }) : undefined;
-        return recipe === undefined
-          ? { kind: 'callable', name: e.id }
-          : { kind: 'callable', name: e.id, recipe };
-      }
-      if (b?.k === 'class' || b?.k === 'module') return { kind: 'callable', name: e.id };
+    case 'function': {
+      const ret = singleReturn(v.def.body);
+      const recipe = ret ? callableRecipe(it, v.def.params, ret, v.env) : undefined;
+      return recipe === undefined
+        ? { kind: 'callable', name: v.def.name }
+        : { kind: 'callable', name: v.def.name, recipe };
+    }
+    case 'class':
+      return { kind: 'callable', name: v.cls.name };
+    case 'module':
+      return { kind: 'callable', name: v.qname.split('.').pop() ?? v.qname };
+    default:
       return { kind: 'template', template: null };
-    }
-    default: {
-      const v = evaluate(e, env);
-      if (typeof v === 'string') return { kind: 'template', template: v };
-      return { kind: 'template', template: null };
-    }
   }
 }
 
@@ -162,12 +138,17 @@ const escapeBraces = (s: string) => s.replace(/\{/g, '{{').replace(/\}/g, '}}');
  * template producing the same string (`lambda **kw: f"{kw['flow_name']}.zarr"` →
  * `{flow_name}.zarr`). Pieces it cannot follow become WILDCARD.
  */
-export function callableRecipe(params: Param[], body: Expr, env: Env): string | undefined {
+export function callableRecipe(it: Interpreter, params: Param[], body: Expr, env: Env): string | undefined {
   const kwName = params.find((p) => p.kind === 'kwarg')?.name ?? null;
   const named = new Set(
     params.filter((p) => p.kind === 'positional' || p.kind === 'kwonly').map((p) => p.name),
   );
-  const isContext = (x: Expr) => qualify(x, env.scope) === 'prefect.context';
+  const isContext = (x: Expr) => {
+    if (x.k !== 'name' && x.k !== 'attr') return false;
+    const v = it.ev(x, env);
+    return v.k === 'module' && v.qname === 'prefect.context';
+  };
+  const asString = (v: Val): string | null => (v.k === 'py' && typeof v.v === 'string' ? v.v : null);
   const fieldOf = (x: Expr): string | null => {
     if (x.k === 'name' && named.has(x.id)) return x.id;
     if (
@@ -212,8 +193,8 @@ export function callableRecipe(params: Param[], body: Expr, env: Env): string | 
         out += `{${field}${p.conversion ? `!${p.conversion}` : ''}${spec ? `:${spec}` : ''}}`;
         continue;
       }
-      const v = evalFString([p], env);
-      out += v.text.includes(WILDCARD) ? WILDCARD : escapeBraces(v.text);
+      const v = asString(it.fstring([p], env));
+      out += v === null ? WILDCARD : escapeBraces(v);
     }
     return out;
   };
@@ -232,115 +213,27 @@ export function callableRecipe(params: Param[], body: Expr, env: Env): string | 
       x.args[0].value.id === kwName
     ) {
       // "template".format(**kwargs): the formatting kwargs are Prefect's own.
-      const t = evaluate(x.fn.obj, env);
-      return typeof t === 'string' ? t : WILDCARD;
+      return asString(it.ev(x.fn.obj, env)) ?? WILDCARD;
     }
     const field = fieldOf(x);
     if (field !== null) return `{${field}}`;
-    const v = evaluate(x, env);
-    return typeof v === 'string' ? escapeBraces(v) : WILDCARD;
+    const v = asString(it.ev(x, env));
+    return v === null ? WILDCARD : escapeBraces(v);
   };
   const r = recipe(body, 0);
   return r === WILDCARD ? undefined : r;
 }
 
-/** Results whose serializer_dump_kwargs is not a literal (no mode check possible). */
-const DUMP_KWARGS_UNKNOWN = new WeakSet<ResultInfo>();
-
-export const dumpKwargsUnknown = (r: ResultInfo): boolean => DUMP_KWARGS_UNKNOWN.has(r);
-
-/** The CacheStore a result's `cache_store` argument refers to. */
-function storeIndexFrom(state: AnalysisState, e: Expr, env: Env, depth = 0): number | null {
-  if (depth > 10) return null;
-  if (e.k === 'call' && knownKind(e.fn, env.scope) === 'CacheStore') return state.registerStore(e, env, null);
-  if (e.k === 'name') {
-    const b: Binding | undefined = env.scope.get(e.id);
-    if (b?.k === 'store') return b.index;
-    if (b?.k === 'expr') return storeIndexFrom(state, b.expr, { scope: b.scope, item: b.item }, depth + 1);
-  }
-  return null;
-}
-
-export function resultFrom(
-  state: AnalysisState,
-  e: Expr,
-  env: Env,
-  notes: { dumpKwargsUnknown: boolean; resultLine: number | null },
-  depth = 0,
-): ResultInfo | null {
-  if (depth > 10) return null;
-  if (e.k === 'const' && e.value === null) return null;
-  if (e.k === 'name') {
-    const b = env.scope.get(e.id);
-    if (b?.k === 'result') {
-      notes.resultLine = b.result.line ?? null;
-      if (DUMP_KWARGS_UNKNOWN.has(b.result)) notes.dumpKwargsUnknown = true;
-      return b.result;
-    }
-    if (b?.k === 'expr') return resultFrom(state, b.expr, { scope: b.scope, item: b.item }, notes, depth + 1);
-  }
-  if (e.k === 'call') {
-    const cls = resultClassName(e.fn, env.scope);
-    notes.resultLine = state.lineOf(env, e);
-    if (cls === 'XpersistResult') {
-      const pos = e.args.filter((a) => !a.name && !a.star).map((a) => a.value);
-      const kw = (n: string) => e.args.find((a) => a.name === n)?.value;
-      const storeArg = pos[0] ?? kw('cache_store');
-      const serArg = pos[1] ?? kw('serializer');
-      const dumpArg = pos[2] ?? kw('serializer_dump_kwargs');
-      let serializer: string | null = 'auto';
-      if (serArg) {
-        const v = evaluate(serArg, env);
-        serializer = typeof v === 'string' ? v : null;
-      }
-      let dumpKwargs: Record<string, unknown> | null = null;
-      if (dumpArg) {
-        const v = evaluate(dumpArg, env);
-        if (
-          !isUnknown(v) &&
-          kindOf(v) === 'dict' &&
-          v !== null &&
-          typeof v === 'object' &&
-          !Array.isArray(v)
-        ) {
-          dumpKwargs = JSON.parse(JSON.stringify(v));
-        } else if (!(v === null)) notes.dumpKwargsUnknown = true;
-      }
-      const result: ResultInfo = {
-        class: 'XpersistResult',
-        store: storeArg ? state.text(env, storeArg) : null,
-        serializer,
-        dumpKwargs,
-        storeIndex: storeArg ? storeIndexFrom(state, storeArg, env) : null,
-        line: state.lineOf(env, e),
-      };
-      if (notes.dumpKwargsUnknown) DUMP_KWARGS_UNKNOWN.add(result);
-      return result;
-    }
-    return {
-      class: cls ?? state.text(env, e.fn),
-      store: null,
-      serializer: null,
-      dumpKwargs: null,
-      storeIndex: null,
-      line: state.lineOf(env, e),
-    };
-  }
-  return { class: state.text(env, e), store: null, serializer: null, dumpKwargs: null, storeIndex: null };
-}
-
-/** Keyword arguments of a call as a name → expression map (positional ones by `order`). */
-export function callKwargs(
-  args: { name: string | null; value: Expr; star: string }[],
-  env: Env,
-  order: string[] = [],
-) {
-  const out = new Map<string, KwArg>();
+/** Task.__init__'s keyword arguments from a call's (positional ones by `order`). */
+export function initKwargs(args: ArgVal[], order: string[] = []): Map<string, ArgVal> {
+  const out = new Map<string, ArgVal>();
   let i = 0;
   for (const a of args) {
-    if (a.star) continue;
-    if (a.name) out.set(a.name, { expr: a.value, env });
-    else if (i < order.length) out.set(order[i++], { expr: a.value, env });
+    if (a.star === '**' && a.val.k === 'kwdict') {
+      for (const [k, val] of a.val.items) out.set(k, { ...a, name: k, star: '', val });
+    } else if (a.star) continue;
+    else if (a.name) out.set(a.name, a);
+    else if (i < order.length) out.set(order[i++], a);
   }
   return out;
 }
@@ -368,10 +261,3 @@ export const TASK_INIT_ORDER = [
   'task_run_name',
   'nout',
 ];
-
-/** The arguments of a `@task` / `@task(...)` / `@prefect.task(...)` decorator, or null. */
-export function taskDecoratorArgs(e: Expr, scope: Scope): Extract<Expr, { k: 'call' }>['args'] | null {
-  const fn = e.k === 'call' ? e.fn : e;
-  if (knownKind(fn, scope) !== 'task') return null;
-  return e.k === 'call' ? e.args : [];
-}

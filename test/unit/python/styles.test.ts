@@ -122,7 +122,7 @@ regrid = Regrid("1deg", name="regrid")
         ['compute', 'compute', 'factory', lineIn(src, 'factory = task(')],
         ['bare', 'bare', 'bare', lineIn(src, '@task\ndef bare')],
         ['renamed', 'original', 'original', lineIn(src, '@task(name="renamed"')],
-        ['regrid', null, 'regrid', lineIn(src, 'class Regrid')],
+        ['regrid', null, 'regrid', lineIn(src, 'regrid = Regrid(')],
       ],
     );
   });
