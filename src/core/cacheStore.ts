@@ -15,7 +15,7 @@ import {
   writeFileAtomic,
 } from './safeFs';
 import { listMetadata, sortKeys } from './scan/listMetadata';
-import { closeScanMemory, newScanMemory, scanStore } from './scan/scanStore';
+import { closeScanMemory, newScanMemory, type ScanMemory, type ScanReuse, scanStore } from './scan/scanStore';
 import { isoformat, utcNow } from './sidecar/createdAt';
 import { parseSidecarText } from './sidecar/parseSidecar';
 import { recordFromSidecarText, type SidecarRecord, sidecarText } from './sidecar/writeSidecar';
@@ -35,13 +35,16 @@ import type {
 const POLICIES: DuplicateKeyPolicy[] = ['skip', 'overwrite', 'raise_error'];
 
 export class CacheStore {
-  private readonly scanMemory = newScanMemory();
+  private readonly scanMemory: ScanMemory;
 
   private constructor(
     readonly root: string,
     readonly readonly: boolean,
     readonly onDuplicateKey: DuplicateKeyPolicy,
-  ) {}
+    indexDir: string | null,
+  ) {
+    this.scanMemory = newScanMemory(indexDir);
+  }
 
   /** Opens a store; never creates or changes anything on disk (xpersist's open does). */
   static async open(root: string, options: OpenOptions = {}): Promise<CacheStore> {
@@ -49,7 +52,8 @@ export class CacheStore {
     if (!POLICIES.includes(policy)) {
       throw new Error(`onDuplicateKey must be one of ${POLICIES.join(', ')}, not ${JSON.stringify(policy)}`);
     }
-    return new CacheStore(path.resolve(root), options.readonly ?? false, policy);
+    const indexDir = options.indexDir ? path.resolve(options.indexDir) : null;
+    return new CacheStore(path.resolve(root), options.readonly ?? false, policy, indexDir);
   }
 
   get metadataRoot(): string {
@@ -118,6 +122,11 @@ export class CacheStore {
   /** How the last scan ran (diagnostics): every path stat'ed, or only what changed since. */
   get lastScanMode(): 'full' | 'incremental' | null {
     return this.scanMemory.lastMode;
+  }
+
+  /** What the last full scan could take from the one before (or from the persisted index). */
+  get lastScanReuse(): ScanReuse | null {
+    return this.scanMemory.lastReuse;
   }
 
   /** Stops watching the store for changes (a later scan is then a full one). */

@@ -70,6 +70,12 @@ export type DuplicateKeyPolicy = 'skip' | 'overwrite' | 'raise_error';
 export interface OpenOptions {
   readonly?: boolean;
   onDuplicateKey?: DuplicateKeyPolicy;
+  /**
+   * A folder outside the store where the core may persist a scan index between store objects
+   * and processes (the extension passes its global storage). The index is used only where it is
+   * proven current; without this option nothing is persisted. The store itself is never written.
+   */
+  indexDir?: string;
 }
 
 export interface DeleteResult {

@@ -1,5 +1,6 @@
 // Activation: wires the layers below to VS Code. Nothing here blocks activation on disk work:
 // discovery and scans run after activate() returns, and the view shows their progress.
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { XpersistApi } from './api';
 import { CacheLensProvider } from './code/cacheLenses';
@@ -24,7 +25,8 @@ import { setDialogResponder } from './ui/dialogs';
 
 export function activate(context: vscode.ExtensionContext): XpersistApi {
   const startup = new StartupTimes();
-  const registry = new StoreRegistry();
+  // Scan indexes live in the extension's own storage, never in a user's store.
+  const registry = new StoreRegistry(path.join(context.globalStorageUri.fsPath, 'scan-index'));
   const tree = new CacheTreeProvider(registry, context.workspaceState, startup);
   const view = vscode.window.createTreeView<CacheNode>('xpersist.caches', {
     treeDataProvider: tree,

@@ -11,13 +11,16 @@ export interface MetadataListing {
   strayFiles: string[];
   /** Folders with nothing in them (delete() of nested keys leaves them), relative. */
   emptyDirs: string[];
+  /** Every folder read (the metadata store first): the listing holds while none of them changes. */
+  dirs: string[];
 }
 
 export function listMetadata(metaRoot: string): MetadataListing {
-  const out: MetadataListing = { keys: [], strayFiles: [], emptyDirs: [] };
+  const out: MetadataListing = { keys: [], strayFiles: [], emptyDirs: [], dirs: [] };
   // Returns how many files the subtree holds; a subtree with none is reported once, at its top.
   const walk = (dir: string, prefix: string): number => {
     let files = 0;
+    out.dirs.push(dir);
     const emptyBelow: string[] = [];
     for (const d of readdirSync(dir, { withFileTypes: true })) {
       const rel = prefix + d.name;

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { METADATA_DIR, SIDECAR_SUFFIX, WORK_PREFIX } from '../layout';
 import type { Problem } from '../types';
 
-export function findOrphans(root: string, keys: string[]): Problem[] {
+/** `walked` receives every folder whose entries the result depends on (root first). */
+export function findOrphans(root: string, keys: string[], walked: string[] = []): Problem[] {
   const out: Problem[] = [];
   const exact = new Set(keys);
   const ancestors = new Set<string>();
@@ -14,6 +15,7 @@ export function findOrphans(root: string, keys: string[]): Problem[] {
   }
   const walk = (dir: string, prefix: string): void => {
     let names: string[];
+    walked.push(dir);
     try {
       names = readdirSync(dir);
     } catch {
@@ -46,6 +48,13 @@ function holdsNoFiles(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The problem of one entry no key accounts for, as it is now (null when it is gone). */
+export function orphanAgain(root: string, rel: string): Problem | null {
+  const p = path.join(root, ...rel.split('/'));
+  const st = lstatSync(p, { throwIfNoEntry: false });
+  return st ? orphanProblem(p, rel, st.isDirectory()) : null;
 }
 
 function orphanProblem(p: string, rel: string, isDir: boolean): Problem {

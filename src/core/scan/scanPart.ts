@@ -1,45 +1,46 @@
-// One share of a scan, run by a worker thread (or inline for small stores): list the metadata
-// store, then for the keys of this share stat each sidecar (reading it only when its stamp
-// changed since this share last sent it) and stat each data path (summing folders). Share 0
-// also reports stray files and orphan data. Synchronous on purpose: on these VMs a syscall costs
-// microseconds and async fs adds ten times that in thread-pool overhead.
-import { closeSync, lstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+// One share of a scan, run by a worker thread (or inline for small stores): for the keys of this
+// share, stat each sidecar and read and parse it only when its stamp differs from the one the
+// caller already knows (from this store object's last scan, or a persisted index), and stat each
+// data path (summing folders). Synchronous on purpose: on these VMs a syscall costs microseconds
+// and async fs adds ten times that in thread-pool overhead.
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
-import { dataPathOf, keyProblem, metadataRoot, sidecarPathOf } from '../layout';
-import type { Problem } from '../types';
-import { listMetadata } from './listMetadata';
-import { findOrphans } from './orphans';
+import { ArtifactError } from '../errors';
+import { dataPathOf, sidecarPathOf } from '../layout';
+import { parseSidecarText } from '../sidecar/parseSidecar';
+import { readFileText } from '../storage/localStorage';
+import type { Artifact } from '../types';
 
 export const DATA_MISSING = 0;
 export const DATA_FILE = 1;
 export const DATA_DIR = 2;
 export const DATA_OTHER = 3;
 
+/** Numbers per sidecar stamp: mtimeMs, ctimeMs, size, inode. NaN: unknown (never equal). */
+export const STAMP = 4;
+
 export interface PartRequest {
-  /** Identifies the CacheStore object: its parsed sidecars pair with these stamps. */
-  storeId: number;
   root: string;
-  part: number;
-  parts: number;
+  /** Safe keys of this share. */
+  keys: string[];
+  /** The stamps the caller knows, STAMP numbers per key (NaN where unknown or not trusted). */
+  known: Float64Array;
 }
 
+/** A parsed sidecar as it crosses threads and lives in the index: an Artifact or why not. */
+export type SidecarRecord = Artifact | { error: { kind: ArtifactError['kind']; reason: string } };
+
 export interface PartResult {
-  /** Safe keys of this share, in listing order. */
-  keys: string[];
-  /** Sidecar text when it changed since this share last sent it; null when unchanged. */
-  texts: (string | null)[];
+  /** The stamps seen now, STAMP numbers per key (NaN when gone or unreadable). */
+  stamps: Float64Array;
+  /** Sidecars whose stamp differed from the known one: [index in keys, parsed]. */
+  changed: [number, SidecarRecord][];
   /** Why a sidecar could not be read (it is then listed as broken); null when fine. */
   errors: (string | null)[];
   /** Sidecar vanished or is not a file (deleted while scanning): 1, else 0. */
   gone: Uint8Array;
   /** [kind, sizeBytes] per key. */
   data: Float64Array;
-  /** Unsafe keys of this share (refused: never stat'ed). */
-  unsafe: { key: string; why: string }[];
-  /** Share 0 only: the metadata store's stray files and empty folders, and orphan data. */
-  strayFiles: string[];
-  emptyDirs: string[];
-  orphans: Problem[];
 }
 
 interface DirEntry {
@@ -49,38 +50,10 @@ interface DirEntry {
   subdirs: string[];
 }
 
-/** What a thread remembers between scans. */
-export interface PartCaches {
-  /** Folder sizes by path, revalidated by each folder's own mtime/ctime. */
-  dirs: Map<string, DirEntry>;
-  /** Per store object: the stamp each sidecar had when its text was last sent. */
-  stamps: Map<number, Map<string, [number, number, number]>>;
-}
+/** What a thread remembers between scans: folder sizes, revalidated by each folder's mtime/ctime. */
+export type DirCache = Map<string, DirEntry>;
 
-export function newPartCaches(): PartCaches {
-  return { dirs: new Map(), stamps: new Map() };
-}
-
-let readBuf = Buffer.allocUnsafe(64 * 1024);
-
-export function readWhole(file: string, size: number): string {
-  if (size + 1 > readBuf.length) readBuf = Buffer.allocUnsafe(size + 1024);
-  const fd = openSync(file, 'r');
-  try {
-    let n = 0;
-    for (;;) {
-      const got = readSync(fd, readBuf, n, readBuf.length - n, n);
-      if (got === 0) break;
-      n += got;
-      if (n === readBuf.length) readBuf = Buffer.concat([readBuf, Buffer.allocUnsafe(readBuf.length)]);
-    }
-    return readBuf.toString('utf8', 0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-export function dirSize(dir: string, mtimeMs: number, ctimeMs: number, cache: Map<string, DirEntry>): number {
+export function dirSize(dir: string, mtimeMs: number, ctimeMs: number, cache: DirCache): number {
   let entry = cache.get(dir);
   if (!entry || entry.mtimeMs !== mtimeMs || entry.ctimeMs !== ctimeMs) {
     entry = { mtimeMs, ctimeMs, filesBytes: 0, subdirs: [] };
@@ -99,7 +72,7 @@ export function dirSize(dir: string, mtimeMs: number, ctimeMs: number, cache: Ma
   return total;
 }
 
-/** Which share a key belongs to: stable across scans, so each thread's stamps stay useful. */
+/** Which share a key belongs to: stable across scans, so each thread's folder sizes stay useful. */
 export function shareOf(key: string, parts: number): number {
   if (parts === 1) return 0;
   let h = 0;
@@ -107,75 +80,71 @@ export function shareOf(key: string, parts: number): number {
   return (h >>> 0) % parts;
 }
 
-const MAX_DIR_ENTRIES = 500_000;
-const MAX_STORES = 16;
+/** Reads and parses one sidecar; a broken one is a record too. Throws when it cannot be read. */
+export function readRecord(root: string, key: string): SidecarRecord {
+  const p = sidecarPathOf(root, key);
+  const text = readFileText(p);
+  try {
+    return parseSidecarText(text, key, p);
+  } catch (err) {
+    if (err instanceof ArtifactError) return { error: { kind: err.kind, reason: err.reason } };
+    throw err;
+  }
+}
 
-export function scanPart(req: PartRequest, caches: PartCaches): PartResult {
-  const { root, part, parts } = req;
-  const listing = listMetadata(metadataRoot(root));
-  if (caches.dirs.size > MAX_DIR_ENTRIES) caches.dirs.clear();
-  let stamps = caches.stamps.get(req.storeId);
-  if (!stamps) {
-    if (caches.stamps.size >= MAX_STORES) caches.stamps.delete(caches.stamps.keys().next().value as number);
-    stamps = new Map();
-    caches.stamps.set(req.storeId, stamps);
+const MAX_DIR_ENTRIES = 500_000;
+
+function dataOf(root: string, key: string, data: Float64Array, i: number, dirs: DirCache): void {
+  try {
+    const p = dataPathOf(root, key);
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (!st) data[i * 2] = DATA_MISSING;
+    else if (st.isFile()) {
+      data[i * 2] = DATA_FILE;
+      data[i * 2 + 1] = st.size;
+    } else if (st.isDirectory()) {
+      data[i * 2] = DATA_DIR;
+      data[i * 2 + 1] = dirSize(p, st.mtimeMs, st.ctimeMs, dirs);
+    } else data[i * 2] = DATA_OTHER;
+  } catch {
+    data[i * 2] = DATA_OTHER;
   }
-  const keys: string[] = [];
-  const unsafe: { key: string; why: string }[] = [];
-  for (const key of listing.keys) {
-    if (shareOf(key, parts) !== part) continue;
-    const why = keyProblem(key);
-    if (why) unsafe.push({ key, why });
-    else keys.push(key);
-  }
+}
+
+export function scanPart(req: PartRequest, dirs: DirCache): PartResult {
+  const { root, keys, known } = req;
+  if (dirs.size > MAX_DIR_ENTRIES) dirs.clear();
   const n = keys.length;
-  const texts: (string | null)[] = new Array(n).fill(null);
+  const stamps = new Float64Array(n * STAMP).fill(Number.NaN);
+  const changed: [number, SidecarRecord][] = [];
   const errors: (string | null)[] = new Array(n).fill(null);
   const gone = new Uint8Array(n);
   const data = new Float64Array(n * 2);
-  const seen = new Map<string, [number, number, number]>();
   for (let i = 0; i < n; i++) {
     const key = keys[i];
+    const j = i * STAMP;
     try {
       const st = statSync(sidecarPathOf(root, key), { throwIfNoEntry: false });
       if (!st?.isFile()) gone[i] = 1;
       else {
-        const stamp: [number, number, number] = [st.mtimeMs, st.ctimeMs, st.size];
-        const old = stamps.get(key);
-        if (!old || old[0] !== stamp[0] || old[1] !== stamp[1] || old[2] !== stamp[2]) {
-          texts[i] = readWhole(sidecarPathOf(root, key), st.size);
+        stamps[j] = st.mtimeMs;
+        stamps[j + 1] = st.ctimeMs;
+        stamps[j + 2] = st.size;
+        stamps[j + 3] = st.ino;
+        if (
+          known[j] !== stamps[j] ||
+          known[j + 1] !== stamps[j + 1] ||
+          known[j + 2] !== stamps[j + 2] ||
+          known[j + 3] !== stamps[j + 3]
+        ) {
+          changed.push([i, readRecord(root, key)]);
         }
-        seen.set(key, stamp);
       }
     } catch (err) {
       errors[i] = (err as Error).message;
+      stamps.fill(Number.NaN, j, j + STAMP);
     }
-    try {
-      const p = dataPathOf(root, key);
-      const st = statSync(p, { throwIfNoEntry: false });
-      if (!st) data[i * 2] = DATA_MISSING;
-      else if (st.isFile()) {
-        data[i * 2] = DATA_FILE;
-        data[i * 2 + 1] = st.size;
-      } else if (st.isDirectory()) {
-        data[i * 2] = DATA_DIR;
-        data[i * 2 + 1] = dirSize(p, st.mtimeMs, st.ctimeMs, caches.dirs);
-      } else data[i * 2] = DATA_OTHER;
-    } catch {
-      data[i * 2] = DATA_OTHER;
-    }
+    dataOf(root, key, data, i, dirs);
   }
-  caches.stamps.set(req.storeId, seen);
-  const first = part === 0;
-  return {
-    keys,
-    texts,
-    errors,
-    gone,
-    data,
-    unsafe,
-    strayFiles: first ? listing.strayFiles : [],
-    emptyDirs: first ? listing.emptyDirs : [],
-    orphans: first ? findOrphans(root, listing.keys) : [],
-  };
+  return { stamps, changed, errors, gone, data };
 }

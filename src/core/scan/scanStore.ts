@@ -3,25 +3,43 @@
 // A full scan stats every sidecar and data path, in worker threads for big stores. Between full
 // scans, where the filesystem reports changes (storeWatch.ts), a rescan lists the metadata store
 // and stats only what changed, plus data folders (their contents are not watched).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ArtifactError } from '../errors';
 import { dataPathOf, keyProblem, METADATA_DIR, SIDECAR_SUFFIX, sidecarPathOf } from '../layout';
-import { parseSidecarText } from '../sidecar/parseSidecar';
+import { localStorage } from '../storage/localStorage';
 import type { Artifact, ArtifactEntry, Problem, StoreReport } from '../types';
-import { listMetadata } from './listMetadata';
-import { findOrphans } from './orphans';
+import { listMetadata, type MetadataListing } from './listMetadata';
+import { findOrphans, orphanAgain } from './orphans';
+import {
+  folderStamps,
+  indexBytes,
+  indexFile,
+  isRacy,
+  loadIndex,
+  type SavedIndex,
+  type ScanState,
+  sameNumbers,
+  sameStrings,
+  stampsHold,
+} from './scanIndex';
 import {
   DATA_DIR,
   DATA_FILE,
   DATA_MISSING,
   DATA_OTHER,
   dirSize,
-  type PartResult,
-  readWhole,
+  type PartRequest,
+  readRecord,
+  type SidecarRecord,
+  STAMP,
+  shareOf,
 } from './scanPart';
 import { deliverPendingEvents, StoreWatch, watchable } from './storeWatch';
-import { inlineDirCache, scanShares } from './workerPool';
+import { inlineDirCache, scanShares, shareCount } from './workerPool';
+
+/** Sidecars of unsafe keys (refused: never read). */
+type Unsafe = { key: string; why: string }[];
 
 interface Built {
   kind: number;
@@ -32,6 +50,8 @@ interface Built {
 
 interface Parsed {
   result: Artifact | ArtifactError;
+  /** The sidecar's stamp when it was read (STAMP numbers); null when not to be trusted. */
+  stamp: Float64Array | null;
   /** The entry made from it, reused while the data's kind and size stay the same. */
   built?: Built;
 }
@@ -70,8 +90,10 @@ export function storeShapeProblem(root: string): StoreReport | null {
 
 /** What scanStore keeps between scans of one store. */
 export interface ScanMemory {
-  /** Unique per CacheStore object: the scan threads keep their sidecar stamps under it. */
-  storeId: number;
+  /** Where the scan index is persisted between store objects and processes; null: nowhere. */
+  indexDir: string | null;
+  /** What the last full scan may pass on to the next one (null before the first). */
+  state: ScanState | null;
   /** Parsed sidecars by key, with the entry built from them. */
   parsed: Map<string, Parsed>;
   /** Sidecars at the last scan, to choose between inline and parallel. */
@@ -84,19 +106,30 @@ export interface ScanMemory {
   folders: Set<string>;
   /** How the last scan ran: every path stat'ed, or only what changed. */
   lastMode: 'full' | 'incremental' | null;
+  /** What the last full scan could take from the previous one (diagnostics and tests). */
+  lastReuse: ScanReuse | null;
 }
 
-let nextStoreId = 1;
+export interface ScanReuse {
+  /** A persisted index was loaded (a new store object). */
+  indexLoaded: boolean;
+  listingReused: boolean;
+  orphansReused: boolean;
+  /** Sidecars read and parsed (the others were proven unchanged by their stamps). */
+  sidecarsRead: number;
+}
 
-export function newScanMemory(): ScanMemory {
+export function newScanMemory(indexDir: string | null = null): ScanMemory {
   return {
-    storeId: nextStoreId++,
+    indexDir,
+    state: null,
     parsed: new Map(),
     lastCount: null,
     watch: undefined,
     unverified: new Set(),
     folders: new Set(),
     lastMode: null,
+    lastReuse: null,
   };
 }
 
@@ -104,23 +137,27 @@ export function closeScanMemory(memory: ScanMemory): void {
   memory.watch?.close();
 }
 
-function parse(root: string, key: string, text: string | null): Parsed {
-  const sidecarPath = sidecarPathOf(root, key);
-  let result: Artifact | ArtifactError;
-  try {
-    result = parseSidecarText(text ?? readFileSync(sidecarPath, 'utf8'), key, sidecarPath);
-  } catch (err) {
-    result =
-      err instanceof ArtifactError
-        ? err
-        : new ArtifactError(
-            key,
-            sidecarPath,
-            'invalid-sidecar',
-            `the sidecar cannot be read: ${(err as Error).message}`,
-          );
+/** A record from a thread or the index, as the scan uses it. */
+function fromRecord(root: string, key: string, r: SidecarRecord, stamp: Float64Array | null): Parsed {
+  if ('error' in r) {
+    return { result: new ArtifactError(key, sidecarPathOf(root, key), r.error.kind, r.error.reason), stamp };
   }
-  return { result };
+  return { result: r, stamp };
+}
+
+function toRecord(result: Artifact | ArtifactError): SidecarRecord {
+  return result instanceof ArtifactError ? { error: { kind: result.kind, reason: result.reason } } : result;
+}
+
+/** Reads one sidecar now (a stamp is not known for it, so it is not trusted later). */
+function parse(root: string, key: string): Parsed {
+  try {
+    return fromRecord(root, key, readRecord(root, key), null);
+  } catch (err) {
+    const p = sidecarPathOf(root, key);
+    const reason = `the sidecar cannot be read: ${(err as Error).message}`;
+    return { result: new ArtifactError(key, p, 'invalid-sidecar', reason), stamp: null };
+  }
 }
 
 /** One key as a scan observed it. */
@@ -153,23 +190,143 @@ export async function scanStore(root: string, memory: ScanMemory): Promise<Store
   return fullScan(root, memory);
 }
 
+/** What the previous full scan (this object's, or a persisted index) knew. */
+interface Prior {
+  state: ScanState | null;
+  parsed: Map<string, Parsed>;
+  saved: SavedIndex | null;
+}
+
+function priorOf(root: string, memory: ScanMemory): Prior {
+  if (memory.state || !memory.indexDir) return { state: memory.state, parsed: memory.parsed, saved: null };
+  const saved = loadIndex(memory.indexDir, root);
+  if (!saved) return { state: null, parsed: memory.parsed, saved: null };
+  // Stamps now, records once the threads are busy (their deserialisation is the larger part).
+  const parsed = new Map<string, Parsed>();
+  for (let i = 0; i < saved.keys.length; i++) {
+    const stamp = saved.stamps.subarray(i * STAMP, (i + 1) * STAMP);
+    parsed.set(saved.keys[i], { result: PENDING, stamp });
+  }
+  return { state: saved.state, parsed, saved };
+}
+
+const PENDING = new ArtifactError('', '', 'invalid-sidecar', 'not read yet');
+
+/** Fills in the records of a loaded index; a key without one is read again. */
+function fillRecords(root: string, prior: Prior): void {
+  if (!prior.saved) return;
+  const records = prior.saved.records();
+  const keys = prior.saved.keys;
+  for (let i = 0; i < keys.length; i++) {
+    const p = prior.parsed.get(keys[i]);
+    if (!p) continue;
+    const r = records?.[i];
+    if (r) p.result = fromRecord(root, keys[i], r, p.stamp).result;
+    else p.stamp = null;
+  }
+}
+
+/** The metadata listing: the previous one while every folder it read is unchanged. */
+function currentListing(
+  metaRoot: string,
+  prior: ScanState | null,
+  observedAt: number,
+): { listing: MetadataListing; stamps: Float64Array; reused: boolean } {
+  if (prior) {
+    const now = folderStamps(prior.listing.dirs, observedAt);
+    if (stampsHold(prior.listingStamps, now)) return { listing: prior.listing, stamps: now, reused: true };
+  }
+  const listing = listMetadata(metaRoot);
+  return { listing, stamps: folderStamps(listing.dirs, observedAt), reused: false };
+}
+
+/** Orphan data: the previous findings (each looked at again) while no folder they read changed. */
+function currentOrphans(
+  root: string,
+  keys: string[],
+  prior: ScanState | null,
+  listingReused: boolean,
+  observedAt: number,
+): { orphans: Problem[]; dirs: string[]; stamps: Float64Array; rels: string[] } {
+  if (prior && listingReused) {
+    const now = folderStamps(prior.orphanDirs, observedAt);
+    if (stampsHold(prior.orphanStamps, now)) {
+      const orphans = prior.orphanRels.map((rel) => orphanAgain(root, rel)).filter((p) => p !== null);
+      return { orphans, dirs: prior.orphanDirs, stamps: now, rels: prior.orphanRels };
+    }
+  }
+  const dirs: string[] = [];
+  const orphans = findOrphans(root, keys, dirs);
+  const rels = orphans.map((p) => path.relative(root, p.path).split(path.sep).join('/'));
+  return { orphans, dirs, stamps: folderStamps(dirs, observedAt), rels };
+}
+
+/** The keys cut into shares, each with the stamps already known for its keys. */
+function shareRequests(root: string, keys: string[], parsed: Map<string, Parsed>): PartRequest[] {
+  const parts = shareCount(keys.length);
+  const byShare: string[][] = Array.from({ length: parts }, () => []);
+  for (const k of keys) byShare[shareOf(k, parts)].push(k);
+  return byShare.map((ks) => {
+    const known = new Float64Array(ks.length * STAMP).fill(Number.NaN);
+    for (let i = 0; i < ks.length; i++) {
+      const stamp = parsed.get(ks[i])?.stamp;
+      if (stamp) known.set(stamp, i * STAMP);
+    }
+    return { root, keys: ks, known };
+  });
+}
+
 async function fullScan(root: string, memory: ScanMemory): Promise<StoreReport> {
+  // Before anything is read: a change after this moment is newer than any stamp trusted below.
+  const observedAt = Date.now();
   const metaRoot = path.join(root, METADATA_DIR);
-  // The first scan of a big store already goes parallel: a names-only listing says how big.
-  const expected = memory.lastCount ?? readdirSync(metaRoot).length;
-  const shares = await scanShares(root, memory.storeId, expected);
+  const prior = priorOf(root, memory);
+  const { listing, stamps: listingStamps, reused } = currentListing(metaRoot, prior.state, observedAt);
+  const keys: string[] = [];
+  const unsafe: Unsafe = [];
+  for (const key of listing.keys) {
+    const why = keyProblem(key);
+    if (why) unsafe.push({ key, why });
+    else keys.push(key);
+  }
+  const reqs = shareRequests(root, keys, prior.parsed);
+  const pending = scanShares(reqs);
+  // While the threads stat: orphan data and the index's records, here.
+  const orphans = currentOrphans(root, listing.keys, prior.state, reused, observedAt);
+  fillRecords(root, prior);
+  const shares = await pending;
+  memory.lastReuse = {
+    indexLoaded: prior.saved !== null,
+    listingReused: reused,
+    orphansReused: orphans.dirs === prior.state?.orphanDirs,
+    sidecarsRead: shares.reduce((n, sh) => n + sh.changed.length, 0),
+  };
   const observations: Observation[] = [];
-  const unsafe: PartResult['unsafe'] = [];
-  for (const share of shares) {
-    unsafe.push(...share.unsafe);
-    for (let i = 0; i < share.keys.length; i++) {
-      if (share.gone[i]) continue; // deleted while scanning
-      const key = share.keys[i];
-      const text = share.texts[i];
-      // Unchanged for the thread that stat'ed it; read here in the rare case this side lost it.
-      const parsed = share.errors[i]
-        ? null
-        : ((text === null ? memory.parsed.get(key) : undefined) ?? parse(root, key, text));
+  let changed = !prior.state || !reused || !sameStrings(orphans.rels, prior.state.orphanRels);
+  for (let s = 0; s < shares.length; s++) {
+    const share = shares[s];
+    const fresh = new Map(share.changed);
+    const shareKeys = reqs[s].keys;
+    for (let i = 0; i < shareKeys.length; i++) {
+      const key = shareKeys[i];
+      const before = prior.parsed.get(key);
+      if (share.gone[i]) {
+        changed ||= before !== undefined;
+        continue; // deleted while scanning
+      }
+      let parsed: Parsed | null = null;
+      if (!share.errors[i]) {
+        const stamp = share.stamps.slice(i * STAMP, (i + 1) * STAMP);
+        const trusted = isRacy(stamp[0], stamp[1], observedAt) ? null : stamp;
+        const record = fresh.get(i);
+        if (record) {
+          parsed = fromRecord(root, key, record, trusted);
+          changed ||= trusted !== null || before?.stamp != null;
+        } else if (before && before.result !== PENDING) {
+          parsed = before;
+          parsed.stamp = trusted;
+        } else parsed = parse(root, key);
+      }
       observations.push({
         key,
         parsed,
@@ -179,8 +336,47 @@ async function fullScan(root: string, memory: ScanMemory): Promise<StoreReport> 
       });
     }
   }
-  const first = shares[0];
-  return report(root, memory, observations, unsafe, first.strayFiles, first.emptyDirs, first.orphans);
+  changed ||= !prior.state || !sameNumbers(listingStamps, prior.state.listingStamps);
+  memory.state = {
+    listing,
+    listingStamps,
+    orphanDirs: orphans.dirs,
+    orphanStamps: orphans.stamps,
+    orphanRels: orphans.rels,
+  };
+  const out = report(
+    root,
+    memory,
+    observations,
+    unsafe,
+    listing.strayFiles,
+    listing.emptyDirs,
+    orphans.orphans,
+  );
+  if (changed && memory.indexDir) await saveIndex(root, memory);
+  return out;
+}
+
+/** Persists what this scan knows (best effort: a store is scanned the same without it). */
+async function saveIndex(root: string, memory: ScanMemory): Promise<void> {
+  if (!memory.indexDir || !memory.state) return;
+  const keys = [...memory.parsed.keys()];
+  const stamps = new Float64Array(keys.length * STAMP).fill(Number.NaN);
+  const records: SidecarRecord[] = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const p = memory.parsed.get(keys[i]) as Parsed;
+    if (p.stamp) stamps.set(p.stamp, i * STAMP);
+    records[i] = toRecord(p.result);
+  }
+  try {
+    mkdirSync(memory.indexDir, { recursive: true });
+    await localStorage.write(
+      indexFile(memory.indexDir, root),
+      indexBytes(root, memory.state, keys, stamps, records),
+    );
+  } catch {
+    // An index that cannot be written only makes the next new store object slower.
+  }
 }
 
 function incrementalScan(root: string, memory: ScanMemory, watch: StoreWatch): StoreReport {
@@ -189,7 +385,7 @@ function incrementalScan(root: string, memory: ScanMemory, watch: StoreWatch): S
   const unverified = memory.unverified;
   const listing = listMetadata(metaRoot);
   const observations: Observation[] = [];
-  const unsafe: PartResult['unsafe'] = [];
+  const unsafe: Unsafe = [];
   for (const key of listing.keys) {
     const why = keyProblem(key);
     if (why) {
@@ -205,7 +401,7 @@ function incrementalScan(root: string, memory: ScanMemory, watch: StoreWatch): S
       try {
         const st = statSync(sidecar, { throwIfNoEntry: false });
         if (!st?.isFile()) continue; // deleted since the listing
-        parsed = parse(root, key, readWhole(sidecar, st.size));
+        parsed = fromRecord(root, key, readRecord(root, key), null);
       } catch (err) {
         error = (err as Error).message;
         parsed = null;
@@ -252,7 +448,7 @@ function report(
   root: string,
   memory: ScanMemory,
   observations: Observation[],
-  unsafe: PartResult['unsafe'],
+  unsafe: Unsafe,
   strayFiles: string[],
   emptyDirs: string[],
   orphans: Problem[],
@@ -407,9 +603,15 @@ function buildEntry(
     }
   }
   const exists = kind === DATA_FILE || kind === DATA_DIR;
+  // Field by field, not spread: one object shape for every entry (10,000 of them per scan).
   const entry: ArtifactEntry = {
-    ...result,
     key,
+    serializer: result.serializer,
+    loadKwargs: result.loadKwargs,
+    dumpKwargs: result.dumpKwargs,
+    additionalMetadata: result.additionalMetadata,
+    createdAt: result.createdAt,
+    createdAtText: result.createdAtText,
     ...(keyField !== undefined ? { keyField } : {}),
     sidecarPath,
     dataPath,

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { newPartCaches, type PartResult, scanPart } from './scanPart';
+import { type DirCache, type PartRequest, type PartResult, scanPart } from './scanPart';
 
 const WORKER_FILE = 'xpersist-scan-worker.js';
 
@@ -18,9 +18,8 @@ interface Slot {
 let slots: Slot[] | null = null;
 let disabled = false;
 let nextId = 1;
-const inlineCaches = newPartCaches();
-/** Folder sizes known to the main thread (incremental scans). */
-export const inlineDirCache = inlineCaches.dirs;
+/** Folder sizes known to the main thread (inline and incremental scans). */
+export const inlineDirCache: DirCache = new Map();
 
 function workerPath(): string | null {
   if (typeof __dirname !== 'string') return null;
@@ -68,31 +67,34 @@ export function poolInfo(): { workers: number; disabled: boolean } {
 /** Below this many sidecars a scan runs inline: a worker round trip would cost more. */
 export const PARALLEL_THRESHOLD = 400;
 
-function ask(slot: Slot, storeId: number, root: string, part: number, parts: number): Promise<PartResult> {
+function ask(slot: Slot, req: PartRequest): Promise<PartResult> {
   const id = nextId++;
   return new Promise((resolve, reject) => {
     slot.pending.set(id, { resolve, reject });
     slot.worker.ref();
-    slot.worker.postMessage({ id, req: { storeId, root, part, parts } });
+    slot.worker.postMessage({ id, req }, [req.known.buffer as ArrayBuffer]);
   });
 }
 
+/** How many shares a scan of `expected` sidecars is cut into (1: inline). */
+export function shareCount(expected: number): number {
+  if (expected < PARALLEL_THRESHOLD) return 1;
+  return startSlots()?.length ?? 1;
+}
+
 /**
- * Scans a store in shares, in parallel when it is large (`expected`: its size at the last scan,
- * or null when unknown). `inlineStoreId` keeps inline stamps apart from the workers' ones.
+ * Scans the shares (made for shareCount() of them), in the worker threads when there is more
+ * than one. A worker that dies makes this scan and the next ones run inline.
  */
-export async function scanShares(
-  root: string,
-  storeId: number,
-  expected: number | null,
-): Promise<PartResult[]> {
-  const pool = expected !== null && expected >= PARALLEL_THRESHOLD ? startSlots() : null;
-  if (pool) {
+export async function scanShares(reqs: PartRequest[]): Promise<PartResult[]> {
+  const pool = reqs.length > 1 ? startSlots() : null;
+  if (pool && pool.length === reqs.length) {
+    const copies = reqs.map((r) => ({ ...r, known: r.known.slice() }));
     try {
-      return await Promise.all(pool.map((slot, i) => ask(slot, storeId, root, i, pool.length)));
+      return await Promise.all(pool.map((slot, i) => ask(slot, copies[i])));
     } catch {
-      // A worker died: this scan and the next ones run inline (without the workers' stamps).
+      // fall through: inline, with the known stamps the workers did not consume
     }
   }
-  return [scanPart({ storeId: -storeId, root, part: 0, parts: 1 }, inlineCaches)];
+  return reqs.map((r) => scanPart(r, inlineDirCache));
 }

@@ -62,7 +62,8 @@ export class StoreRegistry implements vscode.Disposable {
   readonly onDidUpdateStore = this.updatedStore.event;
   private readonly disposables: vscode.Disposable[] = [this.changedStores, this.updatedStore];
 
-  constructor() {
+  /** `indexDir`: where stores' scan indexes are persisted between windows (core OpenOptions). */
+  constructor(private readonly indexDir?: string) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('xpersist.stores') || e.affectsConfiguration('xpersist.discovery')) {
@@ -204,7 +205,9 @@ export class StoreRegistry implements vscode.Disposable {
       }
       changed = true;
       const store =
-        prev && prev.readonly === readonly ? prev.store : await CacheStore.open(c.root, { readonly });
+        prev && prev.readonly === readonly
+          ? prev.store
+          : await CacheStore.open(c.root, { readonly, indexDir: this.indexDir });
       this.states.set(c.root, {
         root: c.root,
         name,

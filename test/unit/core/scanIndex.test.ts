@@ -1,0 +1,216 @@
+// The persisted scan index (OpenOptions.indexDir) is only ever used where it is proven current:
+// a store changed behind its back, in every way a store can change, scans exactly as a store
+// object without an index scans it. The index is written by another process, as a window
+// opened yesterday would have left it; it lives outside the store, which is never written.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { CacheStore } from '../../../src/core/index';
+import { indexFile, RACY_MS } from '../../../src/core/scan/scanIndex';
+import type { StoreReport } from '../../../src/core/types';
+import { cachesDir, copyFixtureKind, tempDir } from '../helpers';
+
+const META = 'xpersist_metadata_store';
+
+function sidecar(key: string, note: string): string {
+  return JSON.stringify(
+    {
+      key,
+      serializer: 'joblib',
+      load_kwargs: {},
+      dump_kwargs: {},
+      additional_metadata: { note },
+      created_at: '2026-11-27T10:00:00',
+    },
+    null,
+    2,
+  );
+}
+
+function put(root: string, key: string, note: string, data = 'x'.repeat(10)): void {
+  mkdirSync(path.dirname(path.join(root, META, key)), { recursive: true });
+  mkdirSync(path.dirname(path.join(root, key)), { recursive: true });
+  writeFileSync(path.join(root, META, `${key}.artifact.json`), sidecar(key, note));
+  writeFileSync(path.join(root, key), data);
+}
+
+function makeStore(): string {
+  const root = path.join(tempDir('xp-index-'), 'store');
+  for (let i = 0; i < 30; i++)
+    put(root, i % 6 === 0 ? `nested/d${i % 4}/k${i}.joblib` : `k${i}.joblib`, 'n0');
+  cpSync(path.join(cachesDir(), 'seed-demo/bar.zarr'), path.join(root, 'bar.zarr'), { recursive: true });
+  writeFileSync(path.join(root, META, 'bar.zarr.artifact.json'), sidecar('bar.zarr', 'z'));
+  writeFileSync(path.join(root, 'orphan.joblib'), 'o');
+  return root;
+}
+
+/** A report without its time, for comparing two scans. */
+function comparable(r: StoreReport): unknown {
+  return { ...r, scannedAt: null };
+}
+
+/** Every file and folder below a directory, with sizes and mtimes. */
+function tree(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      const st = statSync(p);
+      out.push(`${p} ${st.size} ${st.mtimeMs}`);
+      if (e.isDirectory()) walk(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** What a store object without an index sees. */
+async function truth(root: string): Promise<unknown> {
+  return comparable(await (await CacheStore.open(root)).scan());
+}
+
+/** Scans as another process would, leaving its index in indexDir (the test file in child mode). */
+function scanInOtherProcess(root: string, indexDir: string): void {
+  execFileSync(process.execPath, [__filename], {
+    env: { ...process.env, XP_INDEX_CHILD: JSON.stringify({ root, indexDir }) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+const settle = () => new Promise((r) => setTimeout(r, RACY_MS + 300));
+
+// Each kind of change made behind the index's back.
+const changes: Record<string, (root: string) => void> = {
+  'nothing (the index is used whole)': () => {},
+  'a key added': (root) => put(root, 'added.joblib', 'new'),
+  'a nested key added': (root) => put(root, 'nested/d1/added.joblib', 'new'),
+  'a key deleted': (root) => {
+    rmSync(path.join(root, META, 'k1.joblib.artifact.json'));
+    rmSync(path.join(root, 'k1.joblib'));
+  },
+  'a sidecar rewritten in place, same size, mtime set back': (root) => {
+    const p = path.join(root, META, 'k2.joblib.artifact.json');
+    const st = statSync(p, { bigint: true });
+    writeFileSync(p, sidecar('k2.joblib', 'n9'));
+    assert.equal(statSync(p).size, Number(st.size));
+    // To the nanosecond (Node's utimes rounds through a double): GNU touch.
+    const ns = st.mtimeNs % 1_000_000_000n;
+    execFileSync('touch', ['-m', '-d', `@${st.mtimeNs / 1_000_000_000n}.${String(ns).padStart(9, '0')}`, p]);
+    assert.equal(statSync(p, { bigint: true }).mtimeNs, st.mtimeNs);
+  },
+  'a sidecar renamed': (root) =>
+    renameSync(
+      path.join(root, META, 'k3.joblib.artifact.json'),
+      path.join(root, META, 'k3b.joblib.artifact.json'),
+    ),
+  'a sidecar replaced by another file (rename over it)': (root) => {
+    const tmp = path.join(root, META, 'tmp.json');
+    writeFileSync(tmp, sidecar('k4.joblib', 'n7'));
+    renameSync(tmp, path.join(root, META, 'k4.joblib.artifact.json'));
+  },
+  'the metadata folder replaced': (root) => {
+    const meta = path.join(root, META);
+    cpSync(meta, `${meta}.new`, { recursive: true });
+    writeFileSync(path.join(`${meta}.new`, 'k5.joblib.artifact.json'), sidecar('k5.joblib', 'n8'));
+    renameSync(meta, `${meta}.old`);
+    renameSync(`${meta}.new`, meta);
+    rmSync(`${meta}.old`, { recursive: true });
+  },
+  'a data file rewritten with another size': (root) =>
+    writeFileSync(path.join(root, 'k7.joblib'), 'longer data'),
+  'data deleted': (root) => rmSync(path.join(root, 'k8.joblib')),
+  'orphan data added': (root) => writeFileSync(path.join(root, 'orphan2.joblib'), 'o'),
+  'orphan data removed': (root) => rmSync(path.join(root, 'orphan.joblib')),
+  'a nested orphan added': (root) => writeFileSync(path.join(root, 'nested', 'd2', 'stray.bin'), 'o'),
+  'a stray file in the metadata store': (root) => writeFileSync(path.join(root, META, 'notes.txt'), 'n'),
+  'a sidecar broken': (root) => writeFileSync(path.join(root, META, 'k9.joblib.artifact.json'), '{"key": '),
+};
+
+if (process.env.XP_INDEX_CHILD) {
+  const { root, indexDir } = JSON.parse(process.env.XP_INDEX_CHILD);
+  void CacheStore.open(root, { indexDir })
+    .then((s) => s.scan())
+    .then(() => process.exit(0));
+} else {
+  describe('persisted scan index', () => {
+    it('is proven current after each kind of change, else not used where it is stale', async () => {
+      const stores = Object.fromEntries(Object.keys(changes).map((name) => [name, makeStore()]));
+      const indexDir = tempDir('xp-index-dir-');
+      await settle(); // the stores' stamps become old enough to be trusted
+      for (const root of Object.values(stores)) scanInOtherProcess(root, indexDir);
+      for (const [name, change] of Object.entries(changes)) {
+        const root = stores[name];
+        assert.ok(statSync(indexFile(indexDir, root)).size > 0, `${name}: no index written`);
+        change(root);
+        const store = await CacheStore.open(root, { indexDir });
+        const got = comparable(await store.scan());
+        assert.deepEqual(got, await truth(root), `${name}: the indexed scan differs from a full scan`);
+        const reuse = store.lastScanReuse;
+        assert.equal(reuse?.indexLoaded, true, name);
+        if (name.startsWith('nothing')) {
+          assert.deepEqual(reuse, {
+            indexLoaded: true,
+            listingReused: true,
+            orphansReused: true,
+            sidecarsRead: 0,
+          });
+        }
+      }
+    });
+
+    it('reads again what changed in the same clock tick as the index (racily clean)', async () => {
+      const root = makeStore();
+      const indexDir = tempDir('xp-index-dir-');
+      await (await CacheStore.open(root, { indexDir })).scan();
+      // At once, same size, mtime restored: nothing but ctime and the time of writing tell.
+      changes['a sidecar rewritten in place, same size, mtime set back'](root);
+      const store = await CacheStore.open(root, { indexDir });
+      assert.deepEqual(comparable(await store.scan()), await truth(root));
+      const k2 = (await store.scan()).artifacts.find((a) => a.key === 'k2.joblib');
+      assert.deepEqual(k2?.additionalMetadata, { note: 'n9' });
+    });
+
+    it('is written outside the store only, and a damaged index is ignored', async () => {
+      const root = copyFixtureKind('broken');
+      const entries = path.join(root, 'entries');
+      const indexDir = tempDir('xp-index-dir-');
+      const before = tree(root);
+      const first = comparable(await (await CacheStore.open(entries, { indexDir })).scan());
+      assert.deepEqual(tree(root), before, 'the scan wrote into the store');
+      assert.deepEqual(first, await truth(entries));
+      const file = indexFile(indexDir, entries);
+      const bytes = readFileSync(file);
+      for (const damaged of [
+        bytes.subarray(0, bytes.length >> 1),
+        Buffer.from('nonsense'),
+        Buffer.alloc(0),
+      ]) {
+        writeFileSync(file, damaged);
+        const store = await CacheStore.open(entries, { indexDir });
+        assert.deepEqual(comparable(await store.scan()), first);
+      }
+    });
+
+    it('keeps the broken fixtures exact through an index (every problem kind)', async () => {
+      const entries = path.join(copyFixtureKind('broken'), 'entries');
+      const indexDir = tempDir('xp-index-dir-');
+      await settle();
+      scanInOtherProcess(entries, indexDir);
+      const store = await CacheStore.open(entries, { indexDir });
+      assert.deepEqual(comparable(await store.scan()), await truth(entries));
+      // All but nan-metadata, whose NaN JSON cannot hold exactly: that one is read every time.
+      assert.equal(store.lastScanReuse?.sidecarsRead, 1);
+    });
+  });
+}
