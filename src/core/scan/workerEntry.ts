@@ -4,9 +4,12 @@ import { type DirCache, type PartRequest, scanPart } from './scanPart';
 
 const dirs: DirCache = new Map();
 
-parentPort?.on('message', (msg: { id: number; req: PartRequest }) => {
+type Wire = Omit<PartRequest, 'keys'> & { keys: string };
+
+parentPort?.on('message', (msg: { id: number; req: Wire }) => {
   try {
-    const res = scanPart(msg.req, dirs);
+    const { keys, ...rest } = msg.req;
+    const res = scanPart({ ...rest, keys: keys === '' ? [] : keys.split('\0') }, dirs);
     parentPort?.postMessage({ id: msg.id, res }, [
       res.data.buffer,
       res.gone.buffer,
