@@ -104,7 +104,8 @@ export interface TaskInfo {
 export type InputValue =
   | { kind: 'const'; value: PyValue }
   | { kind: 'node'; id: string; mapped: boolean }
-  | { kind: 'runtime' };
+  /** Known only at run time; `mapped`: each mapped child gets its own element. */
+  | { kind: 'runtime'; mapped?: boolean };
 
 export interface FlowNode {
   id: string;
@@ -112,6 +113,8 @@ export interface FlowNode {
   line: number;
   mapped: boolean;
   kind?: 'task' | 'parameter';
+  /** Added by Prefect itself (`case(...)`, `Merge`, `as_bool`, `CompareValue: ...`): no task of the file. */
+  internal?: boolean;
   /** Index into `tasks`, null for parameters and tasks defined elsewhere. */
   taskIndex?: number | null;
   tags?: string[];
@@ -125,6 +128,8 @@ export interface FlowEdge {
   mapped: boolean;
   /** The input name of a data edge. */
   key?: string | null;
+  /** `flatten(x)`: the mapped input is the concatenation of x's (mapped) results. */
+  flattened?: boolean;
 }
 
 export interface FlowParameter {
@@ -140,6 +145,11 @@ export interface FlowInfo {
   parameters: FlowParameter[];
   nodes: FlowNode[];
   edges: FlowEdge[];
+  /**
+   * A flow made in a loop or a factory function whose name is not one constant
+   * (`Flow(f"regional-{region}")`): its name with `*` for what only run time knows.
+   */
+  namePattern?: string;
   /** `Flow(..., result=...)`: the result of tasks that have none. */
   result?: ResultInfo | null;
 }

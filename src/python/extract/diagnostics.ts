@@ -1,6 +1,6 @@
 // The checks that need the whole module: task settings that cannot work, serializers the released
 // xpersist does not know, mapped targets that collide, checkpointing switched off.
-import type { Diagnostic, ResultInfo, TaskInfo } from '../types';
+import type { Diagnostic, FlowNode, ResultInfo, TaskInfo } from '../types';
 import { dumpKwargsUnknown } from './calls';
 import type { AnalysisState } from './state';
 
@@ -17,6 +17,15 @@ function templateText(t: TaskInfo): string | null {
   if (!target) return null;
   if (target.kind === 'template') return target.template ?? target.partial ?? null;
   return target.recipe ?? null;
+}
+
+/** Whether a template names an input that differs between mapped children (a mapped input). */
+function usesMappedInput(template: string, node: FlowNode): boolean {
+  for (const m of template.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    const input = node.inputs?.[m[1]];
+    if (input && input.kind !== 'const' && input.mapped) return true;
+  }
+  return false;
 }
 
 export function finalDiagnostics(state: AnalysisState): void {
@@ -61,12 +70,12 @@ export function finalDiagnostics(state: AnalysisState): void {
     }
   };
 
-  const usedIn = new Map<number, { flow: number; line: number; mapped: boolean }[]>();
+  const usedIn = new Map<number, { flow: number; line: number; mapped: boolean; node: FlowNode }[]>();
   state.flows.forEach((f, fi) => {
     for (const n of f.nodes) {
       if (n.taskIndex === null || n.taskIndex === undefined) continue;
       const list = usedIn.get(n.taskIndex) ?? [];
-      list.push({ flow: fi, line: n.line, mapped: n.mapped });
+      list.push({ flow: fi, line: n.line, mapped: n.mapped, node: n });
       usedIn.set(n.taskIndex, list);
     }
     checkResult(f.result ?? null, f.result?.line ?? f.line);
@@ -121,12 +130,13 @@ export function finalDiagnostics(state: AnalysisState): void {
     const template = templateText(t);
     for (const u of usedIn.get(i) ?? []) {
       if (!u.mapped || template === null || PER_CHILD_FIELDS.test(template)) continue;
+      if (usesMappedInput(template, u.node)) continue;
       const flowName = state.flows[u.flow].name;
       add({
         code: 'mapped-target-without-map-index',
         line: targetLine,
         severity: 'warning',
-        message: `Task '${t.name}' is mapped${flowName ? ` in flow '${flowName}'` : ''} (line ${u.line}) but its target has no {map_index}: every mapped child gets the same key, so the first child's result is reused for all of them.`,
+        message: `Task '${t.name}' is mapped${flowName ? ` in flow '${flowName}'` : ''} (line ${u.line}) but no field of its target differs between mapped children (no {map_index}, no mapped input): every mapped child gets the same key, so the first child's result is reused for all of them.`,
       });
     }
   });

@@ -86,6 +86,7 @@ export class FlowGraph {
       taskIndex: obj.task,
       tags,
       inputs: {},
+      ...(obj.internal ? { internal: true } : {}),
     });
     this.objectNodes.set(obj, id);
     if (obj.task !== null) this.byTaskIndex.set(obj.task, id);
@@ -120,17 +121,20 @@ export class FlowGraph {
   bindInput(node: FlowNode, key: string, value: Val, mapped: boolean, line: number): void {
     let v = value;
     let edgeMapped = mapped;
+    let flattened = false;
     while (v.k === 'wrap') {
       if (v.how === 'unmapped') edgeMapped = false;
+      if (v.how === 'flatten') flattened = true;
       v = v.inner;
     }
+    const flat = flattened ? { flattened: true } : {};
     const inputs = node.inputs ?? {};
     node.inputs = inputs;
-    let input: InputValue = { kind: 'runtime' };
+    let input: InputValue = edgeMapped ? { kind: 'runtime', mapped: true } : { kind: 'runtime' };
     if (v.k === 'node' || v.k === 'task' || v.k === 'param') {
       const id = this.nodeOf(v, line);
       if (id) {
-        this.addEdge({ from: id, to: node.id, kind: 'data', mapped: edgeMapped, key });
+        this.addEdge({ from: id, to: node.id, kind: 'data', mapped: edgeMapped, key, ...flat });
         input = { kind: 'node', id, mapped: edgeMapped };
       }
     } else if (v.k === 'py') {
@@ -138,7 +142,7 @@ export class FlowGraph {
       if (!edgeMapped) input = { kind: 'const', value: v.v };
     } else {
       for (const id of this.nodesIn(v, line)) {
-        this.addEdge({ from: id, to: node.id, kind: 'data', mapped: edgeMapped, key });
+        this.addEdge({ from: id, to: node.id, kind: 'data', mapped: edgeMapped, key, ...flat });
       }
     }
     inputs[key] = input;
@@ -183,6 +187,7 @@ export class FlowGraph {
         taskIndex: obj.task,
         tags: [...new Set(tags)].sort(),
         inputs: {},
+        ...(obj.internal ? { internal: true } : {}),
       });
     } else {
       node = this.byId.get(this.addTaskObject(obj, line, tagStack)) as FlowNode;

@@ -5,6 +5,7 @@
 import type { Expr, Stmt } from '../parse/ast';
 import type { FlowInfo } from '../types';
 import { callMethod, resultOf } from './calls';
+import { callControlFlow, runCase } from './controlFlow';
 import { FlowGraph } from './graph';
 import { bindParams, type Interpreter } from './interpreter';
 import { knownKind, Scope } from './scope';
@@ -34,6 +35,8 @@ export function callPrefect(
   env: Env,
   variable: string | null,
 ): Val | null {
+  const control = callControlFlow(it, kind, e, args, env);
+  if (control) return control;
   switch (kind) {
     case 'task': {
       const fn = args.find((a) => !a.name && !a.star) ?? args.find((a) => a.name === 'fn');
@@ -157,6 +160,8 @@ function createFlow(it: Interpreter, e: Call, args: ArgVal[], env: Env, variable
     edges: [],
     result: resultArg ? resultOf(it, resultArg) : null,
   };
+  const fs = nameVal && 'fs' in nameVal ? nameVal.fs : undefined;
+  if (info.name === null && fs) info.namePattern = fs.partial.replace(/\uE000+/g, '*');
   it.state.flows.push(info);
   const graph = new FlowGraph(it.graphs.length, info);
   it.graphs.push(graph);
@@ -444,14 +449,24 @@ export function withStmt(it: Interpreter, s: Extract<Stmt, { k: 'with' }>, env: 
   const savedFlow = it.activeFlow;
   const savedTags = it.tagStack;
   try {
+    const cases: Extract<Val, { k: 'context'; kind: 'case' }>[] = [];
     for (const item of s.items) {
       const variable = item.as?.k === 'name' ? item.as.id : null;
       const ctx = it.ev(item.ctx, env, variable);
       if (ctx.k === 'flow') it.activeFlow = it.graphs[ctx.index];
       else if (ctx.k === 'context' && ctx.kind === 'tags') it.tagStack = [...it.tagStack, ...ctx.tags];
+      else if (ctx.k === 'context' && ctx.kind === 'case') cases.push(ctx);
       if (item.as) it.assignTo(item.as, ctx.k === 'flow' ? ctx : unknown('with ... as'), env);
     }
-    return it.run(s.body, env);
+    let returned: ReturnType<Interpreter['run']> = null;
+    const body = cases.reduceRight(
+      (inner, c) => () => runCase(it, c, inner, s, env),
+      () => {
+        returned = it.run(s.body, env);
+      },
+    );
+    body();
+    return returned;
   } finally {
     it.activeFlow = savedFlow;
     it.tagStack = savedTags;

@@ -23,6 +23,8 @@ export interface TaskObject {
   /** Run-function parameter names (null when unknown: inputs by position cannot be named). */
   params: string[] | null;
   varKeywords: boolean;
+  /** One of Prefect's own tasks (case, Merge, as_bool, CompareValue). */
+  internal?: boolean;
 }
 
 /** A `Parameter(...)` object (it joins a flow only when used there). */

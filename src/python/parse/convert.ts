@@ -421,12 +421,13 @@ class Converter {
     const decorators = ch.filter((c) => c.name === 'Decorator').map((d) => this.decorator(d));
     const def = ch.find((c) => c.name === 'FunctionDefinition' || c.name === 'ClassDefinition');
     if (!def) return { k: 'other', ...sp };
-    const s = this.stmt(def);
+    const s = def.name === 'FunctionDefinition' ? this.functionStmt(def, true) : this.stmt(def);
     if (s.k === 'def' || s.k === 'class') return { ...s, decorators, pos: sp.pos };
     return s;
   }
 
-  functionStmt(n: SyntaxNode): Stmt {
+  /** A decorated function's body (a task's, mostly) is read only when it may matter. */
+  functionStmt(n: SyntaxNode, decorated = false): Stmt {
     const ch = children(n);
     const nameNode = ch.find((c) => c.name === 'VariableName');
     const pl = ch.find((c) => c.name === 'ParamList');
@@ -436,7 +437,7 @@ class Converter {
       name: nameNode ? this.text(nameNode) : '',
       params: pl ? this.params(pl) : [],
       decorators: [],
-      body: bodyNode && this.bodyMatters(bodyNode) ? this.body(bodyNode) : [],
+      body: bodyNode && (!decorated || this.bodyMatters(bodyNode)) ? this.body(bodyNode) : [],
       isAsync: ch.some((c) => c.name === 'async'),
       ...this.span(n),
     };

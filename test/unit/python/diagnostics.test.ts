@@ -6,7 +6,7 @@ import { analyzePython, type Diagnostic } from '../../../src/python/index';
 const HEADER = `import os
 os.environ["PREFECT__FLOWS__CHECKPOINTING"] = "True"
 from xpersist import CacheStore, XpersistResult
-from prefect import Flow, Parameter, task
+from prefect import Flow, Parameter, task, unmapped
 store = CacheStore("/data/cache")
 `;
 
@@ -85,18 +85,24 @@ def t(): ...
     assert.deepEqual(codes(diags(body.replace('checkpoint=False', 'checkpoint=True'))), []);
   });
 
-  it('mapped-target-without-map-index, not when the target has {map_index} or {task_full_name}', () => {
-    const body = `@task(target="{flow_name}-{item}.zarr", result=XpersistResult(store, serializer="joblib"))
-def t(item): ...
+  it('mapped-target-without-map-index, not when the target has {map_index}, {task_full_name} or a mapped input', () => {
+    const body = `@task(target="{flow_name}-{other}.zarr", result=XpersistResult(store, serializer="joblib"))
+def t(item, other): ...
 with Flow("f") as f:
-    t.map([1, 2])
+    t.map([1, 2], unmapped("x"))
 `;
     const ds = diags(body);
     assert.deepEqual(codes(ds), ['mapped-target-without-map-index']);
     assert.equal(ds[0].line, lineIn(HEADER + body, '@task'));
     assert.match(ds[0].message, /mapped in flow 'f' \(line \d+\)/);
-    assert.deepEqual(codes(diags(body.replace('{item}', '{map_index}'))), []);
-    assert.deepEqual(codes(diags(body.replace('{item}', '{task_full_name}'))), []);
+    assert.deepEqual(codes(diags(body.replace('{other}', '{map_index}'))), []);
+    assert.deepEqual(codes(diags(body.replace('{other}', '{task_full_name}'))), []);
+    // Each child gets one element of a mapped input: their keys differ.
+    assert.deepEqual(codes(diags(body.replace('{other}', '{item}'))), []);
+    assert.deepEqual(
+      codes(diags(body.replace('[1, 2]', 'Parameter("items")').replace('{other}', '{item}'))),
+      [],
+    );
   });
 
   it('zarr-without-mode-w, on tasks and on results shared through a variable (once)', () => {
