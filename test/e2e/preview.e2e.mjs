@@ -55,6 +55,80 @@ async function climateTimes(wb) {
   await wb.screenshot('c3-pickled-array');
 }
 
+/** tas on a 5° grid as a map: tick labels at coordinate values, north up, square degrees, colormap, click. */
+async function climateMap(wb) {
+  await openArtifact(wb, 'tas_noleap.zarr');
+  await wb.webview().locator('[data-testid="data-vars"] .var-row[data-name="tas"]').click();
+  const frame = await wb.inWebview('.variable[data-variable="tas"] [data-testid="map-frame"]');
+  await frame.scrollIntoViewIfNeeded();
+  const ticks = async (axis) =>
+    wb
+      .webview()
+      .locator(`[data-testid="ticks-${axis}"] .tick`)
+      .evaluateAll((els) =>
+        els.map((e) => ({
+          label: e.textContent,
+          index: Number(e.dataset.index),
+          box: e.getBoundingClientRect().toJSON(),
+        })),
+      );
+  const x = await ticks('x');
+  const y = await ticks('y');
+  wb.log(`x ticks ${x.map((t) => t.label)}; y ticks ${y.map((t) => t.label)}`);
+  assert.ok(x.length >= 4 && y.length >= 3, 'ticks on both axes');
+  // lon = 2.5 + 5 i, lat = -87.5 + 5 i: each label is the coordinate where its tick stands.
+  for (const t of x) assert.ok(Math.abs(2.5 + 5 * t.index - Number(t.label)) < 1e-9, `lon tick ${t.label}`);
+  for (const t of y) assert.ok(Math.abs(-87.5 + 5 * t.index - Number(t.label)) < 1e-9, `lat tick ${t.label}`);
+  const north = y.reduce((a, b) => (Number(b.label) > Number(a.label) ? b : a));
+  const south = y.reduce((a, b) => (Number(b.label) < Number(a.label) ? b : a));
+  assert.ok(north.box.top < south.box.top, 'north is up');
+  const box = await frame.boundingBox();
+  const ratio = box.width / box.height;
+  wb.log(`map frame ${Math.round(box.width)} × ${Math.round(box.height)} px`);
+  assert.ok(Math.abs(ratio - 2) < 0.06, `72 × 36 cells of 5° are twice as wide as tall: ${ratio}`);
+
+  const canvas = wb.webview().locator('.variable[data-variable="tas"] canvas.heatmap-canvas').first();
+  const before = await canvas.evaluate((c) => c.toDataURL());
+  await wb.webview().locator('[data-testid="cmap"]').selectOption('magma');
+  await wb.page.waitForTimeout(200);
+  const after = await wb
+    .webview()
+    .locator('.variable[data-variable="tas"] canvas.heatmap-canvas')
+    .first()
+    .evaluate((c) => c.toDataURL());
+  assert.notEqual(after, before, 'a colormap change repaints the map');
+  const bar = await (await wb.inWebview('[data-testid="colorbar"]')).getAttribute('aria-label');
+  assert.match(bar, /magma/);
+  await wb.webview().locator('[data-testid="cmap"]').selectOption('auto');
+
+  // A click on an ocean cell plots tas along time there.
+  const c = await wb.webview().locator('canvas.heatmap-canvas').first().boundingBox();
+  await wb.page.mouse.click(c.x + c.width * (0.5 / 72), c.y + c.height * (15.5 / 36));
+  const series = await wb.inWebview(
+    '[data-testid="series"] .series-plot[data-dim="time"] .lineplot[data-x-ticks]',
+  );
+  const xt = JSON.parse(await series.getAttribute('data-x-ticks'));
+  wb.log(
+    `series along time: ${await wb.webview().locator('.series-plot h3').first().textContent()}; x ticks ${xt}`,
+  );
+  assert.ok(
+    xt.every((t) => /^200[12]-\d\d$/.test(t)),
+    `time ticks ${xt}`,
+  );
+  const readout = await (await wb.inWebview('[data-testid="readout"]')).textContent();
+  assert.match(readout, /lat=|Hover/);
+  await frame.scrollIntoViewIfNeeded();
+  await wb.screenshot('c4-map-dark');
+  await series.scrollIntoViewIfNeeded();
+  await wb.screenshot('c5-series-dark');
+  for (const theme of ['Light Modern', 'Dark High Contrast']) {
+    await wb.setColorTheme(theme);
+    await frame.scrollIntoViewIfNeeded();
+    await wb.screenshot(`c6-map-${theme.replace(/ /g, '-').toLowerCase()}`);
+  }
+  await wb.setColorTheme('Dark Modern');
+}
+
 /** @param {import('./lib/workbench.mjs').Workbench} wb */
 export default async function run(wb) {
   await wb.open();
@@ -62,6 +136,7 @@ export default async function run(wb) {
   await wb.openXpersistView();
   await wb.waitForRow(/^all-serializers/);
   await climateTimes(wb);
+  await climateMap(wb);
 
   // zarr: CF-decoded dataset, heatmap of a time slice, the slider moves it.
   await openArtifact(wb, 'tas_monthly.zarr');

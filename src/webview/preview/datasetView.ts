@@ -4,6 +4,7 @@ import { displayDtype } from '../../preview/cf/calendarTime';
 import type { DatasetModel, Value, Variable } from '../../preview/model';
 import { clear, fmt, h, section } from '../common/dom';
 import { request } from '../common/rpc';
+import type { MapUiState } from './mapView';
 import { renderVariable, resetCoordCache, type VariableUiState } from './variableView';
 
 export interface DatasetUiState {
@@ -12,6 +13,7 @@ export interface DatasetUiState {
   axes: [string, string] | null;
   offsets: Record<string, number>;
   collapsed: string[];
+  map?: MapUiState;
 }
 
 const INLINE_VALUES = 6;
@@ -184,7 +186,12 @@ export function renderDataset(
       varPanel.append(h('p', { class: 'hint muted' }, 'Select a variable to plot it.'));
       return;
     }
-    const vstate: VariableUiState = { slice: state.slice, axes: state.axes, offsets: state.offsets };
+    const vstate: VariableUiState = {
+      slice: state.slice,
+      axes: state.axes,
+      offsets: state.offsets,
+      map: state.map,
+    };
     varPanel.append(
       renderVariable({
         model,
@@ -195,6 +202,7 @@ export function renderDataset(
           state.slice = s.slice;
           state.axes = s.axes;
           state.offsets = s.offsets;
+          state.map = s.map;
           onState(state);
         },
         isOpen,

@@ -1,85 +1,186 @@
-// A 2-D slice drawn pixel per value on a canvas through the viridis LUT, with a colour bar and
-// the value under the cursor. NaN is transparent (the checkerboard behind shows through).
+// A 2-D slice drawn as a map: one canvas pixel per value (scaled without smoothing), axes with
+// ticks at coordinate values, cells kept at their aspect (degrees square for lat/lon), a colour
+// bar, the coordinates and value under the cursor, and a click that picks a cell. NaN is
+// transparent: the checkerboard behind it shows through.
 import type { Value } from '../../preview/model';
 import { fmt, h } from '../common/dom';
-import { cssColor, LUT } from './colormap';
+import { type ColormapName, cssColor, lut } from './colormap';
+import type { AxisTick } from './mapModel';
 
 export interface HeatmapInput {
   values: Value[];
   rows: number;
   cols: number;
-  /** Draw row 0 at the bottom (the row coordinate increases upwards, as xarray's plot does). */
-  originLower: boolean;
-  min: number | null;
-  max: number | null;
+  /** Data row 0 is drawn at the bottom (the row coordinate grows upwards). */
+  flipped: boolean;
+  rowTicks: AxisTick[];
+  colTicks: AxisTick[];
+  rowTitle: string;
+  colTitle: string;
+  /** Height / width of a cell. */
+  cellAspect: number;
+  colormap: ColormapName;
+  lo: number;
+  hi: number;
   describe: (row: number, col: number) => string;
+  onPick?: (row: number, col: number) => void;
+}
+
+const Y_TICKS_W = 64;
+const COLORBAR_W = 76;
+
+function paint(canvas: HTMLCanvasElement, input: HeatmapInput): void {
+  const { values, rows, cols, flipped, lo, hi } = input;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const table = lut(input.colormap);
+  const span = hi - lo || 1;
+  const img = ctx.createImageData(cols, rows);
+  const px = img.data;
+  for (let r = 0; r < rows; r++) {
+    const y = flipped ? rows - 1 - r : r;
+    for (let c = 0; c < cols; c++) {
+      const v = values[r * cols + c];
+      const o = (y * cols + c) * 4;
+      const num = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+      if (typeof num !== 'number' || Number.isNaN(num)) {
+        px[o + 3] = 0;
+        continue;
+      }
+      const li = Math.max(0, Math.min(255, Math.floor(((num - lo) / span) * 255.999))) * 4;
+      px[o] = table[li];
+      px[o + 1] = table[li + 1];
+      px[o + 2] = table[li + 2];
+      px[o + 3] = 255;
+    }
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+/** The largest frame that fits the width (and a height bound) with cells at their aspect. */
+export function frameSize(
+  available: number,
+  maxHeight: number,
+  rows: number,
+  cols: number,
+  aspect: number,
+): { w: number; h: number } {
+  const ratio = (rows * aspect) / cols;
+  let w = Math.max(120, available);
+  let hgt = w * ratio;
+  if (hgt > maxHeight) {
+    hgt = maxHeight;
+    w = hgt / ratio;
+  }
+  if (hgt < 60) hgt = Math.min(60, maxHeight);
+  return { w: Math.round(w), h: Math.round(hgt) };
 }
 
 export function renderHeatmap(input: HeatmapInput): HTMLElement {
-  const { values, rows, cols, originLower } = input;
+  const { rows, cols, flipped } = input;
   const canvas = h('canvas', {
     class: 'heatmap-canvas',
     attrs: { width: String(cols), height: String(rows), role: 'img' },
   });
-  canvas.setAttribute('aria-label', `Heatmap, ${rows} by ${cols} values`);
-  const ctx = canvas.getContext('2d');
-  const lo = input.min ?? 0;
-  const hi = input.max ?? 1;
-  const span = hi - lo || 1;
-  if (ctx) {
-    const img = ctx.createImageData(cols, rows);
-    const px = img.data;
-    for (let r = 0; r < rows; r++) {
-      const y = originLower ? rows - 1 - r : r;
-      for (let c = 0; c < cols; c++) {
-        const v = values[r * cols + c];
-        const o = (y * cols + c) * 4;
-        const num = typeof v === 'boolean' ? (v ? 1 : 0) : v;
-        if (typeof num !== 'number') {
-          px[o + 3] = 0;
-          continue;
-        }
-        const li = Math.max(0, Math.min(255, Math.floor(((num - lo) / span) * 255.999))) * 4;
-        px[o] = LUT[li];
-        px[o + 1] = LUT[li + 1];
-        px[o + 2] = LUT[li + 2];
-        px[o + 3] = 255;
-      }
-    }
-    ctx.putImageData(img, 0, 0);
-  }
+  canvas.setAttribute(
+    'aria-label',
+    `Map of ${rows} by ${cols} values, ${input.rowTitle} against ${input.colTitle}`,
+  );
+  paint(canvas, input);
+  const marker = h('div', { class: 'cell-marker', attrs: { hidden: '' } });
+  const frame = h('div', { class: 'heatmap-frame', dataset: { testid: 'map-frame' } }, canvas, marker);
+  const yTicks = h('div', { class: 'ticks-y', dataset: { testid: 'ticks-y' } });
+  const xTicks = h('div', { class: 'ticks-x', dataset: { testid: 'ticks-x' } });
+  const tick = (t: AxisTick, axis: 'x' | 'y') =>
+    h(
+      'span',
+      { class: `tick tick-${axis}`, dataset: { index: String(t.index), value: String(t.value ?? '') } },
+      t.label,
+    );
+  const yTickEls = input.rowTicks.map((t) => tick(t, 'y'));
+  const xTickEls = input.colTicks.map((t) => tick(t, 'x'));
+  yTicks.append(...yTickEls);
+  xTicks.append(...xTickEls);
+  const bar = colorBar(input.colormap, input.lo, input.hi);
+  const grid = h(
+    'div',
+    { class: 'map-grid' },
+    h('div', { class: 'axis-title-y' }, input.rowTitle),
+    yTicks,
+    frame,
+    bar,
+    h('div', null),
+    h('div', null),
+    xTicks,
+    h('div', null),
+    h('div', null),
+    h('div', null),
+    h('div', { class: 'axis-title-x' }, input.colTitle),
+  );
   const readout = h(
     'div',
-    { class: 'readout', attrs: { 'aria-live': 'polite' } },
-    'Hover the map to read values',
+    { class: 'readout', attrs: { 'aria-live': 'polite' }, dataset: { testid: 'readout' } },
+    input.onPick
+      ? 'Hover the map to read values; click a cell to plot its series'
+      : 'Hover the map to read values',
   );
-  canvas.addEventListener('mousemove', (ev) => {
+  const root = h('div', { class: 'heatmap' }, grid, readout);
+
+  const layout = () => {
+    const avail = (root.clientWidth || 700) - Y_TICKS_W - COLORBAR_W - 40;
+    const maxH = Math.max(160, Math.min(620, Math.round(window.innerHeight * 0.7)));
+    const { w, h: hh } = frameSize(avail, maxH, rows, cols, input.cellAspect);
+    frame.style.width = `${w}px`;
+    frame.style.height = `${hh}px`;
+    yTicks.style.height = `${hh}px`;
+    xTicks.style.width = `${w}px`;
+    bar.style.height = `${hh}px`;
+    input.rowTicks.forEach((t, i) => {
+      const row = flipped ? rows - 1 - t.index : t.index;
+      yTickEls[i].style.top = `${((row + 0.5) / rows) * hh}px`;
+    });
+    input.colTicks.forEach((t, i) => {
+      xTickEls[i].style.left = `${((t.index + 0.5) / cols) * w}px`;
+    });
+  };
+  new ResizeObserver(layout).observe(root);
+  requestAnimationFrame(layout);
+
+  const cellAt = (ev: MouseEvent): [number, number] | null => {
     const rect = canvas.getBoundingClientRect();
     const c = Math.floor(((ev.clientX - rect.left) / rect.width) * cols);
     const y = Math.floor(((ev.clientY - rect.top) / rect.height) * rows);
-    if (c < 0 || c >= cols || y < 0 || y >= rows) return;
-    const r = originLower ? rows - 1 - y : y;
-    readout.textContent = `${input.describe(r, c)} = ${fmt(values[r * cols + c])}`;
+    if (c < 0 || c >= cols || y < 0 || y >= rows) return null;
+    return [flipped ? rows - 1 - y : y, c];
+  };
+  canvas.addEventListener('mousemove', (ev) => {
+    const cell = cellAt(ev);
+    if (cell)
+      readout.textContent = `${input.describe(cell[0], cell[1])} = ${fmt(input.values[cell[0] * cols + cell[1]])}`;
   });
-  const aspect = Math.min(4, Math.max(0.25, rows / cols));
-  canvas.style.aspectRatio = `${cols} / ${rows}`;
-  canvas.style.maxHeight = `${Math.round(520 * Math.min(1, aspect))}px`;
-  return h(
-    'div',
-    { class: 'heatmap' },
-    h('div', { class: 'heatmap-row' }, h('div', { class: 'heatmap-frame' }, canvas), colorBar(lo, hi)),
-    readout,
-  );
+  canvas.addEventListener('click', (ev) => {
+    const cell = cellAt(ev);
+    if (!cell || !input.onPick) return;
+    const y = flipped ? rows - 1 - cell[0] : cell[0];
+    marker.removeAttribute('hidden');
+    marker.style.left = `${(cell[1] / cols) * 100}%`;
+    marker.style.top = `${(y / rows) * 100}%`;
+    marker.style.width = `${100 / cols}%`;
+    marker.style.height = `${100 / rows}%`;
+    input.onPick(cell[0], cell[1]);
+  });
+  return root;
 }
 
-export function colorBar(lo: number, hi: number): HTMLElement {
+export function colorBar(cmap: ColormapName, lo: number, hi: number): HTMLElement {
   const bar = h('div', {
     class: 'colorbar',
     role: 'img',
-    attrs: { 'aria-label': `Colour scale from ${fmt(lo)} to ${fmt(hi)}` },
+    attrs: { 'aria-label': `Colour scale ${cmap} from ${fmt(lo)} to ${fmt(hi)}` },
+    dataset: { testid: 'colorbar' },
   });
   const stops: string[] = [];
-  for (let i = 0; i <= 10; i++) stops.push(`${cssColor(1 - i / 10)} ${i * 10}%`);
+  for (let i = 0; i <= 16; i++) stops.push(`${cssColor(cmap, 1 - i / 16)} ${(i * 100) / 16}%`);
   const grad = h('div', { class: 'colorbar-gradient' });
   grad.style.background = `linear-gradient(to bottom, ${stops.join(', ')})`;
   const labels = h(

@@ -7,6 +7,7 @@ import { clear, h, icon } from '../common/dom';
 import { handleResponse, send } from '../common/rpc';
 import { vscodeApi } from '../common/vscodeApi';
 import { type DatasetUiState, renderDataset } from './datasetView';
+import { mapStateOf } from './mapView';
 import { renderObject } from './objectView';
 import type { HostToPreview, PreviewSource, PreviewUiState } from './protocol';
 import { renderTable } from './tableView';
@@ -91,6 +92,7 @@ function onMessage(msg: HostToPreview): void {
         axes: state.axes ?? null,
         offsets: state.offsets ?? {},
         collapsed: state.collapsed ?? [],
+        map: mapStateOf(state.map),
       };
       renderDataset(body, model, ds, (s) =>
         saveState({
@@ -99,6 +101,7 @@ function onMessage(msg: HostToPreview): void {
           axes: s.axes,
           offsets: s.offsets,
           collapsed: s.collapsed,
+          map: s.map,
         }),
       );
       break;

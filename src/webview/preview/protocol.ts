@@ -35,6 +35,8 @@ export interface PreviewUiState {
   slice?: Record<string, number>;
   /** The two dimensions drawn as heatmap rows and columns. */
   axes?: [string, string] | null;
+  /** The map's colormap and colour range (see mapView.ts). */
+  map?: { cmap: string; robust: boolean; vmin: number | null; vmax: number | null };
   /** Window origin for slices too big to fetch at once. */
   offsets?: Record<string, number>;
   tableRow?: number;

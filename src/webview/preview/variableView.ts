@@ -1,14 +1,14 @@
 // One selected variable: its metadata, then a line plot (1-D) or a heatmap of a 2-D slice with
 // a slider per other dimension (N-D), the slice's statistics and a table of its values.
 
-import type { Calendar } from '../../preview/cf/calendars';
-import { calendarOf, displayDtype } from '../../preview/cf/calendarTime';
+import { displayDtype } from '../../preview/cf/calendarTime';
 import { type SliceStats, sliceStats } from '../../preview/dataset/sliceStats';
 import type { DatasetModel, Value, Variable } from '../../preview/model';
 import { clear, fmt, h, section } from '../common/dom';
 import { request } from '../common/rpc';
-import { renderHeatmap } from './heatmap';
 import { renderLinePlot } from './linePlot';
+import { type MapUiState, mapStateOf, renderMapWindow } from './mapView';
+import { timeCalendar } from './timeCalendar';
 
 /** Values per request; the readers refuse more than 1,000,000. */
 const MAX_CELLS = 1_000_000;
@@ -26,6 +26,7 @@ export interface VariableUiState {
   slice: Record<string, number>;
   axes: [string, string] | null;
   offsets: Record<string, number>;
+  map?: MapUiState;
 }
 
 export interface VariableContext {
@@ -169,13 +170,6 @@ async function renderScalar(body: HTMLElement, name: string): Promise<void> {
   }
 }
 
-/** The calendar of a variable holding decoded times, else null. */
-export function timeCalendar(v: Variable | undefined): Calendar | null {
-  if (!v) return null;
-  if (v.calendar) return calendarOf(v.calendar);
-  return v.dtype.startsWith('datetime64') ? 'proleptic_gregorian' : null;
-}
-
 async function renderLine(body: HTMLElement, ctx: VariableContext): Promise<void> {
   const { name, variable: v, model } = ctx;
   const dim = v.dims[0];
@@ -215,6 +209,58 @@ async function renderLine(body: HTMLElement, ctx: VariableContext): Promise<void
   }
 }
 
+/**
+ * The series through one cell along each dimension not on the map (e.g. time at a lat/lon point),
+ * each read as its own small selection, so only the chunks along that line are read.
+ */
+async function pointSeries(
+  ctx: VariableContext,
+  at: Record<string, number>,
+  axes: [string, string],
+  host: HTMLElement,
+): Promise<void> {
+  const v = ctx.variable;
+  const others = v.dims.filter((d) => !axes.includes(d));
+  const labels = await Promise.all(axes.map((d) => coordValues(ctx.model, d)));
+  const where = axes.map((d, k) => `${d}=${labels[k] ? fmt(labels[k][at[d]]) : `[${at[d]}]`}`).join(', ');
+  clear(host);
+  if (others.length === 0) {
+    host.append(h('p', { class: 'muted' }, `${where}: no other dimension to plot along.`));
+    return;
+  }
+  for (const d of others) {
+    const n = Math.min(v.shape[v.dims.indexOf(d)], MAX_LINE);
+    const box = h(
+      'div',
+      { class: 'series-plot', dataset: { dim: d } },
+      h('h3', null, `${ctx.name} along ${d} at ${where}`),
+    );
+    host.append(box);
+    const selection: Record<string, number | [number, number]> = {};
+    for (const x of v.dims) selection[x] = x === d ? [0, n] : (at[x] ?? 0);
+    try {
+      const [r, x] = await Promise.all([
+        request<ValuesReply>('readValues', { variable: ctx.name, selection }),
+        coordValues(ctx.model, d),
+      ]);
+      box.append(
+        renderLinePlot({
+          name: ctx.name,
+          y: r.values,
+          x: x ? x.slice(0, n) : null,
+          xLabel: x ? d : `${d} (index)`,
+          xCalendar: x ? timeCalendar(ctx.model.coords[d]) : null,
+          height: 220,
+        }),
+        statsLine(sliceStats(r.values)),
+      );
+    } catch (err) {
+      box.append(h('p', { class: 'error' }, (err as Error).message));
+    }
+  }
+  host.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+}
+
 function renderSlicer(body: HTMLElement, ctx: VariableContext): void {
   const { variable: v } = ctx;
   const state = ctx.state;
@@ -230,7 +276,9 @@ function renderSlicer(body: HTMLElement, ctx: VariableContext): void {
   body.append(controls, plot);
   let generation = 0;
 
-  const save = () => ctx.onState({ slice: { ...state.slice }, axes, offsets: { ...state.offsets } });
+  let mapState = mapStateOf(state.map);
+  const save = () =>
+    ctx.onState({ slice: { ...state.slice }, axes, offsets: { ...state.offsets }, map: { ...mapState } });
   const sizeOf = (d: string) => v.shape[v.dims.indexOf(d)];
 
   const axisSelect = (which: 0 | 1) => {
@@ -346,43 +394,37 @@ function renderSlicer(body: HTMLElement, ctx: VariableContext): void {
         values = t;
       }
       const stats = sliceStats(values);
-      const numericRow = rc?.every((x) => typeof x === 'number') ? (rc as number[]) : null;
-      const descending = numericRow ? numericRow[numericRow.length - 1] < numericRow[0] : false;
       clear(plot);
-      const describeCell = (i: number, j: number) =>
-        `${rd}=${rc ? fmt(rc[r0 + i]) : r0 + i}, ${cd}=${cc ? fmt(cc[c0 + j]) : c0 + j}`;
+      const series = h('div', { class: 'series', dataset: { testid: 'series' } });
       plot.append(
-        renderHeatmap({
+        renderMapWindow({
+          model: ctx.model,
+          rd,
+          cd,
+          r0,
+          c0,
+          nr,
+          nc,
           values,
-          rows: nr,
-          cols: nc,
-          originLower: !descending,
-          min: typeof stats.min === 'number' ? stats.min : null,
-          max: typeof stats.max === 'number' ? stats.max : null,
-          describe: describeCell,
+          rowCoord: rc,
+          colCoord: cc,
+          state: mapState,
+          onState: (m) => {
+            mapState = m;
+            save();
+          },
+          onPick: (i, j) =>
+            void pointSeries(ctx, { ...state.slice, [rd]: r0 + i, [cd]: c0 + j }, axes, series),
+          isOpen: ctx.isOpen,
+          onToggle: ctx.onToggle,
+          valuesTable,
         }),
         statsLine(stats),
       );
       if (nr < rows || nc < cols) {
         plot.append(windowControls(rd, cd, rows, cols, nr, nc, r0, c0));
       }
-      plot.append(
-        section(
-          'var-values',
-          'Values',
-          valuesTable(
-            values,
-            nr,
-            nc,
-            labelsFor(rc, r0, Math.min(nr, TABLE_ROWS)),
-            labelsFor(cc, c0, Math.min(nc, TABLE_COLS)),
-          ),
-          {
-            open: ctx.isOpen('var-values', false),
-            onToggle: ctx.onToggle,
-          },
-        ),
-      );
+      plot.append(series);
     } catch (err) {
       if (gen !== generation) return;
       clear(plot);
