@@ -8,6 +8,18 @@ export function mdEscape(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, '\\$&').replace(/\n/g, ' ');
 }
 
+/**
+ * Inline code: markdown shows a code span's content literally, so it is not escaped (a backslash
+ * would show); the fence is longer than any backtick run inside, as CommonMark allows.
+ */
+export function mdCodeSpan(text: string): string {
+  const flat = text.replace(/\n/g, ' ');
+  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
 /** A fenced code block whose fence cannot be closed by the content. */
 export function mdCode(text: string, lang = ''): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
@@ -73,7 +85,7 @@ export function metadataRows(a: ArtifactEntry): MetadataRow[] {
 
 export function artifactTooltip(a: ArtifactEntry, now: Date = new Date()): string {
   const lines = [`**${mdEscape(a.key)}**`, ''];
-  lines.push(`serializer: \`${mdEscape(a.serializer)}\`  `);
+  lines.push(`serializer: ${mdCodeSpan(a.serializer)}  `);
   if (a.createdAt) {
     lines.push(
       `created: ${mdEscape(formatLocal(a.createdAt))} local, ${mdEscape(formatUtc(a.createdAt))} (${formatAge(a.createdAt, now)})  `,

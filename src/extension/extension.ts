@@ -79,7 +79,10 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
     vscode.languages.registerCodeLensProvider(python, lenses),
     vscode.languages.registerHoverProvider(python, new TargetHoverProvider(insights)),
     ...registerTaskCommands(taskCommands, (ref) => graphs.show(ref)),
-    runner.onDidEndRun(() => void registry.scanAll()),
+    runner.onDidEndRun(() => {
+      insights.registerExistingStores();
+      void registry.scanAll();
+    }),
   );
 
   const ready = registry

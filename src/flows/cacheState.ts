@@ -27,8 +27,10 @@ export type CacheStatus =
   | 'no-target'
   /** The target is not checked in an xpersist store this analysis can locate. */
   | 'no-store'
-  /** The store is known but no scan report was given for it. */
-  | 'store-not-scanned';
+  /** The store is known but no scan report was given for it (yet: the scan is running). */
+  | 'store-not-scanned'
+  /** The store's folder cannot be read (`reason` says why). */
+  | 'store-unreadable';
 
 export interface TaskCacheState {
   node: string;
@@ -62,6 +64,12 @@ export interface CacheStateInput {
   flow?: FlowInfo;
   /** Or its graph, when the caller already built it. */
   graph?: FlowGraph;
+  /**
+   * For a store without a report: 'missing' when its folder does not exist (nothing is cached
+   * there: xpersist creates it on the first write), an error message when it cannot be read,
+   * null when its scan is merely pending.
+   */
+  storeProblem?: (root: string) => 'missing' | string | null;
 }
 
 const normRoot = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
@@ -118,8 +126,17 @@ export function computeCacheStates(input: CacheStateInput): TaskCacheState[] {
     base.storeRoot = root;
     const report = reports.get(normRoot(root));
     if (!report) {
-      base.status = 'store-not-scanned';
-      base.reason = `no scan of ${root}`;
+      const problem = input.storeProblem?.(root) ?? null;
+      if (problem === 'missing') {
+        base.status = 'not-cached';
+        base.reason = `the store folder ${root} does not exist yet (xpersist creates it on the first write)`;
+      } else if (problem !== null) {
+        base.status = 'store-unreadable';
+        base.reason = problem;
+      } else {
+        base.status = 'store-not-scanned';
+        base.reason = `no scan of ${root}`;
+      }
       return base;
     }
     const index = keyIndex(report);

@@ -17,6 +17,8 @@ export interface FileStatesOptions {
   /** Store roots already resolved by the caller, aligned with `analysis.stores`. */
   storeRoots?: readonly (string | null)[];
   reports: readonly StoreReport[];
+  /** See `CacheStateInput.storeProblem`. */
+  storeProblem?: (root: string) => 'missing' | string | null;
 }
 
 export interface FlowStates {
@@ -40,7 +42,14 @@ export function fileCacheStates(analysis: PythonAnalysis, options: FileStatesOpt
       flow: i,
       name: flow.name,
       graph,
-      states: computeCacheStates({ targets, storeRoots, reports: options.reports, flow, graph }),
+      states: computeCacheStates({
+        targets,
+        storeRoots,
+        reports: options.reports,
+        flow,
+        graph,
+        storeProblem: options.storeProblem,
+      }),
     };
   });
 }

@@ -4,7 +4,7 @@ import type { CacheStatus, TaskCacheState } from './cacheState';
 import type { FlowStates } from './fileStates';
 import { layoutFlowGraph } from './graphLayout';
 import { lensLabel } from './labels';
-import type { LiveRun, LiveState } from './runEvents';
+import type { LiveRun, LiveState, LiveTask } from './runEvents';
 
 export type NodeStatus = CacheStatus | 'parameter';
 
@@ -36,6 +36,7 @@ export interface GraphViewNode {
     traceback?: string;
     where?: { file: string; line: number } | null;
     mapped?: Record<string, number>;
+    durationMs?: number;
   };
   x: number;
   y: number;
@@ -78,6 +79,21 @@ export function staleReason(s: TaskCacheState, change: SourceChange | undefined)
   return undefined;
 }
 
+/**
+ * A node's run mark, unless the cache changed since the run: a task that ran (or was loaded from
+ * cache) and whose target is now not cached was invalidated after it, so "ran" no longer holds.
+ */
+export function liveMark(run: LiveRun | null, node: string, status: NodeStatus): LiveTask | undefined {
+  const t = run?.tasks.get(node);
+  if (!t || run?.running) return t;
+  if (
+    (t.state === 'Success' || t.state === 'Cached') &&
+    (status === 'not-cached' || status === 'sidecar-without-data')
+  )
+    return undefined;
+  return t;
+}
+
 export function buildGraphView(
   fs: FlowStates,
   file: string,
@@ -98,7 +114,7 @@ export function buildGraphView(
     const stale = s && n.taskIndex !== null ? staleReason(s, opts.sourceChanges?.get(n.id)) : undefined;
     const status: NodeStatus =
       n.kind === 'parameter' ? 'parameter' : stale ? 'stale' : (s?.status ?? 'no-target');
-    const live = opts.live?.tasks.get(n.id);
+    const live = liveMark(opts.live ?? null, n.id, status);
     const previewKey = s?.artifact?.key ?? s?.matches[0]?.key;
     return {
       id: n.id,
@@ -128,6 +144,7 @@ export function buildGraphView(
               traceback: live.traceback,
               where: live.where,
               mapped: live.mapped,
+              durationMs: live.durationMs,
             },
           }
         : {}),

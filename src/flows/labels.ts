@@ -4,42 +4,40 @@
 //   depends on run time · 3 matches for *-sample_flow-foo_task.zarr
 import { formatAge, formatBytes } from '../explorer/format';
 import type { TaskCacheState } from './cacheState';
+import { STATUS } from './status';
 
 export function lensLabel(state: TaskCacheState, now: Date = new Date()): string {
   const key = state.key ?? state.pattern ?? '';
-  const details = (extra: (string | null)[]) => extra.filter((x): x is string => !!x).join(' · ');
+  const details = (extra: (string | null | undefined)[]) => extra.filter((x): x is string => !!x).join(' · ');
+  const head = STATUS[state.status].label;
+  const age = state.artifact?.createdAt ? formatAge(state.artifact.createdAt, now) : null;
   switch (state.status) {
     case 'cached':
       return details([
-        'cached',
+        head,
         key,
         state.artifact?.sizeBytes != null ? formatBytes(state.artifact.sizeBytes) : null,
-        state.artifact?.createdAt ? formatAge(state.artifact.createdAt, now) : null,
+        age,
       ]);
     case 'stale':
       return details([
-        'stale',
+        head,
         key,
         state.staleBecause?.length ? `upstream ${state.staleBecause.join(', ')} is newer` : null,
-        state.artifact?.createdAt ? formatAge(state.artifact.createdAt, now) : null,
+        age,
       ]);
-    case 'not-cached':
-      return `not cached · ${key}`;
     case 'runtime': {
       const n = state.matches.length;
-      return `depends on run time · ${n} ${n === 1 ? 'match' : 'matches'} for ${key}`;
+      return `${head} · ${n} ${n === 1 ? 'match' : 'matches'} for ${key}`;
     }
-    case 'sidecar-without-data':
-      return `sidecar without data · ${key}`;
-    case 'broken':
-      return `broken · ${key}`;
     case 'error':
-      return `target error · ${state.error ?? ''}`;
+      return details([head, state.error]);
     case 'no-target':
-      return 'no target';
+      return head;
     case 'no-store':
-      return `store unknown · ${key}`;
-    case 'store-not-scanned':
-      return `store not scanned · ${key}`;
+    case 'store-unreadable':
+      return details([head, key, state.reason]);
+    default:
+      return details([head, key]);
   }
 }

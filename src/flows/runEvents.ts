@@ -61,6 +61,10 @@ export interface LiveTask {
   where?: { file: string; line: number } | null;
   /** Mapped children seen, by state. */
   mapped?: Record<string, number>;
+  /** When the task was first seen Running (ms since epoch, the host's clock). */
+  startedAt?: number;
+  /** From Running to its final state (Success, Failed, ...). */
+  durationMs?: number;
 }
 
 export interface LiveRun {
@@ -87,8 +91,17 @@ export function newLiveRun(flow: string | null): LiveRun {
   return { flow, flowState: null, running: true, status: null, tasks: new Map() };
 }
 
-/** Applies one event; returns the slug of the task it changed, if any. */
-export function applyRunEvent(run: LiveRun, e: RunEvent): string | null {
+const FINAL: ReadonlySet<LiveState> = new Set(['Success', 'Cached', 'Failed', 'Skipped']);
+
+/** Start and duration of a task from its state changes (the host's clock at each event). */
+function timing(prev: LiveTask | undefined, state: LiveState, at: number): Partial<LiveTask> {
+  const startedAt = prev?.startedAt ?? (state === 'Running' ? at : undefined);
+  if (startedAt === undefined) return {};
+  return FINAL.has(state) ? { startedAt, durationMs: Math.max(0, at - startedAt) } : { startedAt };
+}
+
+/** Applies one event (received at `at`); returns the slug of the task it changed, if any. */
+export function applyRunEvent(run: LiveRun, e: RunEvent, at: number = Date.now()): string | null {
   switch (e.event) {
     case 'start':
       run.flow = e.flow ?? run.flow;
@@ -103,10 +116,13 @@ export function applyRunEvent(run: LiveRun, e: RunEvent): string | null {
       const state = liveState(e.state);
       if (e.map_index !== null && e.map_index !== undefined) {
         // A mapped child: count children by state on the parent node.
-        const t = prev ?? { slug, task: e.task, state: 'Running', message: null, mapped: {} };
+        const t = prev ?? { slug, task: e.task, state: 'Running', message: null, mapped: {}, startedAt: at };
         t.mapped = { ...t.mapped, [state]: (t.mapped?.[state] ?? 0) + 1 };
         if (state === 'Failed')
           Object.assign(t, { exception: e.exception, traceback: e.traceback, where: e.where });
+        // A mapped task lasts from its first child's start to its last child's end.
+        t.startedAt ??= at;
+        if (FINAL.has(state)) t.durationMs = Math.max(t.durationMs ?? 0, at - t.startedAt);
         run.tasks.set(slug, t);
         return slug;
       }
@@ -120,6 +136,7 @@ export function applyRunEvent(run: LiveRun, e: RunEvent): string | null {
         exception: e.exception,
         traceback: e.traceback,
         where: e.where,
+        ...timing(prev, state, at),
       });
       return slug;
     }

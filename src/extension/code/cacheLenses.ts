@@ -4,20 +4,8 @@
 import * as vscode from 'vscode';
 import type { TaskCacheState } from '../../flows/cacheState';
 import { lensLabel } from '../../flows/labels';
+import { STATUS } from '../../flows/status';
 import type { PythonInsights } from './pythonInsights';
-
-const ICONS: Record<string, string> = {
-  cached: '$(pass-filled)',
-  stale: '$(history)',
-  'not-cached': '$(circle-large-outline)',
-  runtime: '$(question)',
-  'sidecar-without-data': '$(warning)',
-  broken: '$(error)',
-  error: '$(error)',
-  'no-store': '$(circle-slash)',
-  'store-not-scanned': '$(sync~spin)',
-  'no-target': '$(dash)',
-};
 
 interface Use {
   flow: string | null;
@@ -33,12 +21,7 @@ export interface TaskRef {
 }
 
 export function lensTitle(s: TaskCacheState, now: Date): string {
-  if (s.status === 'store-not-scanned')
-    return `${ICONS[s.status]} checking cache · ${s.key ?? s.pattern ?? ''}`;
-  if (s.status === 'no-store')
-    return `${ICONS[s.status]} ${s.key ?? s.pattern ?? ''} · ${s.reason ?? 'no xpersist store'}`;
-  if (s.status === 'error') return `${ICONS.error} target fails at run time · ${s.error ?? ''}`;
-  return `${ICONS[s.status] ?? ''} ${lensLabel(s, now)}`.trim();
+  return `$(${STATUS[s.status].icon}) ${lensLabel(s, now)}`;
 }
 
 /** The sidecar(s) a state points at: what Invalidate deletes. */

@@ -137,8 +137,31 @@ export class PythonInsights implements vscode.Disposable {
       storeRoots: base.storeRoots,
       pathContext: base.pathContext,
       reports,
+      storeProblem: (root) => this.storeProblem(root),
     });
     return { ...base, flows, evaluatedAt };
+  }
+
+  /** Why a store has no report: its folder is missing, or its scan failed (null: pending). */
+  private storeProblem(root: string): 'missing' | string | null {
+    if (/^[a-z][a-z0-9+.-]+:\/\//i.test(root)) return this.registry.get(root)?.scanError ?? null;
+    const state = this.registry.get(root);
+    if (state?.scanError) return `cannot read ${root}: ${state.scanError}`;
+    if (!path.isAbsolute(root) || !existsSync(root)) return 'missing';
+    return null;
+  }
+
+  /**
+   * Registers the files' store folders that exist now (a run just created one): the registry
+   * then scans them and the states settle from "not cached" to what the run wrote.
+   */
+  registerExistingStores(): void {
+    for (const [key, i] of this.insights) {
+      this.registry.setPythonStores(
+        key,
+        i.storeRoots.filter((r): r is string => !!r && path.isAbsolute(r) && existsSync(r)),
+      );
+    }
   }
 
   private schedule(

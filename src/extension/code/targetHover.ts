@@ -1,8 +1,9 @@
 // Hover on a task's target: the key (or pattern) it resolves to today, where each template field
 // comes from, and the artifacts that match with their created_at.
 import * as vscode from 'vscode';
-import { mdEscape } from '../../explorer/describe';
+import { mdCodeSpan, mdEscape } from '../../explorer/describe';
 import { formatAge, formatBytes, formatLocal } from '../../explorer/format';
+import { STATUS } from '../../flows/status';
 import type { PythonInsights } from './pythonInsights';
 
 const CONTEXT_FIELDS = new Set([
@@ -57,9 +58,9 @@ export class TargetHoverProvider implements vscode.HoverProvider {
     const wordRange = doc.getWordRangeAtPosition(pos, /(f|r|rf|fr)?("[^"]*"|'[^']*')/i);
     if (!wordRange && task.targetLine !== undefined) return undefined;
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**xpersist target of \`${mdEscape(task.name)}\`**\n\n`);
+    md.appendMarkdown(`**xpersist target of ${mdCodeSpan(task.name)}**\n\n`);
     if (task.target?.kind === 'template' && task.target.template !== null) {
-      md.appendMarkdown(`template: \`${mdEscape(task.target.template)}\`\n\n`);
+      md.appendMarkdown(`template: ${mdCodeSpan(task.target.template)}\n\n`);
       const fields = templateFields(task.target.template);
       if (fields.length) {
         const params = new Set(insight.analysis.flows.flatMap((f) => f.parameters.map((p) => p.name)));
@@ -74,27 +75,25 @@ export class TargetHoverProvider implements vscode.HoverProvider {
                   ? `Prefect context, from the run's date (evaluated for ${insight.evaluatedAt.toISOString().slice(0, 10)})`
                   : 'Prefect context'
                 : 'a task input (constant in the flow, or only known at run time)';
-          md.appendMarkdown(`- \`${mdEscape(f)}\`: ${mdEscape(where)}\n`);
+          md.appendMarkdown(`- ${mdCodeSpan(f)}: ${mdEscape(where)}\n`);
         }
         md.appendMarkdown('\n');
       }
     } else if (task.target?.kind === 'callable') {
       md.appendMarkdown(
-        `target: the callable \`${mdEscape(task.target.name)}\` (called by Prefect with the context and inputs)\n\n`,
+        `target: the callable ${mdCodeSpan(task.target.name)} (called by Prefect with the context and inputs)\n\n`,
       );
     }
     for (const f of insight.flows) {
       for (const s of f.states) {
         if (s.taskIndex !== taskIndex) continue;
-        md.appendMarkdown(
-          `---\n\nflow **${mdEscape(f.name ?? '(unnamed)')}**, node \`${mdEscape(s.node)}\`: `,
-        );
-        if (s.key !== undefined) md.appendMarkdown(`key \`${mdEscape(s.key)}\``);
+        md.appendMarkdown(`---\n\nflow **${mdEscape(f.name ?? '(unnamed)')}**: `);
+        if (s.key !== undefined) md.appendMarkdown(`key ${mdCodeSpan(s.key)}`);
         else if (s.pattern !== undefined)
-          md.appendMarkdown(`pattern \`${mdEscape(s.pattern)}\` (fields known only at run time)`);
+          md.appendMarkdown(`pattern ${mdCodeSpan(s.pattern)} (fields known only at run time)`);
         else if (s.error) md.appendMarkdown(`$(error) ${mdEscape(s.error)}`);
         md.appendMarkdown(
-          `  \nstate: ${mdEscape(s.status)}${s.reason ? ` (${mdEscape(s.reason)})` : ''}${s.storeRoot ? `  \nstore: ${mdEscape(s.storeRoot)}` : ''}\n\n`,
+          `  \nstate: ${mdEscape(STATUS[s.status].label)}${s.reason ? ` (${mdEscape(s.reason)})` : ''}${s.storeRoot ? `  \nstore: ${mdCodeSpan(s.storeRoot)}` : ''}\n\n`,
         );
         const arts = s.artifact ? [s.artifact] : s.matches;
         for (const a of arts.slice(0, 10)) {
@@ -102,7 +101,7 @@ export class TargetHoverProvider implements vscode.HoverProvider {
             ? `${formatLocal(a.createdAt)} (${formatAge(a.createdAt)})`
             : 'created_at unknown';
           md.appendMarkdown(
-            `- \`${mdEscape(a.key)}\` · ${when} · ${a.dataExists ? formatBytes(a.sizeBytes) : 'data missing'}\n`,
+            `- ${mdCodeSpan(a.key)} · ${when} · ${a.dataExists ? formatBytes(a.sizeBytes) : 'data missing'}\n`,
           );
         }
         if (arts.length > 10) md.appendMarkdown(`- … ${arts.length - 10} more\n`);

@@ -3,6 +3,8 @@
 // export. Zoom and selection survive updates and reloads (setState).
 import './graph.css';
 import type { GraphViewModel, GraphViewNode } from '../../flows/graphView';
+import type { LiveState } from '../../flows/runEvents';
+import { formatDuration, LEGEND_ORDER, RUN_STATE, STATUS, type Status } from '../../flows/status';
 import { clear, h, icon } from '../common/dom';
 import { send } from '../common/rpc';
 import { vscodeApi } from '../common/vscodeApi';
@@ -13,21 +15,6 @@ const api = vscodeApi<GraphUiState>();
 let state: GraphUiState = api.getState() ?? {};
 let model: GraphViewModel | null = null;
 let view = state.view ?? null;
-
-const STATUS_TEXT: Record<string, string> = {
-  cached: 'cached',
-  stale: 'stale',
-  'not-cached': 'not cached',
-  runtime: 'depends on run time',
-  'sidecar-without-data': 'sidecar without data',
-  broken: 'broken sidecar',
-  error: 'target fails',
-  'no-target': 'no target',
-  'no-store': 'no xpersist store',
-  'store-not-scanned': 'checking…',
-  parameter: 'parameter',
-};
-const LIVE = ['Pending', 'Running', 'Success', 'Cached', 'Failed'];
 
 function svg<K extends keyof SVGElementTagNameMap>(
   tag: K,
@@ -55,7 +42,12 @@ const root = svg('svg', { class: 'graph', role: 'img' });
 const defs = svg('defs');
 const world = svg('g', { class: 'world' });
 root.append(defs, world);
-stage.append(root, menu);
+const overview = svg('svg', { class: 'overview', role: 'img', 'aria-label': 'Overview: click to pan' });
+overview.addEventListener('mousedown', (ev) => {
+  ev.stopPropagation();
+  panToOverview(ev);
+});
+stage.append(root, overview, menu);
 
 function arrowMarker(id: string, cls: string): SVGMarkerElement {
   const m = svg('marker', {
@@ -75,18 +67,30 @@ defs.append(arrowMarker('arrow-data', 'arrow data'), arrowMarker('arrow-upstream
 function applyView(): void {
   if (!view) return;
   world.setAttribute('transform', `translate(${view.x} ${view.y}) scale(${view.k})`);
+  drawOverview();
 }
 
 /** Re-fit when the panel resizes, until the user pans or zooms (then their view is kept). */
 let autoFit = state.view === undefined || state.autoFit === true;
+
+/**
+ * Labels are drawn at the theme's font size at scale 1, so fitting never zooms out below it: a
+ * graph wider than the panel is shown from its start and panned (the overview shows where).
+ */
+const MIN_FIT_SCALE = 1;
+const MIN_ZOOM = 0.5;
+const MARGIN = 12;
 
 function fitToView(): void {
   if (!model) return;
   autoFit = true;
   const w = stage.clientWidth || 800;
   const hgt = stage.clientHeight || 500;
-  const k = Math.min(2, Math.max(0.05, Math.min(w / (model.width + 40), hgt / (model.height + 40))));
-  view = { k, x: (w - model.width * k) / 2, y: (hgt - model.height * k) / 2 };
+  const fit = Math.min(w / (model.width + 2 * MARGIN), hgt / (model.height + 2 * MARGIN));
+  const k = Math.min(1.5, Math.max(MIN_FIT_SCALE, fit));
+  const x = model.width * k + 2 * MARGIN <= w ? (w - model.width * k) / 2 : MARGIN;
+  const y = model.height * k + 2 * MARGIN <= hgt ? (hgt - model.height * k) / 2 : MARGIN;
+  view = { k, x, y };
   applyView();
   save({ view, autoFit: true });
 }
@@ -94,7 +98,7 @@ function fitToView(): void {
 function zoomAt(factor: number, cx: number, cy: number): void {
   if (!view) return;
   autoFit = false;
-  const k = Math.min(4, Math.max(0.05, view.k * factor));
+  const k = Math.min(4, Math.max(MIN_ZOOM, view.k * factor));
   const f = k / view.k;
   view = { k, x: cx - (cx - view.x) * f, y: cy - (cy - view.y) * f };
   applyView();
@@ -114,16 +118,24 @@ function edgePath(points: { x: number; y: number }[]): string {
   return d;
 }
 
+/** What a run did to a node, in words: "ran in 2.1 s", "loaded from cache", "failed after 3 s". */
+function runText(live: NonNullable<GraphViewNode['live']>): string {
+  const info = RUN_STATE[live.state];
+  const took = live.durationMs !== undefined ? formatDuration(live.durationMs) : null;
+  if (live.state === 'Success') return took ? `ran in ${took}` : info.label;
+  if (live.state === 'Failed') return took ? `failed after ${took}` : info.label;
+  return info.label;
+}
+
 function nodeTooltip(n: GraphViewNode): string {
-  const lines = [`${n.label} (${n.id})`, `state: ${n.statusLabel}`];
-  if (n.target) lines.push(`target: ${n.target}`);
+  const lines = [n.label, `cache: ${n.statusLabel}`];
   if (n.staleReason) lines.push(`stale: ${n.staleReason}`);
   if (n.live) {
-    lines.push(`run: ${n.live.state}${n.live.message ? ` — ${n.live.message}` : ''}`);
+    lines.push(`last run: ${runText(n.live)}${n.live.message ? ` — ${n.live.message}` : ''}`);
     if (n.live.mapped)
       lines.push(
         `mapped children: ${Object.entries(n.live.mapped)
-          .map(([s, c]) => `${c} ${s}`)
+          .map(([s, c]) => `${c} ${RUN_STATE[s as LiveState]?.label ?? s}`)
           .join(', ')}`,
       );
     if (n.live.exception) lines.push(`exception: ${n.live.exception}`);
@@ -132,9 +144,17 @@ function nodeTooltip(n: GraphViewNode): string {
   return lines.join('\n');
 }
 
+/** Characters that fit in `width` px at the theme's font size (~7.4 px a character at 13 px). */
 function truncate(s: string, width: number): string {
-  const max = Math.max(6, Math.floor((width - 24) / 6.6));
+  const max = Math.max(6, Math.floor((width - 20) / 7.4));
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** The pill's text: the duration when there is one, else a short name. */
+function runShort(live: NonNullable<GraphViewNode['live']>): string {
+  if ((live.state === 'Success' || live.state === 'Failed') && live.durationMs !== undefined)
+    return formatDuration(live.durationMs);
+  return live.state === 'Cached' ? 'from cache' : RUN_STATE[live.state].label;
 }
 
 function select(id: string | null): void {
@@ -229,12 +249,27 @@ function draw(m: GraphViewModel): void {
         class: 'box',
       }),
     );
-    g.append(svg('rect', { x, y, width: 5, height: n.height, class: 'stripe' }));
+    g.append(svg('rect', { x, y, width: 6, height: n.height, class: 'stripe' }));
+    // The run mark: a labelled pill in the top-right corner (the cache state is the left stripe
+    // and the third line), so "loaded from cache" never reads as the cache state "cached".
+    let pillWidth = 0;
+    if (n.live) {
+      const text = `${RUN_STATE[n.live.state].glyph} ${runShort(n.live)}`;
+      pillWidth = Math.round(text.length * 6.6 + 12);
+      const px = x + n.width - pillWidth - 4;
+      const mark = svg('g', { class: `run-mark live-${n.live.state}` });
+      mark.append(svg('rect', { x: px, y: y + 4, width: pillWidth, height: 16, rx: 8, class: 'pill' }));
+      mark.append(svg('text', { x: px + pillWidth / 2, y: y + 16, class: 'pill-text' }, text));
+      mark.append(
+        svg('title', {}, `last run: ${runText(n.live)}${n.live.exception ? `: ${n.live.exception}` : ''}`),
+      );
+      g.append(mark);
+    }
     g.append(
       svg(
         'text',
         { x: x + 12, y: y + 17, class: 'title' },
-        truncate(n.label + (n.mapped ? ' (mapped)' : ''), n.width),
+        truncate(n.label + (n.mapped ? ' (mapped)' : ''), n.width - pillWidth),
       ),
     );
     if (n.kind === 'task') {
@@ -242,16 +277,10 @@ function draw(m: GraphViewModel): void {
       g.append(
         svg(
           'text',
-          { x: x + 12, y: y + 45, class: 'state' },
-          truncate(STATUS_TEXT[n.status] ?? n.status, n.width),
+          { x: x + 12, y: y + 47, class: 'state' },
+          truncate(STATUS[n.status as Status].label, n.width),
         ),
       );
-    }
-    if (n.live) {
-      const badge = svg('g', { class: `badge live-${n.live.state}` });
-      badge.append(svg('circle', { cx: x + n.width - 10, cy: y + 10, r: 6 }));
-      badge.append(svg('title', {}, `${n.live.state}${n.live.exception ? `: ${n.live.exception}` : ''}`));
-      g.append(badge);
     }
     g.addEventListener('click', (ev) => {
       ev.stopPropagation();
@@ -310,26 +339,87 @@ function renderToolbar(m: GraphViewModel): void {
   );
 }
 
-function renderLegend(): void {
+/** One row: the cache states and run states this graph shows, then the edge kinds. */
+function renderLegend(m: GraphViewModel): void {
   clear(legend);
-  for (const s of [
-    'cached',
-    'not-cached',
-    'runtime',
-    'stale',
-    'sidecar-without-data',
-    'broken',
-    'no-target',
-  ]) {
-    legend.append(h('span', { class: `key status-${s}` }, h('span', { class: 'swatch' }), STATUS_TEXT[s]));
+  const present = new Set(m.nodes.map((n) => n.status));
+  legend.append(h('span', { class: 'sep' }, 'cache:'));
+  for (const s of LEGEND_ORDER.filter((x) => present.has(x))) {
+    legend.append(h('span', { class: `key status-${s}` }, h('span', { class: 'swatch' }), STATUS[s].label));
   }
-  legend.append(h('span', { class: 'sep' }, 'run:'));
-  for (const s of LIVE) legend.append(h('span', { class: `key live-${s}` }, h('span', { class: 'dot' }), s));
+  const runs = new Set(m.nodes.flatMap((n) => (n.live ? [n.live.state] : [])));
+  if (runs.size) {
+    legend.append(h('span', { class: 'sep' }, 'last run:'));
+    for (const s of Object.keys(RUN_STATE) as LiveState[]) {
+      if (!runs.has(s)) continue;
+      legend.append(
+        h(
+          'span',
+          { class: `key live-${s}` },
+          h('span', { class: 'pill-key' }, RUN_STATE[s].glyph),
+          RUN_STATE[s].label,
+        ),
+      );
+    }
+  }
   legend.append(
     h('span', { class: 'sep' }, 'edges:'),
     h('span', { class: 'key' }, '— data'),
     h('span', { class: 'key' }, '┄ upstream'),
   );
+}
+
+/** A small overview of the whole graph with the visible part framed, when it does not fit. */
+function drawOverview(): void {
+  if (!model || !view) return;
+  const w = stage.clientWidth;
+  const hgt = stage.clientHeight;
+  const fits =
+    view.x >= -1 &&
+    view.y >= -1 &&
+    view.x + model.width * view.k <= w + 1 &&
+    view.y + model.height * view.k <= hgt + 1;
+  overview.style.display = fits ? 'none' : 'block';
+  if (fits) return;
+  const scale = Math.min(180 / model.width, 110 / model.height);
+  overview.setAttribute('width', String(Math.ceil(model.width * scale)));
+  overview.setAttribute('height', String(Math.ceil(model.height * scale)));
+  while (overview.firstChild) overview.firstChild.remove();
+  for (const n of model.nodes) {
+    overview.append(
+      svg('rect', {
+        x: (n.x - n.width / 2) * scale,
+        y: (n.y - n.height / 2) * scale,
+        width: Math.max(2, n.width * scale),
+        height: Math.max(2, n.height * scale),
+        class: `ov-node status-${n.status}`,
+      }),
+    );
+  }
+  overview.append(
+    svg('rect', {
+      x: (-view.x / view.k) * scale,
+      y: (-view.y / view.k) * scale,
+      width: (w / view.k) * scale,
+      height: (hgt / view.k) * scale,
+      class: 'ov-view',
+    }),
+  );
+  overviewScale = scale;
+}
+
+let overviewScale = 1;
+
+/** Centres the view on the overview point clicked. */
+function panToOverview(ev: MouseEvent): void {
+  if (!view || !model) return;
+  const r = overview.getBoundingClientRect();
+  const gx = (ev.clientX - r.left) / overviewScale;
+  const gy = (ev.clientY - r.top) / overviewScale;
+  autoFit = false;
+  view = { ...view, x: stage.clientWidth / 2 - gx * view.k, y: stage.clientHeight / 2 - gy * view.k };
+  applyView();
+  save({ view, autoFit: false });
 }
 
 /** A standalone SVG: theme colours resolved to values (CSS variables do not travel). */
@@ -414,12 +504,12 @@ window.addEventListener('message', (ev: MessageEvent<HostToGraph>) => {
   if (first) {
     clear(app);
     app.append(toolbar, stage, legend);
-    renderLegend();
     state = { ...(msg.payload.state ?? {}), ...state };
     if (state.selected === undefined) state.selected = msg.payload.state?.selected ?? null;
     view = state.view ?? null;
   }
   renderToolbar(model);
+  renderLegend(model);
   draw(model);
   if (!view || autoFit) fitToView();
   else applyView();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { artifactDescription, mdCode, mdEscape } from '../../../src/explorer/describe';
+import { artifactDescription, mdCode, mdCodeSpan, mdEscape } from '../../../src/explorer/describe';
 import { findStoreFolders } from '../../../src/explorer/discovery';
 import { formatAge, formatBytes } from '../../../src/explorer/format';
 import { parseStoreSettings, resolveStorePath } from '../../../src/explorer/storeSettings';
@@ -86,5 +86,10 @@ describe('formatting', () => {
       '\\[x\\]\\(javascript:alert\\) \\*b\\* \\<img\\>',
     );
     assert.equal(mdCode('a ``` b'), '````\na ``` b\n````');
+    // Code spans show their content literally: no escapes, a fence longer than any run inside.
+    assert.equal(mdCodeSpan('xarray.zarr'), '`xarray.zarr`');
+    assert.equal(mdCodeSpan('get_data-1'), '`get_data-1`');
+    assert.equal(mdCodeSpan('a`b'), '``a`b``');
+    assert.equal(mdCodeSpan('`x'), '`` `x ``');
   });
 });

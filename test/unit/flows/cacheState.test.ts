@@ -114,6 +114,26 @@ describe('cache states', () => {
     });
   });
 
+  it('settles without a report: a missing store folder is not cached, an unreadable one says so', () => {
+    const targets = flowTargets(a, 'states', { now: NOW });
+    const at = (problem: 'missing' | string | null) =>
+      computeCacheStates({
+        targets,
+        storeRoots: [ROOT, null, '/not/scanned'],
+        reports: [storeReport],
+        flow: a.flows[0],
+        storeProblem: (root) => (root === '/not/scanned' ? problem : null),
+      }).find((s) => s.task === 'not_scanned')!;
+    const missing = at('missing');
+    assert.equal(missing.status, 'not-cached');
+    assert.match(missing.reason!, /\/not\/scanned does not exist yet/);
+    assert.equal(lensLabel(missing, NOW), 'not cached · y.zarr');
+    const unreadable = at('EACCES: permission denied');
+    assert.equal(unreadable.status, 'store-unreadable');
+    assert.equal(lensLabel(unreadable, NOW), 'store unreadable · y.zarr · EACCES: permission denied');
+    assert.equal(at(null).status, 'store-not-scanned');
+  });
+
   it('is stale when an upstream cached artifact is newer, through nodes without targets', () => {
     // raw (60 min ago) is newer than clean (90 min ago); stats and final inherit it.
     assert.deepEqual(st.get('clean')!.staleBecause, ['raw-1']);
@@ -147,12 +167,12 @@ describe('cache states', () => {
       'depends on run time · 3 matches for Wednesday-states-runs-*.zarr',
     );
     assert.equal(lensLabel(st.get('half')!, NOW), 'sidecar without data · half.zarr');
-    assert.equal(lensLabel(st.get('unreadable')!, NOW), 'broken · unreadable.zarr');
+    assert.equal(lensLabel(st.get('unreadable')!, NOW), 'broken sidecar · unreadable.zarr');
     assert.equal(
       lensLabel(st.get('stats')!, NOW),
       'stale · stats.zarr · upstream clean-1 is newer · 10 min ago',
     );
-    assert.match(lensLabel(st.get('bad')!, NOW), /^target error · KeyError: 'nope'/);
+    assert.match(lensLabel(st.get('bad')!, NOW), /^target fails · KeyError: 'nope'/);
   });
 
   it('resolves a whole file in one call, with store roots from the path context', () => {
