@@ -103,7 +103,8 @@ suite('code lenses', () => {
       .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value)))
       .join('\n');
     assert.match(text, /key `bar\.zarr`/, 'no markdown escapes in code spans');
-    assert.doesNotMatch(text, /`[^`]*\\[^`]*`/, 'no backslash inside a code span');
+    for (const span of text.match(/`[^`]*`/g) ?? [])
+      assert.doesNotMatch(span, /\\/, `no backslash inside the code span ${span}`);
     assert.doesNotMatch(text, /get_data-1/, 'no internal node ids');
     assert.match(text, /state: cached/);
     assert.match(text, /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
