@@ -55,9 +55,7 @@ export default async function run(wb) {
   // Panning by the overview keeps the scale (and so the label size).
   const box = await frame.locator('.overview').boundingBox();
   await frame.locator('.overview').click({ position: { x: box.width - 4, y: box.height / 2 } });
-  const k2 = await frame
-    .locator('.world')
-    .evaluate((w) => w.transform.baseVal.consolidate()?.matrix.a ?? 1);
+  const k2 = await frame.locator('.world').evaluate((w) => w.transform.baseVal.consolidate()?.matrix.a ?? 1);
   assert.equal(k2, m.k);
   await wb.screenshot('4-panned');
 }

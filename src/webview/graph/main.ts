@@ -87,7 +87,7 @@ function fitToView(): void {
   const w = stage.clientWidth || 800;
   const hgt = stage.clientHeight || 500;
   const fit = Math.min(w / (model.width + 2 * MARGIN), hgt / (model.height + 2 * MARGIN));
-  const k = Math.min(1.5, Math.max(MIN_FIT_SCALE, fit));
+  const k = Math.min(1.25, Math.max(MIN_FIT_SCALE, fit));
   const x = model.width * k + 2 * MARGIN <= w ? (w - model.width * k) / 2 : MARGIN;
   const y = model.height * k + 2 * MARGIN <= hgt ? (hgt - model.height * k) / 2 : MARGIN;
   view = { k, x, y };
@@ -252,14 +252,14 @@ function draw(m: GraphViewModel): void {
     g.append(svg('rect', { x, y, width: 6, height: n.height, class: 'stripe' }));
     // The run mark: a labelled pill in the top-right corner (the cache state is the left stripe
     // and the third line), so "loaded from cache" never reads as the cache state "cached".
-    let pillWidth = 0;
     if (n.live) {
       const text = `${RUN_STATE[n.live.state].glyph} ${runShort(n.live)}`;
-      pillWidth = Math.round(text.length * 6.6 + 12);
-      const px = x + n.width - pillWidth - 4;
+      const pillWidth = Math.round(text.length * 6.6 + 12);
+      // On the top border, like a badge: the title keeps its full width.
+      const px = x + n.width - pillWidth - 6;
       const mark = svg('g', { class: `run-mark live-${n.live.state}` });
-      mark.append(svg('rect', { x: px, y: y + 4, width: pillWidth, height: 16, rx: 8, class: 'pill' }));
-      mark.append(svg('text', { x: px + pillWidth / 2, y: y + 16, class: 'pill-text' }, text));
+      mark.append(svg('rect', { x: px, y: y - 10, width: pillWidth, height: 16, rx: 8, class: 'pill' }));
+      mark.append(svg('text', { x: px + pillWidth / 2, y: y + 2, class: 'pill-text' }, text));
       mark.append(
         svg('title', {}, `last run: ${runText(n.live)}${n.live.exception ? `: ${n.live.exception}` : ''}`),
       );
@@ -269,7 +269,7 @@ function draw(m: GraphViewModel): void {
       svg(
         'text',
         { x: x + 12, y: y + 17, class: 'title' },
-        truncate(n.label + (n.mapped ? ' (mapped)' : ''), n.width - pillWidth),
+        truncate(n.label + (n.mapped ? ' (mapped)' : ''), n.width),
       ),
     );
     if (n.kind === 'task') {
