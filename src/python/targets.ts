@@ -13,6 +13,11 @@ export interface TargetContext {
   now: Date;
   /** Parameter values for the run (defaults otherwise). */
   parameters?: Record<string, unknown>;
+  /**
+   * `now` is the run's own instant (a run starting now, or one being replayed): time-of-day
+   * fields (`{date:%H%M}`, `{date}`) are exact. Otherwise only the day is known and they are `*`.
+   */
+  exactTime?: boolean;
 }
 
 /** Context keys of a local run that exist but only take a value when the flow runs. */
@@ -65,8 +70,13 @@ function parameterValues(f: FlowInfo, given: Record<string, unknown> | undefined
   return out;
 }
 
-function flowContext(f: FlowInfo, now: Date, params: Map<string, PyValue>): Map<string, PyValue> {
-  const date = PyDateTime.fromDate(now, false);
+function flowContext(
+  f: FlowInfo,
+  now: Date,
+  exactTime: boolean,
+  params: Map<string, PyValue>,
+): Map<string, PyValue> {
+  const date = PyDateTime.fromDate(now, exactTime);
   const ctx = new Map<string, PyValue>();
   const ymd = (d: PyDateTime) => strftime(d, '%Y-%m-%d');
   const compact = (d: PyDateTime) => strftime(d, '%Y%m%d');
@@ -98,7 +108,15 @@ function nodeKwargs(
   for (const [k, v] of base) entries.set(k, v);
   const name: PyValue = task?.nameDynamic ? new PyRuntime('task name') : node.task;
   entries.set('task_name', name);
-  entries.set('task_full_name', node.mapped ? new PyRuntime('task_full_name') : name);
+  // A mapped child's full name is `name[i]` (TaskRunner: f"{task.name}[{map_index}]").
+  entries.set(
+    'task_full_name',
+    node.mapped && typeof name === 'string'
+      ? `${name}[${WILDCARD}]`
+      : node.mapped
+        ? new PyRuntime('task_full_name')
+        : name,
+  );
   entries.set('map_index', node.mapped ? new PyRuntime('map_index') : null);
   entries.set('task_slug', node.id);
   entries.set('task_id', node.id);
@@ -183,7 +201,7 @@ export function flowTargets(
   const f = findFlow(analysis, flow);
   if (!f) return [];
   const params = parameterValues(f, context.parameters);
-  const base = flowContext(f, context.now, params);
+  const base = flowContext(f, context.now, context.exactTime === true, params);
   const out: FlowTarget[] = [];
   for (const node of f.nodes) {
     if (node.kind === 'parameter') continue;
@@ -209,7 +227,11 @@ export function flowTargets(
       storeIndex: result?.class === 'XpersistResult' ? (result.storeIndex ?? null) : null,
       checkpoint: task?.checkpoint ?? null,
     };
-    if (res) Object.assign(ft, res);
+    if (task?.target && !result) {
+      // Prefect checks the target through the base Result class, which raises.
+      ft.error =
+        'ResultNotImplementedError: the task has a target but neither it nor its flow has a result (pass result=XpersistResult(store, serializer=...))';
+    } else if (res) Object.assign(ft, res);
     if (written && 'key' in written) ft.writeKey = written.key;
     if (written && 'pattern' in written) ft.writePattern = written.pattern;
     if ('pattern' in ft) ft.runtimeFields = [...kwargs.runtimeUsed];

@@ -137,7 +137,7 @@ suite('code lenses', () => {
         '@task(target=f"{day}.zarr", result=XpersistResult(store, serializer="xarray.zarr"))',
         'def a():',
         '    return 1',
-        '@task(target="{x}.csv", result=XpersistResult(store, serializer="pandas.nope"))',
+        '@task(target="{task_name}.csv", result=XpersistResult(store, serializer="pandas.nope"))',
         'def b(x):',
         '    return x',
         'with Flow("risky") as flow:',

@@ -83,7 +83,9 @@ export function finalDiagnostics(state: AnalysisState): void {
 
   state.tasks.forEach((t, i) => {
     const notes = state.taskNotes[i];
-    const targetLine = t.targetLine ?? t.line;
+    // Reported at the task's line (its decorator, task(...) call or instantiation): where a user
+    // looks for what is wrong with the task, whichever argument it is.
+    const targetLine = t.line;
     if (t.target?.kind === 'template' && t.target.fstring) {
       const undefinedNames = notes.fstringUndefined;
       const unknown = notes.fstringUnknown.filter((u) => !undefinedNames.includes(u));

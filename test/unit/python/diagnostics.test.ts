@@ -233,4 +233,33 @@ with Flow("f") as f:
 `;
     assert.deepEqual(diags(body), []);
   });
+
+  it("reports a task's problems at its line (its decorator), whichever argument they are in", () => {
+    const body = `@task(
+    name="wide",
+    checkpoint=False,
+    target=f"{os.sep}wide.zarr",
+)
+def wide(): ...
+
+class Fetch(Task):
+    def __init__(self, **kwargs):
+        super().__init__(target="fetch.pkl", **kwargs)
+    def run(self): ...
+
+fetch = Fetch(checkpoint=False)
+`;
+    const src = HEADER.replace('task\n', 'task, Task\n') + body;
+    const ds = analyzePython(src).diagnostics.filter((d) => d.code !== 'checkpointing-disabled');
+    assert.deepEqual(
+      ds.map((d) => [d.code, d.line]).sort(),
+      [
+        ['checkpoint-false-with-target', lineIn(src, '@task(\n    name="wide"')],
+        ['checkpoint-false-with-target', lineIn(src, 'fetch = Fetch(')],
+        ['fstring-target', lineIn(src, '@task(\n    name="wide"')],
+        ['target-without-result', lineIn(src, '@task(\n    name="wide"')],
+        ['target-without-result', lineIn(src, 'fetch = Fetch(')],
+      ].sort(),
+    );
+  });
 });
