@@ -80,15 +80,11 @@ export class CacheStore {
 
   /** Whether the sidecar exists, like xpersist's `key in store` (data not checked). */
   async has(key: string): Promise<boolean> {
+    // One stat, no thread-pool round trip.
     try {
-      return (await fsp.stat(this.sidecarPath(key))).isFile();
+      return statSync(this.sidecarPath(key), { throwIfNoEntry: false })?.isFile() ?? false;
     } catch (err) {
-      if (
-        (err as NodeJS.ErrnoException).code === 'ENOENT' ||
-        (err as NodeJS.ErrnoException).code === 'ENOTDIR'
-      ) {
-        return false;
-      }
+      if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
       throw err;
     }
   }

@@ -8,6 +8,7 @@
 //   out/bench/core.bench.js --child ROOT    one fresh-process scan, prints JSON (used above)
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { CacheStore } from '../../src/core/index';
@@ -193,7 +194,12 @@ function freshRuns(root: string, runs: number, indexDir?: string): ReturnType<ty
 
 async function main(): Promise<void> {
   const root = ensureCache();
-  const big = makeBigCache(root, benchData('core-100k'), 10);
+  // 200,000 files: kept out of the repository tree (vsce package globs every file in it).
+  const big = makeBigCache(
+    root,
+    process.env.BENCH_BIG_DATA ?? path.join(os.tmpdir(), 'xpersist-bench-core-100k'),
+    10,
+  );
   const py = new Xpersist(root);
   await py.ready();
   const keys = await (await CacheStore.open(root)).keys();

@@ -316,7 +316,7 @@ async function fullScan(root: string, memory: ScanMemory): Promise<StoreReport> 
       }
       let parsed: Parsed | null = null;
       if (!share.errors[i]) {
-        const stamp = share.stamps.slice(i * STAMP, (i + 1) * STAMP);
+        const stamp = share.stamps.subarray(i * STAMP, (i + 1) * STAMP);
         const trusted = isRacy(stamp[0], stamp[1], observedAt) ? null : stamp;
         const record = fresh.get(i);
         if (record) {

@@ -299,7 +299,14 @@ export class StoreRegistry implements vscode.Disposable {
       state.scanning = false;
       state.scanCount++;
       state.lastScanMs = performance.now() - started;
-      log().debug(`scanned ${root} in ${state.lastScanMs.toFixed(0)} ms`);
+      const r = state.store.lastScanReuse;
+      const how = r
+        ? ` (${r.indexLoaded ? 'scan index loaded' : 'no scan index'}; ${r.sidecarsRead} sidecars read, listing ${r.listingReused ? 'reused' : 'read'})`
+        : '';
+      // The first scan of each store at info level: it is what a user waits for after startup.
+      const line = `scanned ${root} in ${state.lastScanMs.toFixed(0)} ms${how}`;
+      if (state.scanCount === 1) log().info(line);
+      else log().debug(line);
       this.updatedStore.fire(state);
     }
   }
