@@ -101,7 +101,7 @@ export function evaluatePath(p: PathExpr, ctx: PathContext): string | null {
       return cwd ? posixNormpath(posixJoin(cwd, dir)) : posixNormpath(dir);
     }
     case 'home':
-      return ctx.home ?? env.HOME ?? null;
+      return ctx.home ?? env.HOME ?? (ctx.placeholders ? '~' : null);
     case 'cwd':
       return cwd ?? null;
     case 'file':
@@ -110,7 +110,7 @@ export function evaluatePath(p: PathExpr, ctx: PathContext): string | null {
       const v = env[p.name];
       if (v !== undefined) return v;
       if (p.default) return ev(p.default);
-      return null;
+      return ctx.placeholders ? `$${p.name}` : null;
     }
     case 'join': {
       const parts = all(p.parts);
@@ -122,7 +122,7 @@ export function evaluatePath(p: PathExpr, ctx: PathContext): string | null {
     }
     case 'expanduser': {
       const v = ev(p.arg);
-      return v === null ? null : expanduser(v, ctx.home ?? env.HOME);
+      return v === null ? null : expanduser(v, ctx.home ?? env.HOME ?? (ctx.placeholders ? '~' : undefined));
     }
     case 'abspath': {
       const v = ev(p.arg);

@@ -36,7 +36,8 @@ export interface StoreInfo {
   resolution: 'literal' | 'folded' | 'dynamic';
   /**
    * The path as Python computes it in the analysis' environment (`analyzePython` options; by
-   * default no env vars, /tmp, `~` unexpanded). Relative paths stay relative. null when dynamic.
+   * default no env vars, /tmp, `~` unexpanded, an unset variable without default as `$NAME`).
+   * Relative paths stay relative. null when dynamic.
    */
   path: string | null;
   /** The recipe for `resolveStorePath`. */
@@ -214,6 +215,11 @@ export interface PathContext {
   filePath?: string;
   /** The `xpersist.storeExpressions` setting: expression text or variable name → path. */
   expressions?: Record<string, string>;
+  /**
+   * Show what the context lacks instead of giving up: an unknown home as `~`, an unset
+   * variable without a default as `$NAME` (the analysis' own `path`, for display).
+   */
+  placeholders?: boolean;
 }
 
 export interface AnalyzeOptions extends PathContext {

@@ -149,7 +149,8 @@ export class Interpreter {
   }
 
   private assignStmt(targets: Expr[], value: Expr, env: Env): void {
-    const variable = targets.length === 1 && targets[0].k === 'name' ? targets[0].id : null;
+    const name = targets.length === 1 && targets[0].k === 'name' ? targets[0].id : null;
+    const variable = name && env.owner ? `${env.owner}.${name}` : name;
     let v = this.ev(value, env, variable);
     if (v.k === 'unknown') {
       // Keep what the value was computed from, for the storeExpressions setting.

@@ -370,7 +370,7 @@ export function classStmt(it: Interpreter, s: Extract<Stmt, { k: 'class' }>, env
   }
   const scope = new Scope(env.scope);
   const cls: ClassVal = { name: s.name, stmt: s, env, attrs: scope.own(), isTask, parent };
-  it.run(s.body, { scope, item: env.item, defScope: env.defScope ?? env.scope });
+  it.run(s.body, { scope, item: env.item, defScope: env.defScope ?? env.scope, owner: s.name });
   env.scope.set(s.name, { k: 'class', cls });
 }
 

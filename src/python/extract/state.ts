@@ -54,13 +54,15 @@ export class AnalysisState {
     const pathArg = args.find((a) => a.name === 'path') ?? args.find((a) => !a.name && !a.star);
     const pathExpr = pathArg ? toPath(pathArg.val, pathArg.expr, env) : ({ k: 'tmpdir' } as const);
     const readonlyArg = args.find((a) => a.name === 'readonly')?.val;
-    const resolution = pathResolution(pathExpr);
+    // A string computed from literals (a subscript, a class attribute) is folded, not literal.
+    const direct = !pathArg || pathArg.expr.k === 'str' || pathArg.expr.k === 'name';
+    const resolution = !direct && pathExpr.k === 'str' ? 'folded' : pathResolution(pathExpr);
     this.stores.push({
       variable,
       line: env.item.lineAt(call.pos),
       expression: pathArg ? env.item.text.slice(pathArg.expr.pos, pathArg.expr.end) : 'tempfile.gettempdir()',
       resolution,
-      path: resolution === 'dynamic' ? null : evaluatePath(pathExpr, this.options),
+      path: resolution === 'dynamic' ? null : evaluatePath(pathExpr, { ...this.options, placeholders: true }),
       pathExpr,
       readonly: readonlyArg?.k === 'py' && readonlyArg.v === true,
     });

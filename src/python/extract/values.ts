@@ -12,6 +12,8 @@ export interface Env {
   item: Item;
   /** Inside a class body: the scope its methods close over (class scopes do not nest). */
   defScope?: Scope;
+  /** Inside a class body: the class's name (its attributes' variables are `Class.attr`). */
+  owner?: string;
 }
 
 /** A Prefect Task object: the analysis' task plus what binding its inputs needs. */

@@ -23,7 +23,10 @@ sys.modules["xpersist"] = xp
 cfg = types.ModuleType("config"); cfg.get = lambda k: "/from/config/" + k; cfg.paths = {"root": "/from/config/root"}
 sys.modules["config"] = cfg
 g = runpy.run_path(sys.argv[1], run_name="stores")
-print(json.dumps({k: v.path for k, v in g.items() if isinstance(v, CacheStore)}))
+for k, v in list(g.items()):
+    if isinstance(v, type) and v is not CacheStore:
+        g.update({f"{k}.{a}": x for a, x in vars(v).items() if isinstance(x, CacheStore)})
+print(json.dumps({k: v.path for k, v in g.items() if isinstance(v, CacheStore) and k != "results_again"}))
 `;
 
 describe('store paths', () => {
@@ -48,7 +51,7 @@ describe('store paths', () => {
   after(() => removeDir(work));
 
   it('records each store with its variable, line, expression and resolution', () => {
-    assert.equal(a.stores.length, 19);
+    assert.equal(a.stores.length, 26);
     const lit = byVar.get('literal')!;
     assert.equal(lit.line, source.split('\n').findIndex((l) => l.startsWith('literal =')) + 1);
     assert.equal(lit.expression, '"/data/cache"');
@@ -57,9 +60,9 @@ describe('store paths', () => {
       relative: ['literal', 'relative/cache'],
       fstring: ['folded', '/tmp/fstring'],
       joined: ['folded', '/tmp/joined/deeper'],
-      home: ['folded', null],
+      home: ['folded', '~/caches/home'],
       slash: ['folded', '/data/slash/x'],
-      environ: ['folded', null],
+      environ: ['folded', '$XP_CACHE'],
       getenv: ['folded', '/fallback/cache'],
       default: ['folded', '/tmp/default'],
       dynamic: ['dynamic', null],
@@ -69,6 +72,13 @@ describe('store paths', () => {
       url: ['literal', 's3://bucket/cache'],
       beside: ['folded', null],
       parent: ['folded', null],
+      settings_raw: ['folded', '/data/settings/raw'],
+      listed: ['folded', '/data/list1'],
+      home_dot: ['folded', '~/.cache'],
+      env_plus: ['folded', '$XP_CACHE/y'],
+      keyword_only: ['folded', '/a/b'],
+      'Stores.results': ['folded', '/tmp/class-results'],
+      'Stores.scratch': ['literal', '/data/scratch'],
     };
     for (const [v, [resolution, p]] of Object.entries(expect)) {
       const s = byVar.get(v);
@@ -79,6 +89,8 @@ describe('store paths', () => {
     assert.equal(byVar.get('bare')!.expression, 'tempfile.gettempdir()');
     assert.equal(byVar.get('parent')!.readonly, true);
     assert.equal(byVar.get('literal')!.readonly, false);
+    assert.equal(byVar.get('keyword_only')!.readonly, true);
+    assert.equal(byVar.get('Stores.scratch')!.readonly, true);
   });
 
   it('resolves every store to the path Python computes', () => {
@@ -96,7 +108,7 @@ describe('store paths', () => {
       assert.equal(resolveStorePath(s, ctx), expected, s.variable);
       checked.push(s.variable);
     }
-    assert.equal(checked.length, 19);
+    assert.equal(checked.length, 26);
   });
 
   it('maps dynamic stores through the storeExpressions setting, by expression or variable', () => {
@@ -134,5 +146,35 @@ describe('store paths', () => {
       d.find((x) => x.code === 'store-path-missing')!.message,
       /\/w\/relative\/cache does not exist yet/,
     );
+  });
+
+  it('follows stores through class attributes, dict settings and keyword-only results to the tasks', () => {
+    const an = analyzePython(`from pathlib import Path
+from prefect import task
+from xpersist import CacheStore, XpersistResult
+SETTINGS = {"stores": {"raw": "/data/raw"}}
+class Stores:
+    raw = CacheStore(SETTINGS["stores"]["raw"])
+    home = CacheStore(path=Path.home() / ".cache" / "xp", readonly=True)
+@task(target="a.zarr", result=XpersistResult(cache_store=Stores.home, serializer="xarray.zarr"))
+def a(): ...
+@task(target="b.zarr", result=XpersistResult(Stores.raw, "joblib"))
+def b(): ...
+`);
+    assert.deepEqual(
+      an.stores.map((s) => [s.variable, s.resolution, s.path, s.readonly]),
+      [
+        ['Stores.raw', 'folded', '/data/raw', false],
+        ['Stores.home', 'folded', '~/.cache/xp', true],
+      ],
+    );
+    assert.deepEqual(
+      an.tasks.map((t) => [t.name, t.result?.storeIndex, t.result?.serializer]),
+      [
+        ['a', 1, 'xarray.zarr'],
+        ['b', 0, 'joblib'],
+      ],
+    );
+    assert.equal(resolveStorePath(an.stores[1], { home: '/home/me' }), '/home/me/.cache/xp');
   });
 });
