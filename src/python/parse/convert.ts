@@ -2,7 +2,9 @@
 // Decorator, AssignStatement hold token sequences, not one node per argument), so each of
 // those is regrouped here.
 import type { SyntaxNode } from '@lezer/common';
+import { parser } from '@lezer/python';
 import type { Arg, ConvertedStatement, Decorator, Expr, FPart, Param, Stmt } from './ast';
+import { repairStatement } from './repair';
 import { decodeFStringText, decodeString, scanStringToken } from './strings';
 
 const PUNCT = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', ';']);
@@ -652,8 +654,13 @@ export function convertTopLevel(node: SyntaxNode, src: string): ConvertedStateme
   const text = src.slice(node.from, node.to);
   const conv = new Converter(src, node.from);
   const errors = errorOffsets(node, node.from);
+  if (node.type.isError) errors.push(0);
   const stmts: Stmt[] = [];
-  if (!node.type.isError) conv.stmtInto(node, stmts);
-  else errors.push(0);
+  const repaired = errors.length ? repairStatement(text) : null;
+  if (repaired !== null) {
+    // Same length and lines as the original: positions stay valid against `text`.
+    const fixed = new Converter(repaired, 0);
+    for (let c = parser.parse(repaired).topNode.firstChild; c; c = c.nextSibling) fixed.stmtInto(c, stmts);
+  } else if (!node.type.isError) conv.stmtInto(node, stmts);
   return { text, stmts, errors: [...new Set(errors)] };
 }

@@ -262,4 +262,51 @@ fetch = Fetch(checkpoint=False)
       ].sort(),
     );
   });
+
+  it('analyses the rest of a file with syntax errors statement by statement', () => {
+    const head = `from prefect import Flow, task
+from xpersist import CacheStore, XpersistResult
+r = XpersistResult(CacheStore("/c"), serializer="joblib")
+@task(target="a.zarr", result=r)
+def a(): ...
+@task(target="b.zarr", result=r)
+def b(x): ...
+`;
+    // A half-typed line inside a with Flow body loses only itself.
+    const inFlow = analyzePython(`${head}with Flow("f") as f:
+    x = a()
+    y = b(
+    b(x)
+    z =
+    a()
+`);
+    assert.deepEqual(
+      inFlow.flows[0].nodes.map((n) => n.id),
+      ['a-1', 'b-1', 'a-2'],
+    );
+    assert.deepEqual(
+      inFlow.flows[0].edges.map((e) => [e.from, e.to]),
+      [['a-1', 'b-1']],
+    );
+    assert.ok(inFlow.syntaxErrors.length > 0);
+    // A broken decorator loses its function only: the next task and the flow are kept.
+    const decorator = analyzePython(`${head}@task(target="c.zarr", result=r
+def c(): ...
+
+@task(target="d.zarr", result=r)
+def d(): ...
+
+with Flow("g") as g:
+    d()
+    a()
+`);
+    assert.deepEqual(
+      decorator.tasks.map((t) => t.name),
+      ['a', 'b', 'd'],
+    );
+    assert.deepEqual(
+      decorator.flows.map((f) => [f.name, f.nodes.map((n) => n.id)]),
+      [['g', ['d-1', 'a-1']]],
+    );
+  });
 });
