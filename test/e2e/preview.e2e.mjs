@@ -129,6 +129,52 @@ async function climateMap(wb) {
   await wb.setColorTheme('Dark Modern');
 }
 
+/** stations.csv: the index as the index, full stats with bool counts, sort, resize. */
+async function climateTable(wb) {
+  await openArtifact(wb, 'stations.csv');
+  await wb.inWebview('.grid-body .grid-row .cell');
+  const names = await wb.webview().locator('.grid-header .col-name').allTextContents();
+  assert.equal(names[0], '', `the pandas index has no name, not "Unnamed: 0": ${names}`);
+  assert.equal(await wb.webview().locator('.grid-header .rownum').count(), 0, 'the index labels the rows');
+  const wet = await wb.inWebview('[data-testid="column-stats"] .cell[data-col="wet"] div');
+  assert.equal(await wet.textContent(), 'True 85 · False 155');
+  const tmax = await wb
+    .webview()
+    .locator('[data-testid="column-stats"] .cell[data-col="tmax"]')
+    .textContent();
+  assert.match(tmax, /min -3\.85.*max 34\.17.*mean 15\.107.*3 null/);
+  const head = wb.webview().locator('.grid-header [role="columnheader"][data-col="3"]');
+  await head.click();
+  await wb
+    .webview()
+    .locator('[data-testid="sort-note"]', { hasText: 'all 240 rows' })
+    .waitFor({ timeout: 10_000 });
+  const firstRow = await wb
+    .webview()
+    .locator('.grid-body .grid-row')
+    .first()
+    .locator('.cell')
+    .allTextContents();
+  assert.equal(firstRow[3], '-3.85', `sorted by tmax: ${firstRow}`);
+  assert.equal(await head.getAttribute('aria-sort'), 'ascending');
+  const before = (await head.boundingBox()).width;
+  const handle = head.locator('.col-resize');
+  const hb = await handle.boundingBox();
+  await wb.page.mouse.move(hb.x + hb.width / 2, hb.y + hb.height / 2);
+  await wb.page.mouse.down();
+  await wb.page.mouse.move(hb.x + 80, hb.y + hb.height / 2, { steps: 4 });
+  await wb.page.mouse.up();
+  const after = (await head.boundingBox()).width;
+  assert.ok(after > before + 60, `the column widened: ${before} -> ${after}`);
+  assert.equal(await head.getAttribute('aria-sort'), 'ascending', 'a resize is not a click on the header');
+  await wb.page.waitForTimeout(400); // a click right after a resize ends it
+  await head.click();
+  await wb.page.waitForTimeout(200);
+  const down = await wb.webview().locator('.grid-body .grid-row').first().locator('.cell').allTextContents();
+  assert.equal(down[3], '34.17', `descending, missing values still last: ${down}`);
+  await wb.screenshot('c7-table-sorted');
+}
+
 /** @param {import('./lib/workbench.mjs').Workbench} wb */
 export default async function run(wb) {
   await wb.open();
@@ -137,6 +183,7 @@ export default async function run(wb) {
   await wb.waitForRow(/^all-serializers/);
   await climateTimes(wb);
   await climateMap(wb);
+  await climateTable(wb);
 
   // zarr: CF-decoded dataset, heatmap of a time slice, the slider moves it.
   await openArtifact(wb, 'tas_monthly.zarr');

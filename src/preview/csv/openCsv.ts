@@ -127,17 +127,33 @@ export async function openCsv(
           let min: number | string | boolean | null = null;
           let max: number | string | boolean | null = null;
           let nulls = 0;
+          let sum = 0;
+          let numbers = 0;
+          let trues = 0;
+          let falses = 0;
           for (const r of rows) {
             const v = r[j];
             if (v === null || (typeof v === 'number' && Number.isNaN(v))) {
               nulls++;
               continue;
             }
+            if (typeof v === 'boolean') {
+              if (v) trues++;
+              else falses++;
+              continue;
+            }
             if (typeof v !== 'number' && typeof v !== 'string') continue;
+            if (typeof v === 'number') {
+              sum += v;
+              numbers++;
+            }
             if (min === null || v < (min as typeof v)) min = v;
             if (max === null || v > (max as typeof v)) max = v;
           }
-          return { name, dtype: dtypes[j], min, max, nulls };
+          if (dtypes[j] === 'bool')
+            return { name, dtype: dtypes[j], min, max, nulls, trueCount: trues, falseCount: falses };
+          if (dtypes[j] === 'object') return { name, dtype: dtypes[j], min, max, nulls };
+          return { name, dtype: dtypes[j], min, max, nulls, mean: numbers ? sum / numbers : null };
         });
         const full = index.total !== null && rows.length >= index.total;
         return {

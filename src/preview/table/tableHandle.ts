@@ -8,6 +8,10 @@ export interface ColumnSummary {
   min: number | string | boolean | null;
   max: number | string | boolean | null;
   nulls: number | null;
+  /** Extension (CSV, counted over the rows covered): mean of numbers, counts of True / False. */
+  mean?: number | null;
+  trueCount?: number;
+  falseCount?: number;
 }
 
 export interface ColumnSummaries {

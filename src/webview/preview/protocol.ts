@@ -27,6 +27,17 @@ export interface PreviewSource {
   };
 }
 
+/** One column of the table's summary row (mean for numbers, True/False counts for bools). */
+export interface ColumnStats {
+  name: string;
+  min: Value;
+  max: Value;
+  nulls: number | null;
+  mean?: number | null;
+  trueCount?: number;
+  falseCount?: number;
+}
+
 /** Persisted by the webview (setState) and handed back by the panel serializer on reload. */
 export interface PreviewUiState {
   target?: PreviewTarget;
@@ -57,7 +68,7 @@ export type HostToPreview =
       'columnSummary',
       {
         requestId: number;
-        columns: { name: string; min: Value; max: Value; nulls: number | null }[];
+        columns: ColumnStats[];
         basis: string;
       }
     >

@@ -8,7 +8,7 @@ import { displayDtype } from '../../../src/preview/cf/calendarTime';
 import { sliceStats } from '../../../src/preview/dataset/sliceStats';
 import type { ObjectNode } from '../../../src/preview/index';
 import * as api from '../../../src/preview/index';
-import { assertValuesEqual, checkDataset, type PyJson, previewDir } from './previewFixtures';
+import { assertValuesEqual, checkDataset, nanToNull, type PyJson, previewDir } from './previewFixtures';
 
 after(() => api.closeAll());
 
@@ -111,4 +111,42 @@ suite('climate cache: pickles (never executed)', () => {
     assert.equal(frame?.rows?.[0][0], '2001-01-16T12:00:00');
     assert.equal(weights?.values?.length, 128 * 8);
   });
+});
+
+suite('climate cache: CSV tables', () => {
+  for (const key of ['stations.csv', 'daily_flags.csv']) {
+    test(`${key}: columns, index, rows and per-column stats as pandas says`, async () => {
+      const want = climateExpected().csv[key];
+      const opts = { dumpKwargs: want.dump_kwargs };
+      const m = await api.describe(file(key), 'pandas.csv', opts);
+      assert.equal(m.kind, 'table', m.kind === 'unsupported' ? m.reason : m.kind);
+      if (m.kind !== 'table') return;
+      assert.equal(m.rowCount, want.row_count);
+      const names = m.columns.map((c) => c.name);
+      // pandas reads the unnamed first column of `to_csv` as the index: the preview names it so.
+      assert.equal(names.length, want.columns.length);
+      assert.deepEqual(m.index.length, want.index.length, `index ${m.index}`);
+      const dtypes = Object.fromEntries(m.columns.map((c, i) => [want.columns[i], c.dtype]));
+      for (const [c, st] of Object.entries<PyJson>(want.stats))
+        if (c !== 'index') assert.equal(dtypes[c], st.dtype, `${c} dtype`);
+      const rows = await api.readRows(file(key), 'pandas.csv', 0, 20, opts);
+      assert.deepEqual(nanToNull(rows.rows.flat()), want.rows.flat());
+      const s = await api.summarizeColumns(file(key), 'pandas.csv', opts);
+      assert.equal(s.source, 'full');
+      s.columns.forEach((c, i) => {
+        const w = want.stats[want.columns[i]];
+        assert.equal(c.nulls, w.nulls, `${c.name} nulls`);
+        if ('true' in w) {
+          assert.equal(c.trueCount, w.true, `${c.name} True count`);
+          assert.equal(c.falseCount, w.false, `${c.name} False count`);
+        }
+        if ('min' in w) {
+          assert.equal(c.min, w.min, `${c.name} min`);
+          assert.equal(c.max, w.max, `${c.name} max`);
+        }
+        if ('mean' in w)
+          assert.ok(Math.abs((c.mean ?? Number.NaN) - w.mean) < 1e-9, `${c.name} mean ${c.mean}`);
+      });
+    });
+  }
 });
