@@ -6,6 +6,9 @@ Without --flow the file runs as `python FILE` would (its own flow.run() calls). 
 the file is executed as a module (its `__main__` block skipped, Flow.run() held back), then only
 the named flow runs.
 
+With --executor JSON, every flow.run() of the file uses that executor instead of its own
+(LocalExecutor, LocalDaskExecutor, DaskExecutor with an address or a cluster class).
+
 Every state change of every task and flow is sent as one JSON line to the extension: over
 TCP to 127.0.0.1:$XPERSIST_EVENTS_PORT (first line: $XPERSIST_EVENTS_TOKEN), so the terminal
 keeps the user's own output untouched. Without that variable, events go to stderr with the
@@ -15,105 +18,225 @@ Nothing here changes what the flow computes: the handlers only observe.
 """
 
 import argparse
+import contextlib
+import functools
 import json
 import os
 import runpy
-import socket
+import signal
 import sys
 import threading
-import time
 import traceback
+import uuid
+
+# This folder on sys.path for local executor processes too (they inherit sys.path).
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+import xpersist_events  # noqa: E402
 
 os.environ.setdefault("PREFECT__FLOWS__CHECKPOINTING", "true")
 
-
-class Events:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.sock = None
-        port = os.environ.get("XPERSIST_EVENTS_PORT")
-        if port:
-            try:
-                self.sock = socket.create_connection(("127.0.0.1", int(port)), timeout=5)
-                self.sock.sendall((os.environ.get("XPERSIST_EVENTS_TOKEN", "") + "\n").encode())
-            except OSError as e:
-                print(f"[xpersist] could not reach the editor for live task states: {e}", file=sys.stderr)
-                self.sock = None
-
-    def send(self, **event):
-        event.setdefault("time", time.time())
-        line = json.dumps(event, default=repr)
-        with self.lock:
-            if self.sock is not None:
-                try:
-                    self.sock.sendall((line + "\n").encode())
-                    return
-                except OSError:
-                    self.sock = None
-            print("XPERSIST_EVENT " + line, file=sys.stderr, flush=True)
+EVENTS = None  # the connection to the editor, opened in main() (not in spawned children)
 
 
-EVENTS = Events()
+def send(**event):
+    EVENTS.send(event)
 
 
-def user_frame(tb, file):
-    """The innermost traceback frame in the user's flow file: where the link should go."""
-    best = None
-    for frame in traceback.extract_tb(tb):
-        if os.path.abspath(frame.filename) == file:
-            best = frame
-    return {"file": best.filename, "line": best.lineno} if best else None
+LOCAL_CLUSTERS = ("distributed.LocalCluster", "dask.distributed.LocalCluster", "distributed.deploy.local.LocalCluster")
 
 
-def describe_state(state, file):
-    info = {"state": type(state).__name__, "message": str(state.message) if state.message else None}
-    result = getattr(state, "_result", None)
-    location = getattr(result, "location", None)
-    if location and state.is_successful():
-        info["location"] = str(location)
-    if state.is_failed():
-        exc = state.result if isinstance(state.result, BaseException) else None
-        if exc is not None:
-            info["exception"] = f"{type(exc).__name__}: {exc}"
-            info["traceback"] = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-            info["where"] = user_frame(exc.__traceback__, file)
-        elif state.message:
-            info["exception"] = str(state.message)
+def build_executor(spec):
+    """The executor the editor chose: {"type": class name, **the keyword arguments Prefect takes}."""
+    from prefect import executors
+
+    kwargs = dict(spec)
+    name = kwargs.pop("type", None)
+    if name not in ("LocalExecutor", "LocalDaskExecutor", "DaskExecutor"):
+        raise SystemExit(f"Unknown executor {name!r}")
+    if name == "DaskExecutor" and not kwargs.get("address"):
+        kwargs.setdefault("cluster_class", "distributed.LocalCluster")
+        if kwargs["cluster_class"] in LOCAL_CLUSTERS:
+            # A cluster on this machine listens on loopback only, on free ports.
+            cluster_kwargs = dict(kwargs.get("cluster_kwargs") or {})
+            cluster_kwargs.setdefault("host", "127.0.0.1")
+            cluster_kwargs.setdefault("dashboard_address", "127.0.0.1:0")
+            kwargs["cluster_kwargs"] = cluster_kwargs
+    return getattr(executors, name)(**kwargs)
+
+
+def executor_info(executor):
+    """What the editor shows about the executor a run uses."""
+    info = {"kind": type(executor).__name__}
+    for attr in ("scheduler", "num_workers", "address"):
+        value = getattr(executor, attr, None)
+        if value is not None:
+            info[attr] = value if isinstance(value, (int, str)) else str(value)
+    cluster_class = getattr(executor, "cluster_class", None)
+    if cluster_class is not None and not getattr(executor, "address", None):
+        info["cluster_class"] = f"{cluster_class.__module__}.{cluster_class.__qualname__}"
     return info
 
 
-def install_handlers(file):
-    import prefect
-    from prefect.engine.flow_runner import FlowRunner
-    from prefect.engine.task_runner import TaskRunner
+class DaskRelay:
+    """Events that Dask workers log under xpersist_events.TOPIC, passed on to the editor."""
 
-    def task_handler(runner, old_state, new_state):
-        task = runner.task
-        EVENTS.send(
-            event="task",
-            task=task.name,
-            slug=prefect.context.get("task_slug") or task.slug,
-            map_index=prefect.context.get("map_index"),
-            flow=prefect.context.get("flow_name"),
-            **describe_state(new_state, file),
-        )
-        return new_state
+    def __init__(self, client):
+        self.client = client
+        self.flushed = set()
+        self.token = uuid.uuid4().hex
+        self.stop = threading.Event()
+        client.subscribe_topic(xpersist_events.TOPIC, self.receive)
+
+    def receive(self, event):
+        _, msg = event
+        if msg.get("event") == "flush":
+            if msg.get("token") == self.token:
+                self.flushed.add(msg.get("worker"))
+        else:
+            EVENTS.send(dict(msg))
+
+    def workers(self):
+        try:
+            return sorted(self.client.scheduler_info().get("workers", {}))
+        except Exception:
+            return None
+
+    def watch_workers(self):
+        """The worker count, sent again whenever it changes (adaptive and HPC clusters scale)."""
+        last = None
+        while not self.stop.wait(1.0):
+            workers = self.workers()
+            if workers is not None and len(workers) != last:
+                last = len(workers)
+                send(event="workers", workers=last)
+
+    def flush(self, timeout=10.0):
+        """Waits until every worker's marker arrived: then all its earlier events have too."""
+        self.stop.set()
+        expected = set(self.workers() or [])
+        try:
+            self.client.run(xpersist_events.flush_marker, self.token)
+        except Exception as e:
+            print(f"[xpersist] could not collect the last task states from the workers: {e}", file=sys.stderr)
+            return
+        deadline = threading.Event()
+        for _ in range(int(timeout * 20)):
+            if expected <= self.flushed:
+                return
+            deadline.wait(0.05)
+
+
+def wrap_start(cls):
+    """Reports each executor a flow run starts; relays a Dask cluster's worker events."""
+    original = cls.start
+
+    @contextlib.contextmanager
+    def start(self):
+        with original(self):
+            info = executor_info(self)
+            client = getattr(self, "client", None)
+            relay = None
+            if client is not None:
+                # Remote workers import the handler's module by name: give it to them.
+                client.upload_file(os.path.join(HERE, "xpersist_events.py"))
+                relay = DaskRelay(client)
+                info.update(
+                    address=str(client.scheduler.address),
+                    dashboard=client.dashboard_link,
+                    started_cluster=not getattr(self, "address", None),
+                    workers=len(relay.workers() or []),
+                )
+                threading.Thread(target=relay.watch_workers, daemon=True).start()
+            send(event="executor", **info)
+            try:
+                yield
+            except BaseException:
+                if relay is not None:
+                    relay.stop.set()  # stopping: no waiting for workers' last events
+                raise
+            if relay is not None:
+                relay.flush()
+
+    cls.start = start
+
+
+def install_handlers(file, executor_spec):
+    from prefect import Flow
+    from prefect.engine.flow_runner import FlowRunner
+    from prefect.executors import DaskExecutor, LocalDaskExecutor, LocalExecutor
+
+    # Prefect calls these where each task runs (a worker, a child process): passed to every flow
+    # run as task_runner_state_handlers, a module function pickled by name.
+    task_handler = functools.partial(xpersist_events.task_handler, file=file)
 
     def flow_handler(runner, old_state, new_state):
-        EVENTS.send(event="flow", flow=runner.flow.name, **describe_state(new_state, file))
+        send(event="flow", flow=runner.flow.name, **xpersist_events.describe_state(new_state, file))
         return new_state
 
-    task_init = TaskRunner.__init__
     flow_init = FlowRunner.__init__
-
-    def patched_task_init(self, task, state_handlers=None, *args, **kwargs):
-        task_init(self, task, list(state_handlers or []) + [task_handler], *args, **kwargs)
+    flow_runner_run = FlowRunner.run
+    flow_run = Flow.run
 
     def patched_flow_init(self, flow, task_runner_cls=None, state_handlers=None, *args, **kwargs):
         flow_init(self, flow, task_runner_cls, list(state_handlers or []) + [flow_handler], *args, **kwargs)
 
-    TaskRunner.__init__ = patched_task_init
+    def patched_flow_runner_run(self, *args, **kwargs):
+        kwargs["task_runner_state_handlers"] = list(kwargs.get("task_runner_state_handlers") or []) + [task_handler]
+        return flow_runner_run(self, *args, **kwargs)
+
+    def patched_flow_run(self, *args, **kwargs):
+        if executor_spec is not None:
+            kwargs["executor"] = build_executor(executor_spec)  # the editor's choice wins
+        return flow_run(self, *args, **kwargs)
+
     FlowRunner.__init__ = patched_flow_init
+    FlowRunner.run = patched_flow_runner_run
+    Flow.run = patched_flow_run
+    for cls in (LocalExecutor, LocalDaskExecutor, DaskExecutor):
+        wrap_start(cls)
+
+
+GRACE_SECONDS = 10
+
+
+def stop_on_signals():
+    """Cancel (SIGTERM, or SIGHUP when the terminal closes) unwinds like Ctrl-C, so that the
+    executor's context exits and closes a cluster the run started."""
+
+    def interrupt(signum, frame):
+        # Closing a cluster can wait on busy workers: after a grace period, stop regardless.
+        timer = threading.Timer(GRACE_SECONDS, force_exit)
+        timer.daemon = True
+        timer.start()
+        signal.signal(signum, signal.SIG_DFL)
+        raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+    def force_exit():
+        print("[xpersist] the run did not stop in time: stopping its processes", file=sys.stderr, flush=True)
+        reap_children()
+        os._exit(130)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupt)
+
+
+def reap_children():
+    """Nothing of the run outlives it: local worker processes still alive are stopped."""
+    try:
+        import psutil
+    except ImportError:
+        return
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            child.terminate()
+    _, alive = psutil.wait_procs(children, timeout=3)
+    for child in alive:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
 
 
 def parse_params(items):
@@ -132,14 +255,20 @@ def main():
     ap.add_argument("file")
     ap.add_argument("--flow", help="run only the flow with this name")
     ap.add_argument("--param", action="append", help="NAME=JSON parameter for --flow")
+    ap.add_argument("--executor", help="JSON: the executor every flow.run() uses (default: the file's)")
     args = ap.parse_args()
+    global EVENTS
+    EVENTS = xpersist_events.Connection()
+    xpersist_events.set_sink(EVENTS)
+    executor_spec = json.loads(args.executor) if args.executor else None
     file = os.path.abspath(args.file)
     # As `python FILE` would: the file's folder on sys.path, the working directory unchanged.
     sys.path.insert(0, os.path.dirname(file))
-    EVENTS.send(event="start", file=file, flow=args.flow, python=sys.executable, version=sys.version.split()[0])
+    send(event="start", file=file, flow=args.flow, python=sys.executable, version=sys.version.split()[0])
     status = 0
+    stop_on_signals()
     try:
-        install_handlers(file)
+        install_handlers(file, executor_spec)
         if not args.flow:
             sys.argv = [file]
             runpy.run_path(file, run_name="__main__")
@@ -176,11 +305,13 @@ def main():
         if not isinstance(e.code, int) and e.code is not None:
             print(e.code, file=sys.stderr)
     except BaseException as e:  # report, then fail like python would
-        EVENTS.send(event="error", exception=f"{type(e).__name__}: {e}", traceback=traceback.format_exc(),
-                    where=user_frame(e.__traceback__, file))
+        send(event="error", exception=f"{type(e).__name__}: {e}", traceback=traceback.format_exc(),
+             where=xpersist_events.user_frame(e.__traceback__, file))
         traceback.print_exc()
-        status = 1
-    EVENTS.send(event="end", status=status)
+        status = 130 if isinstance(e, KeyboardInterrupt) else 1
+    finally:
+        reap_children()
+    send(event="end", status=status)
     sys.stdout.flush()
     sys.stderr.flush()
     sys.exit(status)

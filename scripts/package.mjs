@@ -32,6 +32,7 @@ const REQUIRED = [
   'extension/dist/webview/graph.js',
   'extension/dist/webview/codicon.ttf',
   'extension/python/xpersist_flow_runner.py',
+  'extension/python/xpersist_events.py',
 ];
 const FORBIDDEN =
   /^extension\/(node_modules|src|test|demo|scripts|docs|\.vscode-test|\.venv|\.cache|out|bench-data)\/|\.map$|\.ts$/;

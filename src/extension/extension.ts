@@ -12,9 +12,11 @@ import { CacheTreeProvider } from './explorer/cacheTreeProvider';
 import { registerExplorerCommands } from './explorer/explorerCommands';
 import type { CacheNode } from './explorer/nodes';
 import { StoreDecorations } from './explorer/storeDecorations';
+import { ExecutorChoices } from './flows/executorChoice';
 import { FlowRunner } from './flows/flowRunner';
 import { GraphPanels } from './flows/graphPanel';
 import { InterpreterSerializers } from './flows/interpreterSerializers';
+import { RunStatusItem } from './flows/runStatusItem';
 import { log } from './log';
 import { registerPreview } from './preview/previewCommands';
 import { PreviewManager } from './preview/previewManager';
@@ -59,7 +61,8 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
   context.subscriptions.push(previews, ...registerPreview(registry, previews));
 
   const insights = new PythonInsights(registry);
-  const runner = new FlowRunner(context.extensionUri);
+  const executors = new ExecutorChoices(context.workspaceState);
+  const runner = new FlowRunner(context.extensionUri, executors);
   const taskCommands = new TaskCommands(insights, registry, runner);
   const graphs = new GraphPanels(context.extensionUri, insights, taskCommands, runner);
   const lenses = new CacheLensProvider(insights, () => vscode.workspace.isTrusted);
@@ -83,6 +86,10 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
       insights.registerExistingStores();
       void registry.scanAll();
     }),
+    new RunStatusItem(runner),
+    vscode.commands.registerCommand('xpersist.selectExecutor', (choice?: unknown) =>
+      executors.pick(choice, vscode.window.activeTextEditor?.document),
+    ),
   );
 
   const ready = registry

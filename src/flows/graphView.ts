@@ -1,6 +1,8 @@
 // What the flow graph panel draws: each node with its cache state (as the lens says it), why it
 // is stale, its live state while a flow runs, and the layout.
+
 import type { CacheStatus, TaskCacheState } from './cacheState';
+import { liveExecutorLabel } from './executor';
 import type { FlowStates } from './fileStates';
 import { layoutFlowGraph } from './graphLayout';
 import { lensLabel } from './labels';
@@ -63,6 +65,8 @@ export interface GraphViewModel {
   edges: GraphViewEdge[];
   running: boolean;
   runSummary: string | null;
+  /** The executor of the current or last run, with its Dask dashboard when it has one. */
+  executor: { label: string; dashboard: string | null } | null;
 }
 
 const fmtDate = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ') + ' UTC';
@@ -180,5 +184,8 @@ export function buildGraphView(
     edges,
     running: opts.live?.running ?? false,
     runSummary,
+    executor: opts.live?.executor
+      ? { label: liveExecutorLabel(opts.live.executor), dashboard: opts.live.executor.dashboard ?? null }
+      : null,
   };
 }

@@ -32,6 +32,18 @@ export const runEventSchema = z.discriminatedUnion('event', [
     message: z.nullable(z.string()),
     exception: z.optional(z.string()),
   }),
+  z.object({
+    event: z.literal('executor'),
+    kind: z.string(),
+    scheduler: z.optional(z.string()),
+    num_workers: z.optional(z.number()),
+    address: z.optional(z.string()),
+    cluster_class: z.optional(z.string()),
+    dashboard: z.optional(z.nullable(z.string())),
+    started_cluster: z.optional(z.boolean()),
+    workers: z.optional(z.number()),
+  }),
+  z.object({ event: z.literal('workers'), workers: z.number() }),
   z.object({ event: z.literal('error'), exception: z.string(), traceback: z.string(), where }),
   z.object({ event: z.literal('end'), status: z.number() }),
 ]);
@@ -65,11 +77,30 @@ export interface LiveTask {
   startedAt?: number;
   /** From Running to its final state (Success, Failed, ...). */
   durationMs?: number;
+  /** Each mapped child's latest state, by map index. */
+  children?: Record<number, LiveState>;
+}
+
+/** The executor a run uses, as the runner reported it when Prefect started it. */
+export interface LiveExecutor {
+  kind: string;
+  scheduler?: string;
+  /** The Dask scheduler's address. */
+  address?: string;
+  clusterClass?: string;
+  /** The Dask dashboard (http://…/status). */
+  dashboard?: string | null;
+  /** True when the run created the cluster (and cancelling it stops it). */
+  startedCluster?: boolean;
+  workers?: number;
 }
 
 export interface LiveRun {
   flow: string | null;
+  executor?: LiveExecutor;
   flowState: string | null;
+  /** The flow's failure, e.g. Dask's KilledWorker when a worker died. */
+  flowException?: string;
   running: boolean;
   status: number | null;
   tasks: Map<string, LiveTask>;
@@ -109,6 +140,7 @@ export function applyRunEvent(run: LiveRun, e: RunEvent, at: number = Date.now()
     case 'flow':
       run.flow = run.flow ?? e.flow;
       run.flowState = e.state;
+      if (e.exception) run.flowException = e.exception;
       return null;
     case 'task': {
       const slug = e.slug ?? e.task;
@@ -118,6 +150,7 @@ export function applyRunEvent(run: LiveRun, e: RunEvent, at: number = Date.now()
         // A mapped child: count children by state on the parent node.
         const t = prev ?? { slug, task: e.task, state: 'Running', message: null, mapped: {}, startedAt: at };
         t.mapped = { ...t.mapped, [state]: (t.mapped?.[state] ?? 0) + 1 };
+        t.children = { ...t.children, [e.map_index]: state };
         if (state === 'Failed')
           Object.assign(t, { exception: e.exception, traceback: e.traceback, where: e.where });
         // A mapped task lasts from its first child's start to its last child's end.
@@ -140,12 +173,67 @@ export function applyRunEvent(run: LiveRun, e: RunEvent, at: number = Date.now()
       });
       return slug;
     }
+    case 'executor':
+      run.executor = {
+        kind: e.kind,
+        scheduler: e.scheduler,
+        address: e.address,
+        clusterClass: e.cluster_class,
+        dashboard: e.dashboard,
+        startedCluster: e.started_cluster,
+        workers: e.workers,
+      };
+      return null;
+    case 'workers':
+      if (run.executor) run.executor.workers = e.workers;
+      return null;
     case 'error':
       run.error = { exception: e.exception, traceback: e.traceback, where: e.where };
       return null;
     case 'end':
       run.running = false;
       run.status = e.status;
+      markUnfinished(run);
       return null;
+  }
+}
+
+/** Tasks finished and seen so far; mapped children count one each, their parent none. */
+export function runProgress(run: LiveRun): { finished: number; total: number; running: string | null } {
+  let finished = 0;
+  let total = 0;
+  let running: string | null = null;
+  const open = (st: LiveState) => st === 'Running' || st === 'Pending';
+  for (const t of run.tasks.values()) {
+    const children = Object.values(t.children ?? {});
+    if (children.length > 0) {
+      total += children.length;
+      finished += children.filter((st) => !open(st)).length;
+      if (!running && children.some((st) => st === 'Running')) running = t.task;
+    } else {
+      total++;
+      if (!open(t.state)) finished++;
+      else if (!running && t.state === 'Running') running = t.task;
+    }
+  }
+  return { finished, total, running };
+}
+
+/** What a run that ended left Running never finished: its process died (a killed Dask worker,
+ * a cancel). Shown as failed, with that reason, rather than spinning forever. */
+const UNFINISHED = 'no final state: the process running it ended (a killed worker, or the run was stopped)';
+
+const unfinished = (run: LiveRun) => (run.flowException ? `${UNFINISHED}; ${run.flowException}` : UNFINISHED);
+
+function markUnfinished(run: LiveRun): void {
+  for (const t of run.tasks.values()) {
+    for (const [i, st] of Object.entries(t.children ?? {}))
+      if (st === 'Running' && t.children) {
+        t.children[Number(i)] = 'Failed';
+        t.mapped = { ...t.mapped, Failed: (t.mapped?.Failed ?? 0) + 1 };
+        t.exception ??= unfinished(run);
+      }
+    if (t.state === 'Running' && !t.children)
+      Object.assign(t, { state: 'Failed', exception: unfinished(run) });
   }
 }

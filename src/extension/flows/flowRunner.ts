@@ -4,8 +4,10 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { applyRunEvent, type LiveRun, newLiveRun, parseRunEvent } from '../../flows/runEvents';
+import { describeExecutor, type ExecutorChoice, runnerExecutorArg } from '../../flows/executor';
+import { applyRunEvent, type LiveRun, newLiveRun, parseRunEvent, runProgress } from '../../flows/runEvents';
 import { log } from '../log';
+import type { ExecutorChoices } from './executorChoice';
 import { choosePython } from './pythonInterpreter';
 
 export interface RunRequest {
@@ -13,6 +15,8 @@ export interface RunRequest {
   /** Run only this flow (by name); the whole file when absent. */
   flow?: string;
   parameters?: Record<string, unknown>;
+  /** The executor; the workspace's choice (quick pick, setting, or the file's own) when absent. */
+  executor?: ExecutorChoice;
 }
 
 export interface RunOutcome {
@@ -35,7 +39,10 @@ export class FlowRunner implements vscode.Disposable {
     cancelled?: boolean;
   } | null = null;
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly executors?: ExecutorChoices,
+  ) {}
 
   get active(): { request: RunRequest; run: LiveRun } | null {
     return this.current;
@@ -49,9 +56,12 @@ export class FlowRunner implements vscode.Disposable {
     const uri = vscode.Uri.file(request.file);
     const python = await choosePython(uri);
     const run = newLiveRun(request.flow ?? null);
+    const chosen = this.executors?.current();
+    if (chosen?.error) void vscode.window.showWarningMessage(`${chosen.error}: running as the file says.`);
+    const executor = request.executor ?? chosen?.choice ?? { type: 'file' };
     this.current = { request, run };
     log().info(
-      `Running ${request.flow ? `flow "${request.flow}" of ` : ''}${request.file} with ${python.description}`,
+      `Running ${request.flow ? `flow "${request.flow}" of ` : ''}${request.file} with ${python.description}, executor ${describeExecutor(executor)}`,
     );
     const token = randomBytes(16).toString('hex');
     const server = net.createServer((socket) => this.accept(socket, token, request, run));
@@ -62,6 +72,8 @@ export class FlowRunner implements vscode.Disposable {
     if (request.flow) args.push('--flow', request.flow);
     for (const [k, v] of Object.entries(request.parameters ?? {}))
       args.push('--param', `${k}=${JSON.stringify(v)}`);
+    const executorArg = runnerExecutorArg(executor);
+    if (executorArg) args.push('--executor', executorArg);
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     const task = new vscode.Task(
       { type: 'xpersist', file: request.file, flow: request.flow },
@@ -110,11 +122,9 @@ export class FlowRunner implements vscode.Disposable {
             });
           });
           const progressSub = this.changed.event(({ run: r }) => {
-            const tasks = [...r.tasks.values()];
-            const finished = tasks.filter((t) => t.state !== 'Running' && t.state !== 'Pending').length;
-            const runningNow = tasks.find((t) => t.state === 'Running');
+            const p = runProgress(r);
             progress.report({
-              message: `${finished}/${tasks.length} tasks finished${runningNow ? ` · running ${runningNow.task}` : ''}`,
+              message: `${p.finished}/${p.total} tasks finished${p.running ? ` · running ${p.running}` : ''}`,
             });
           });
           cancel.onCancellationRequested(() => this.cancel());

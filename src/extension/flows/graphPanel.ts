@@ -12,6 +12,7 @@ import { graphViews } from '../lazyModules';
 import { log } from '../log';
 import { webviewHtml, webviewOptions } from '../preview/previewPanel';
 import type { FlowRunner } from './flowRunner';
+import { OPEN_DASHBOARD } from './runStatusItem';
 import { sourceChanges } from './sourceChanges';
 
 export const GRAPH_VIEW_TYPE = 'xpersist.flowGraph';
@@ -211,6 +212,9 @@ export class GraphPanels implements vscode.Disposable {
         return;
       case 'runFlow':
         await this.tasks.runFlow(ref());
+        return;
+      case 'openDashboard':
+        await vscode.commands.executeCommand(OPEN_DASHBOARD, g.lastModel?.executor?.dashboard ?? undefined);
         return;
       case 'openTraceback': {
         const node = g.lastModel?.nodes.find((n) => n.id === msg.payload.node);

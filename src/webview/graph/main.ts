@@ -330,6 +330,10 @@ function renderToolbar(m: GraphViewModel): void {
       `${m.nodes.length} nodes · targets as of ${m.evaluatedAt.slice(0, 16).replace('T', ' ')} UTC`,
     ),
     summary,
+    m.executor ? h('span', { class: 'muted executor' }, m.executor.label) : h('span'),
+    m.executor?.dashboard
+      ? button('Dashboard', 'dashboard', () => send('openDashboard'), 'Open the Dask dashboard in VS Code')
+      : h('span'),
     h('span', { class: 'spacer' }),
     button('Fit', 'screen-full', fitToView, 'Fit the graph to the panel'),
     button('', 'zoom-in', () => zoomAt(1.25, w(), hh()), 'Zoom in'),

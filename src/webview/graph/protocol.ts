@@ -37,6 +37,7 @@ export const graphToHostSchema = z.discriminatedUnion('type', [
     payload: z.object({ node: z.string().check(z.maxLength(500)), downstream: z.boolean() }),
   }),
   z.object({ type: z.literal('runFlow'), payload: z.looseObject({}) }),
+  z.object({ type: z.literal('openDashboard'), payload: z.looseObject({}) }),
   z.object({
     type: z.literal('openTraceback'),
     payload: z.object({ node: z.string().check(z.maxLength(500)) }),
