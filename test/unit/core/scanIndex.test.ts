@@ -18,6 +18,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CacheStore } from '../../../src/core/index';
 import { indexFile, RACY_MS } from '../../../src/core/scan/scanIndex';
+import { poolInfo } from '../../../src/core/scan/workerPool';
 import type { StoreReport } from '../../../src/core/types';
 import { cachesDir, copyFixtureKind, tempDir } from '../helpers';
 
@@ -167,6 +168,23 @@ if (process.env.XP_INDEX_CHILD) {
           });
         }
       }
+    });
+
+    it('works the same through the worker threads (a store of 450 keys)', async () => {
+      const root = makeStore();
+      for (let i = 30; i < 450; i++) put(root, `k${i}.joblib`, 'n0');
+      const indexDir = tempDir('xp-index-dir-');
+      await settle();
+      scanInOtherProcess(root, indexDir);
+      changes['a key added'](root);
+      changes['a key deleted'](root);
+      changes['a sidecar rewritten in place, same size, mtime set back'](root);
+      const store = await CacheStore.open(root, { indexDir });
+      const got = comparable(await store.scan());
+      assert.ok(poolInfo().workers >= 2, 'worker threads were used');
+      assert.deepEqual(got, await truth(root));
+      // The added key and the rewritten one; everything else came from the index.
+      assert.equal(store.lastScanReuse?.sidecarsRead, 2);
     });
 
     it('reads again what changed in the same clock tick as the index (racily clean)', async () => {
