@@ -6,106 +6,11 @@ import type { ArtifactEntry, StoreReport } from '../../src/core/types';
 import { fileCacheStates } from '../../src/flows/fileStates';
 import { type PythonAnalysis, PythonDocumentAnalyzer, type TextChange } from '../../src/python/index';
 import { median, nowMs, report, round, summary, timeRuns } from './harness';
+import { benchSource } from './pythonSources';
 
 const TASKS = 200;
 const FLOWS = 10;
 const STORE_ROOT = '/data/bench-cache';
-
-function taskSource(i: number): string {
-  const targets = [
-    `"task_${i}.zarr"`,
-    `"{date:%A}-{flow_name}-{task_name}.zarr"`,
-    `"{today}/{task_name}-{flow_run_id}.nc"`,
-    `"{flow_name}/{task_slug}-{year:04d}.zarr"`,
-    `"{date:YYYY-MM-DD}/{parameters[region]}/{task_name}.zarr"`,
-  ];
-  const serializer = i % 3 === 0 ? 'xarray.netcdf' : 'xarray.zarr';
-  const lines = [
-    '@task(',
-    `    target=${targets[i % targets.length]},`,
-    '    result=XpersistResult(',
-    `        store, serializer="${serializer}", serializer_dump_kwargs={"mode": "w"}`,
-    '    ),',
-    `    tags=["t${i % 4}"],`,
-    ')',
-    `def step_${i}(ds, region="eu", year=2020, scale=1.5):`,
-    `    """Step ${i}: select, rescale and summarise the input dataset."""`,
-    '    sel = ds.sel(region=region) if "region" in ds.dims else ds',
-    `    out = sel * scale + ${i}`,
-    '    out.attrs["history"] = f"step_{region}_{year}"',
-    '    for name, var in out.data_vars.items():',
-    '        if var.dtype.kind == "f":',
-    '            out[name] = var.astype("float32")',
-    '    clim = out.groupby("time.month").mean("time") if "time" in out.dims else out',
-    '    anomalies = out - clim if "time" in out.dims else out',
-    '    anomalies.attrs.update({"step": ' + i + ', "units": "K"})',
-    '    result = xr.merge([out, anomalies.rename({k: k + "_anom" for k in anomalies.data_vars})])',
-    '    return result',
-    '',
-    '',
-  ];
-  return lines.join('\n');
-}
-
-function helperSource(i: number): string {
-  return [
-    `def helper_${i}(values, threshold=${i % 7}, *, normalise=True):`,
-    `    """Helper ${i}."""`,
-    '    total = 0.0',
-    '    for k, v in enumerate(values):',
-    '        if v > threshold:',
-    '            total += v * k',
-    '        elif normalise:',
-    '            total -= v / (k + 1)',
-    '    return {"total": total, "n": len(values), "label": f"helper-{threshold}"}',
-    '',
-    '',
-  ].join('\n');
-}
-
-function flowSource(f: number): string {
-  const lines = [
-    `with Flow("flow_${f}") as flow_${f}:`,
-    '    region = Parameter("region", default="eu")',
-    '    year = Parameter("year", default=2020)',
-  ];
-  lines.push(`    ds = step_${f * 20}(load(), region=region, year=year)`);
-  for (let j = 1; j < TASKS / FLOWS; j++) {
-    const i = f * 20 + j;
-    lines.push(`    ds_${j} = step_${i}(ds, region=region, year=year, scale=${j})`);
-    if (j % 5 === 0) lines.push(`    ds = ds_${j}`);
-  }
-  lines.push('', '');
-  return lines.join('\n');
-}
-
-function benchSource(): string {
-  const parts = [
-    'import os',
-    'import tempfile',
-    '',
-    'import xarray as xr',
-    'from xpersist import CacheStore, XpersistResult',
-    'import prefect',
-    'from prefect import Flow, Parameter, task',
-    '',
-    `store = CacheStore("${STORE_ROOT}")`,
-    'scratch = CacheStore(os.path.join(tempfile.gettempdir(), "scratch"))',
-    '',
-    '',
-    '@task',
-    'def load():',
-    '    return xr.tutorial.open_dataset("air_temperature")',
-    '',
-    '',
-  ];
-  for (let i = 0; i < TASKS; i++) parts.push(taskSource(i));
-  for (let f = 0; f < FLOWS; f++) parts.push(flowSource(f));
-  let src = parts.join('\n');
-  let h = 0;
-  while (src.split('\n').length < 5000) src += helperSource(h++);
-  return src;
-}
 
 function benchReport(now: Date): StoreReport {
   const artifacts: ArtifactEntry[] = [];
