@@ -27,6 +27,30 @@ async function climateTimes(wb) {
   await timeRow.locator('.preview', { hasText: /\d/ }).waitFor({ timeout: 30_000 });
   const first = await timeRow.locator('.preview').textContent();
   assert.match(first, /^2001-01-16/, `first times ${first}`);
+  // xarray's repr: index coordinates marked, dimensions without coordinates, first … last values,
+  // the dataset's attributes in the summary above the selected variable.
+  const marks = await wb
+    .webview()
+    .locator('[data-testid="coord-vars"] .var-row .index-mark')
+    .evaluateAll((els) => els.map((e) => e.textContent));
+  assert.deepEqual(marks, ['*', '*', '*'], 'time, lat and lon are index coordinates');
+  const bare = await (await wb.inWebview('[data-testid="dims-without-coords"]')).textContent();
+  assert.equal(bare, 'Dimensions without coordinates: bnds');
+  const latRow = wb.webview().locator('[data-testid="coord-vars"] .var-row[data-name="lat"] .preview');
+  await wb
+    .webview()
+    .locator('[data-testid="coord-vars"] .var-row[data-name="lat"] .preview', { hasText: '…' })
+    .waitFor();
+  const latText = await latRow.textContent();
+  assert.match(latText, /^-87\.5 .* … .* 87\.5$/, `first … last: ${latText}`);
+  const attrsFirst = await wb
+    .webview()
+    .locator('[data-section="attrs"]')
+    .evaluate((el) => Boolean(el.compareDocumentPosition(document.querySelector('.variable-panel')) & 4));
+  assert.ok(attrsFirst, 'dataset attributes come before the selected variable');
+  await wb.webview().locator('[data-testid="copy-repr"]').click();
+  await wb.page.locator('.statusbar', { hasText: 'repr copied' }).waitFor({ timeout: 10_000 });
+  await wb.screenshot('c0-repr-dark');
   await timeRow.click();
   const plot = await wb.inWebview('.variable[data-variable="time"] .lineplot[data-y-ticks]');
   const yTicks = JSON.parse(await plot.getAttribute('data-y-ticks'));

@@ -160,6 +160,11 @@ export class PreviewSession implements vscode.Disposable {
       case 'revealInExplorer':
         this.actions.reveal?.();
         return;
+      case 'copyText':
+        void vscode.env.clipboard
+          .writeText(msg.payload.text)
+          .then(() => vscode.window.setStatusBarMessage('xpersist: repr copied to the clipboard', 3000));
+        return;
       case 'readValues': {
         const { requestId, variable, selection } = msg.payload;
         try {

@@ -2,9 +2,18 @@
 // values inline), attributes; selecting a variable opens its plot below.
 import { displayDtype } from '../../preview/cf/calendarTime';
 import type { DatasetModel, Value, Variable } from '../../preview/model';
-import { clear, fmt, h, section } from '../common/dom';
-import { request } from '../common/rpc';
+import { clear, h, icon, section } from '../common/dom';
+import { request, send } from '../common/rpc';
 import type { MapUiState } from './mapView';
+import {
+  datasetRepr,
+  dimsWithoutCoords,
+  type FirstLast,
+  firstLastText,
+  humanBytes,
+  isIndexCoord,
+  nbytes,
+} from './reprText';
 import { renderVariable, resetCoordCache, type VariableUiState } from './variableView';
 
 export interface DatasetUiState {
@@ -18,27 +27,48 @@ export interface DatasetUiState {
 
 const INLINE_VALUES = 6;
 
-function firstValuesSelection(v: Variable): Record<string, number | [number, number]> {
+/** The first values along the last dimension (others at 0), or the last ones (others at their end). */
+function edgeSelection(v: Variable, end: boolean): Record<string, number | [number, number]> {
   const sel: Record<string, number | [number, number]> = {};
   v.dims.forEach((d, i) => {
-    sel[d] = i === v.dims.length - 1 ? [0, Math.min(INLINE_VALUES, v.shape[i])] : 0;
+    const n = v.shape[i];
+    if (i < v.dims.length - 1) sel[d] = end ? Math.max(0, n - 1) : 0;
+    else sel[d] = end ? [Math.max(0, n - INLINE_VALUES), n] : [0, Math.min(INLINE_VALUES, n)];
   });
   return sel;
 }
 
-/** Runs the inline-preview requests a few at a time so big datasets do not flood the host. */
-async function fillPreviews(jobs: { name: string; v: Variable; cell: HTMLElement }[]): Promise<void> {
+interface PreviewJob {
+  name: string;
+  v: Variable;
+  cell: HTMLElement;
+}
+
+/**
+ * Runs the first … last value requests a few at a time so big datasets do not flood the host;
+ * each variable's values also go into `found` for the text repr.
+ */
+async function fillPreviews(jobs: PreviewJob[], found: Map<string, FirstLast>): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < jobs.length) {
       const { name, v, cell } = jobs[next++];
       try {
-        const r = await request<{ values: Value[] }>('readValues', {
-          variable: name,
-          selection: firstValuesSelection(v),
-        });
         const total = v.shape.reduce((a, b) => a * b, 1);
-        cell.textContent = r.values.map((x) => fmt(x, 4)).join(' ') + (total > r.values.length ? ' …' : '');
+        const first = await request<{ values: Value[] }>('readValues', {
+          variable: name,
+          selection: edgeSelection(v, false),
+        });
+        const last =
+          total > INLINE_VALUES
+            ? await request<{ values: Value[] }>('readValues', {
+                variable: name,
+                selection: edgeSelection(v, true),
+              })
+            : first;
+        const fl = { first: first.values, last: last.values, total };
+        found.set(name, fl);
+        cell.textContent = firstLastText(fl, 90, v.dtype.startsWith('float')).replace(' ... ', ' … ');
       } catch (err) {
         cell.textContent = `(${(err as Error).message})`;
         cell.classList.add('error');
@@ -46,6 +76,21 @@ async function fillPreviews(jobs: { name: string; v: Variable; cell: HTMLElement
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));
+}
+
+function attrsTable(attrs: [string, unknown][]): HTMLElement {
+  if (attrs.length === 0) return h('p', { class: 'muted' }, '(none)');
+  return h(
+    'table',
+    { class: 'kv', dataset: { testid: 'dataset-attrs' } },
+    h(
+      'tbody',
+      null,
+      ...attrs.map(([k, v]) =>
+        h('tr', null, h('th', null, k), h('td', null, typeof v === 'string' ? v : JSON.stringify(v))),
+      ),
+    ),
+  );
 }
 
 export function renderDataset(
@@ -62,15 +107,33 @@ export function renderDataset(
     state.collapsed.push(open ? `+${id}` : id);
     onState(state);
   };
-  const jobs: { name: string; v: Variable; cell: HTMLElement }[] = [];
+  const jobs: PreviewJob[] = [];
+  const found = new Map<string, FirstLast>();
   const varPanel = h('div', { class: 'variable-panel' });
 
+  const bare = dimsWithoutCoords(model);
   const dims = h(
     'div',
-    { class: 'dims', dataset: { testid: 'dims' } },
-    ...Object.entries(model.dims).map(([d, n]) =>
-      h('span', { class: 'chip', dataset: { dim: d } }, h('b', null, d), `: ${n}`),
+    null,
+    h(
+      'div',
+      { class: 'dims', dataset: { testid: 'dims' } },
+      ...Object.entries(model.dims).map(([d, n]) =>
+        h(
+          'span',
+          { class: `chip${bare.includes(d) ? ' bare' : ''}`, dataset: { dim: d } },
+          h('b', null, d),
+          `: ${n}`,
+        ),
+      ),
     ),
+    bare.length
+      ? h(
+          'p',
+          { class: 'muted', dataset: { testid: 'dims-without-coords' } },
+          `Dimensions without coordinates: ${bare.join(', ')}`,
+        )
+      : null,
   );
 
   const varTable = (vars: Record<string, Variable>, kind: 'coord' | 'data') => {
@@ -89,11 +152,24 @@ export function renderDataset(
           dataset: { name, kind },
           attrs: { 'aria-label': `Show ${name}` },
         },
-        h('td', { class: 'name' }, name),
+        h(
+          'td',
+          { class: 'name' },
+          h(
+            'span',
+            {
+              class: 'index-mark',
+              title: kind === 'coord' && isIndexCoord(name, v) ? 'index coordinate (has an index)' : '',
+            },
+            kind === 'coord' && isIndexCoord(name, v) ? '*' : '',
+          ),
+          name,
+        ),
         h('td', { class: 'dims-cell' }, `(${v.dims.join(', ')})`),
         h('td', { class: 'dtype' }, displayDtype(v)),
         h('td', { class: 'shape' }, v.shape.length ? v.shape.join(' × ') : 'scalar'),
         h('td', { class: 'chunks muted' }, v.chunks ? v.chunks.join(' × ') : ''),
+        h('td', { class: 'size muted' }, humanBytes(nbytes(v))),
         preview,
       );
       const select = () => {
@@ -127,7 +203,8 @@ export function renderDataset(
           h('th', null, 'dtype'),
           h('th', null, 'shape'),
           h('th', null, 'chunks'),
-          h('th', null, 'first values'),
+          h('th', null, 'size'),
+          h('th', null, 'first … last values'),
         ),
       ),
       h('tbody', null, ...rows),
@@ -135,7 +212,18 @@ export function renderDataset(
   };
 
   const attrs = Object.entries(model.attrs);
+  const indexes = Object.entries(model.coords).filter(([n, v]) => isIndexCoord(n, v));
+  const copy = h(
+    'button',
+    { class: 'link', dataset: { testid: 'copy-repr' }, title: "Copy the dataset as xarray's text repr" },
+    icon('copy'),
+    ' Copy repr',
+  );
+  copy.addEventListener('click', () => send('copyText', { text: datasetRepr(model, found) }));
+  // xarray's order: dimensions, coordinates, data variables, indexes, attributes; then the
+  // selected variable below the whole summary.
   app.append(
+    h('div', { class: 'repr-actions' }, copy),
     section('dims', 'Dimensions', dims, {
       open: isOpen('dims', true),
       onToggle,
@@ -151,26 +239,24 @@ export function renderDataset(
       onToggle,
       count: Object.keys(model.dataVars).length,
     }),
-    // The selected variable right under the table that selects it; global attributes after.
-    varPanel,
     section(
-      'attrs',
-      'Attributes',
-      attrs.length
+      'indexes',
+      'Indexes',
+      indexes.length
         ? h(
-            'table',
-            { class: 'kv' },
-            h(
-              'tbody',
-              null,
-              ...attrs.map(([k, v]) =>
-                h('tr', null, h('th', null, k), h('td', null, typeof v === 'string' ? v : JSON.stringify(v))),
-              ),
-            ),
+            'div',
+            { class: 'dims', dataset: { testid: 'indexes' } },
+            ...indexes.map(([n]) => h('span', { class: 'chip' }, h('b', null, n), ' PandasIndex')),
           )
         : h('p', { class: 'muted' }, '(none)'),
-      { open: isOpen('attrs', attrs.length <= 6), onToggle, count: attrs.length },
+      { open: isOpen('indexes', false), onToggle, count: indexes.length },
     ),
+    section('attrs', 'Attributes', attrsTable(attrs), {
+      open: isOpen('attrs', attrs.length <= 8),
+      onToggle,
+      count: attrs.length,
+    }),
+    varPanel,
   );
   if (model.groups && model.groups.length > 0) {
     app.prepend(
@@ -217,5 +303,5 @@ export function renderDataset(
     if (first) app.querySelector(`.var-row[data-name="${CSS.escape(first)}"]`)?.classList.add('selected');
   }
   showVariable();
-  void fillPreviews(jobs);
+  void fillPreviews(jobs, found);
 }
