@@ -221,8 +221,10 @@ function fillRecords(root: string, prior: Prior): void {
     const p = prior.parsed.get(keys[i]);
     if (!p) continue;
     const r = records?.[i];
-    if (r) p.result = fromRecord(root, keys[i], r, p.stamp).result;
-    else p.stamp = null;
+    if (!r) p.stamp = null;
+    else if ('error' in r)
+      p.result = new ArtifactError(keys[i], sidecarPathOf(root, keys[i]), r.error.kind, r.error.reason);
+    else p.result = r;
   }
 }
 
@@ -316,15 +318,17 @@ async function fullScan(root: string, memory: ScanMemory): Promise<StoreReport> 
       }
       let parsed: Parsed | null = null;
       if (!share.errors[i]) {
-        const stamp = share.stamps.subarray(i * STAMP, (i + 1) * STAMP);
-        const trusted = isRacy(stamp[0], stamp[1], observedAt) ? null : stamp;
+        const j = i * STAMP;
+        const racy = isRacy(share.stamps[j], share.stamps[j + 1], observedAt);
         const record = fresh.get(i);
         if (record) {
+          const trusted = racy ? null : share.stamps.subarray(j, j + STAMP);
           parsed = fromRecord(root, key, record, trusted);
           changed ||= trusted !== null || before?.stamp != null;
         } else if (before && before.result !== PENDING) {
+          // Unchanged: the stamp is the one already held (equal, so no new copy).
           parsed = before;
-          parsed.stamp = trusted;
+          if (racy) parsed.stamp = null;
         } else parsed = parse(root, key);
       }
       observations.push({
