@@ -178,7 +178,8 @@ export function loadIndex(indexDir: string, root: string): SavedIndex | null {
       stamps: head.stamps,
       records: () => {
         try {
-          const r = JSON.parse(buf.toString('utf8', headAt + headLen));
+          // ASCII only (asciiJson): latin1 decoding is a copy, UTF-8 decoding is not.
+          const r = JSON.parse(buf.toString('latin1', headAt + headLen));
           return Array.isArray(r) && r.length === n ? r.map(loadRecord) : null;
         } catch {
           return null;
@@ -188,6 +189,14 @@ export function loadIndex(indexDir: string, root: string): SavedIndex | null {
   } catch {
     return null;
   }
+}
+
+/** JSON with every non-ASCII code unit escaped (`\\u00e9`), so its bytes decode as latin1. */
+export function asciiJson(v: unknown): string {
+  return JSON.stringify(v).replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** The index as bytes (written atomically by the caller). */
@@ -204,5 +213,5 @@ export function indexBytes(
   const head = serialize({ root, v8: process.versions.v8, state, keys, stamps });
   const len = Buffer.alloc(4);
   len.writeUInt32LE(head.length);
-  return Buffer.concat([Buffer.from(MAGIC, 'latin1'), len, head, Buffer.from(JSON.stringify(stored))]);
+  return Buffer.concat([Buffer.from(MAGIC, 'latin1'), len, head, Buffer.from(asciiJson(stored), 'latin1')]);
 }

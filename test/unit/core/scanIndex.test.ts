@@ -17,7 +17,7 @@ import {
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CacheStore } from '../../../src/core/index';
-import { indexFile, RACY_MS } from '../../../src/core/scan/scanIndex';
+import { asciiJson, indexFile, RACY_MS } from '../../../src/core/scan/scanIndex';
 import { poolInfo } from '../../../src/core/scan/workerPool';
 import type { StoreReport } from '../../../src/core/types';
 import { cachesDir, copyFixtureKind, tempDir } from '../helpers';
@@ -218,6 +218,30 @@ if (process.env.XP_INDEX_CHILD) {
         const store = await CacheStore.open(entries, { indexDir });
         assert.deepEqual(comparable(await store.scan()), first);
       }
+    });
+
+    it('stores text as ASCII JSON that parses back to the same strings', () => {
+      const values = [
+        'température moyenne.nc',
+        'δelta',
+        '😀 emoji',
+        '\ud800 lone',
+        'plain',
+        '\u007f\u0080\uffff',
+      ];
+      const json = asciiJson(values);
+      assert.match(json, /^[\x00-\x7f]*$/);
+      assert.deepEqual(JSON.parse(Buffer.from(json, 'latin1').toString('latin1')), values);
+    });
+
+    it('keeps non-ASCII keys and metadata exact through an index (all-serializers)', async () => {
+      const root = copyFixtureKind('all-serializers');
+      const indexDir = tempDir('xp-index-dir-');
+      await settle();
+      scanInOtherProcess(root, indexDir);
+      const store = await CacheStore.open(root, { indexDir });
+      assert.deepEqual(comparable(await store.scan()), await truth(root));
+      assert.equal(store.lastScanReuse?.sidecarsRead, 0);
     });
 
     it('keeps the broken fixtures exact through an index (every problem kind)', async () => {
