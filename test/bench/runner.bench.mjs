@@ -62,7 +62,10 @@ function once(mode, executor) {
     });
     p.on('exit', (code) => {
       if (code !== 0) reject(new Error(`${mode} exited ${code}`));
-      else resolve(JSON.parse(out.trim().split('\n').pop()).seconds * 1000);
+      else {
+        const r = JSON.parse(out.trim().split('\n').pop());
+        resolve({ wall: r.seconds * 1000, cpu: r.cpu * 1000 });
+      }
     });
   });
 }
@@ -74,18 +77,21 @@ const executors = {
 const result = {
   children,
   rounds,
-  note: 'flow.run() wall time in a fresh Python process; medians of interleaved rounds',
+  note: 'flow.run() wall and CPU time (all threads) in a fresh Python process, warm OS cache; medians of interleaved rounds',
 };
 for (const [name, executor] of Object.entries(executors)) {
   const plain = [];
   const handlers = [];
+  const plainCpu = [];
+  const handlersCpu = [];
   for (let i = 0; i < rounds; i++) {
     // Alternate which goes first, so a drift in machine load does not favour one.
     const order = i % 2 ? ['handlers', 'plain'] : ['plain', 'handlers'];
     for (const mode of order) {
       const before = events;
-      const ms = await once(mode, executor);
-      (mode === 'plain' ? plain : handlers).push(ms);
+      const { wall, cpu } = await once(mode, executor);
+      (mode === 'plain' ? plain : handlers).push(wall);
+      (mode === 'plain' ? plainCpu : handlersCpu).push(cpu);
       if (mode === 'handlers' && events - before < children * 2)
         throw new Error(`only ${events - before} events for ${children} children`);
     }
@@ -95,10 +101,16 @@ for (const [name, executor] of Object.entries(executors)) {
   }
   const p = median(plain);
   const h = median(handlers);
+  const pc = median(plainCpu);
+  const hc = median(handlersCpu);
+  const pct = (a, b) => Number((((b - a) / a) * 100).toFixed(1));
   result[name] = {
     plainMs: Math.round(p),
     withLiveStatesMs: Math.round(h),
-    overheadPct: Number((((h - p) / p) * 100).toFixed(1)),
+    overheadPct: pct(p, h),
+    plainCpuMs: Math.round(pc),
+    withLiveStatesCpuMs: Math.round(hc),
+    cpuOverheadPct: pct(pc, hc),
     rounds: { plain: plain.map(Math.round), handlers: handlers.map(Math.round) },
   };
 }

@@ -234,6 +234,76 @@ suite('flow runs on Dask executors', function () {
   });
 });
 
+suite('cancelling a run on a cluster it started', function () {
+  this.timeout(180_000);
+  const store = () => path.join(process.env.TMPDIR ?? os.tmpdir(), 'slow-cache');
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('xpersist.selectExecutor', 'file');
+    fs.rmSync(store(), { recursive: true, force: true });
+  });
+
+  test('Cancel Flow Run stops the run, its LocalCluster and every worker process', async () => {
+    const h = await hooks();
+    const file = path.join(inWorkspace('flows'), 'slow_flow.py');
+    fs.writeFileSync(
+      file,
+      [
+        'import time',
+        'from prefect import Flow, task',
+        'from xpersist import CacheStore',
+        'from xpersist.prefect.result import XpersistResult',
+        `store = CacheStore(${JSON.stringify(store())})`,
+        '@task(target="slow-{map_index}.joblib", result=XpersistResult(store, serializer="joblib"))',
+        'def slow(i):',
+        '    time.sleep(60)',
+        '    return i',
+        'with Flow("slow") as flow:',
+        '    slow.map(list(range(4)))',
+        '',
+      ].join('\n'),
+    );
+    await vscode.commands.executeCommand('xpersist.selectExecutor', {
+      type: 'DaskExecutor',
+      cluster_kwargs: { n_workers: 2, processes: true },
+    });
+    const uri = vscode.Uri.file(file);
+    const running = vscode.commands.executeCommand('xpersist.runFlow', { uri: uri.toString(), flowIndex: 0 });
+    await waitFor(
+      () => children(h.runner.active?.run, 'slow-1').filter((s) => s === 'Running').length >= 2,
+      90_000,
+      'two children running on the workers',
+    );
+    assert.ok(runProcesses().length >= 3, 'the runner and its worker processes are seen');
+    const t0 = Date.now();
+    assert.equal(await vscode.commands.executeCommand('xpersist.cancelRun'), true);
+    assert.equal(await running, false);
+    await waitFor(() => runProcesses().length === 0, 45_000, 'every process of the run to end').catch((e) => {
+      const left = runProcesses().map((pid) => {
+        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 120);
+        const st = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return `${pid} ppid=${st.slice(st.lastIndexOf(')') + 2).split(' ')[1]} ${cmd}`;
+      });
+      throw new Error(`${(e as Error).message}: ${left.join(' | ')}`);
+    });
+    assert.ok(Date.now() - t0 < 45_000, 'within the 10 s grace and the cluster shutdown');
+    assert.ok(!fs.existsSync(path.join(store(), 'xpersist_metadata_store', 'slow-0.joblib.artifact.json')));
+  });
+});
+
+/** Processes started by a flow run: they inherit the runner's XPERSIST_EVENTS_TOKEN. */
+function runProcesses(): number[] {
+  const pids: number[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/environ`, 'latin1').includes('XPERSIST_EVENTS_TOKEN='))
+        pids.push(Number(pid));
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return pids;
+}
+
 /** The worker processes of the test's cluster: its multiprocessing children other than the
  * resource tracker (the nannies run in the cluster's own process). */
 function workerPids(root: number): number[] {
