@@ -1,6 +1,8 @@
 // The Caches view filter: one line of text, e.g.
 //   *.zarr serializer:xarray.zarr flow:my-flow task:get_data age:<7d
-// Bare words match the key (substring, or glob when they contain * ? [ ]); all terms must match.
+// Bare words match the key; every term matches anywhere in its value, as a substring does, also
+// when it is a glob (* ? [ ]): `r3i1p1f1/pr/*.csv` finds `cmip6/r3i1p1f1/pr/1999.csv`. All terms
+// must match.
 import type { ArtifactEntry } from '../core/types';
 
 export interface ArtifactFilter {
@@ -23,6 +25,8 @@ const AGE_UNITS: Record<string, number> = {
   h: 3_600_000,
   d: 86_400_000,
   w: 7 * 86_400_000,
+  mo: 30.44 * 86_400_000,
+  y: 365.25 * 86_400_000,
 };
 
 export class FilterSyntaxError extends Error {}
@@ -43,7 +47,8 @@ function globToRegExp(glob: string): RegExp {
       }
     } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`, 'i');
+  // Unanchored: one semantics with plain substrings.
+  return new RegExp(re, 'i');
 }
 
 export function matcherFor(pattern: string): Matcher {
@@ -56,8 +61,8 @@ export function matcherFor(pattern: string): Matcher {
 }
 
 function parseAge(value: string): { max?: number; min?: number } {
-  const m = /^([<>]=?)?\s*(\d+(?:\.\d+)?)\s*(s|min|m|h|d|w)$/i.exec(value);
-  if (!m) throw new FilterSyntaxError(`age must look like <7d, >2h or <30min, not "${value}"`);
+  const m = /^([<>]=?)?\s*(\d+(?:\.\d+)?)\s*(s|min|mo|m|h|d|w|y)$/i.exec(value);
+  if (!m) throw new FilterSyntaxError(`age must look like <7d, >2h, <30min, >3mo or >1y, not "${value}"`);
   const ms = Number(m[2]) * AGE_UNITS[m[3].toLowerCase()];
   return m[1]?.startsWith('>') ? { min: ms } : { max: ms };
 }
@@ -116,4 +121,26 @@ export function matchesFilter(f: ArtifactFilter, a: ArtifactEntry, now: number =
     if (f.minAgeMs !== null && age < f.minAgeMs) return false;
   }
   return true;
+}
+
+/**
+ * Whether a store problem passes the filter: its key (or, without one, its path inside the store)
+ * against the key terms. Problems have no serializer, flow or age, so a filter made only of such
+ * terms hides them.
+ */
+export function problemMatchesFilter(
+  f: ArtifactFilter,
+  p: { key?: string; path: string },
+  root: string,
+): boolean {
+  const onlyFields =
+    f.key.length === 0 &&
+    (f.serializer.length > 0 ||
+      f.flow.length > 0 ||
+      f.task.length > 0 ||
+      f.maxAgeMs !== null ||
+      f.minAgeMs !== null);
+  if (onlyFields) return false;
+  const subject = p.key ?? (p.path.startsWith(`${root}/`) ? p.path.slice(root.length + 1) : p.path);
+  return f.key.every((m) => m(subject));
 }

@@ -46,8 +46,15 @@ export interface StoreModel {
   total: number;
 }
 
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' });
+
+/** Natural order (`r1i1p1f1` before `r10i1p1f1`, `run2` before `run10`), code points on ties. */
+export function naturalCompare(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 function comparator(sortBy: SortBy): (a: ArtifactEntry, b: ArtifactEntry) => number {
-  const byKey = (a: ArtifactEntry, b: ArtifactEntry) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  const byKey = (a: ArtifactEntry, b: ArtifactEntry) => naturalCompare(a.key, b.key);
   if (sortBy === 'age') {
     return (a, b) =>
       (b.createdAt?.getTime() ?? -Infinity) - (a.createdAt?.getTime() ?? -Infinity) || byKey(a, b);
@@ -126,7 +133,8 @@ function finish(g: GroupModel, cmp: (a: ArtifactEntry, b: ArtifactEntry) => numb
   } else {
     g.groups.sort(
       (a, b) =>
-        (a.label.startsWith('(') ? 1 : 0) - (b.label.startsWith('(') ? 1 : 0) || (a.label < b.label ? -1 : 1),
+        (a.label.startsWith('(') ? 1 : 0) - (b.label.startsWith('(') ? 1 : 0) ||
+        naturalCompare(a.label, b.label),
     );
   }
   g.count = g.artifacts.length + g.groups.reduce((s, c) => s + c.count, 0);
@@ -155,6 +163,24 @@ export function buildStoreModel(report: StoreReport, options: ModelOptions): Sto
 /** The label an artifact shows under its group: the last key segment when grouped by folder. */
 export function artifactLabel(a: ArtifactEntry, groupBy: GroupBy): string {
   return groupBy === 'folder' ? a.key.slice(a.key.lastIndexOf('/') + 1) : a.key;
+}
+
+/**
+ * A label that keeps what tells keys apart in a narrow side bar (~36 characters at 300 px): VS Code
+ * cuts a label's end, where keys usually differ (`cmip6/…/r10i1p1f1/pr/1999.csv`), so long keys
+ * lose their middle instead, keeping the first segment and as much of the tail as fits.
+ */
+export function shortLabel(label: string, max = 36): string {
+  if (label.length <= max) return label;
+  const slash = label.indexOf('/');
+  const head =
+    slash > 0 && slash <= max / 3 ? label.slice(0, slash + 1) : label.slice(0, Math.floor(max / 4));
+  const room = max - head.length - 1;
+  let tail = label.slice(label.length - room);
+  // Start the tail at a segment boundary when one is near, so it reads as a path.
+  const cut = tail.indexOf('/');
+  if (cut > 0 && cut < room / 3) tail = tail.slice(cut);
+  return `${head}…${tail}`;
 }
 
 /** Finds the group holding an artifact (to reveal it). */

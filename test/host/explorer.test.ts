@@ -14,7 +14,7 @@ import type {
   ProblemsNode,
   StoreNode,
 } from '../../src/extension/explorer/nodes';
-import { inWorkspace, samePath, waitFor } from './helpers';
+import { contributes, inWorkspace, samePath, waitFor } from './helpers';
 import { answerDialogs, children, hooks, labelOf, sleep, treeItem, writeArtifacts } from './hooks';
 
 // Nodes come from the extension's bundle: tell them apart by `type`, not instanceof.
@@ -61,9 +61,10 @@ suite('cache explorer', () => {
     const arts = (await children(store)).filter(isArtifact);
     assert.deepEqual(
       arts.map((a) => a.artifact.key),
-      ['Wednesday-sample_flow-foo_task.zarr', 'bar.zarr'],
+      ['bar.zarr', 'Wednesday-sample_flow-foo_task.zarr'],
+      'natural order',
     );
-    const bar = await treeItem(arts[1]);
+    const bar = await treeItem(arts[0]);
     assert.equal(labelOf(bar), 'bar.zarr');
     assert.match(String(bar.description), /^\d+(\.\d)? KB · (\d+ (min|h|days?) ago|just now)$/);
     const tip = (bar.tooltip as vscode.MarkdownString).value;
@@ -161,6 +162,11 @@ suite('cache explorer', () => {
       'bar flow:my-flow',
     );
     assert.equal(h.view.description, 'filter: bar flow:my-flow');
+    assert.match(
+      String((await treeItem(store)).description),
+      /^1 of 2 artifacts/,
+      'the count follows the filter',
+    );
     const keys = (await children(store)).filter(isArtifact).map((n) => n.artifact.key);
     assert.deepEqual(keys, ['bar.zarr']);
     await vscode.commands.executeCommand('xpersist.clearFilter');
@@ -168,29 +174,34 @@ suite('cache explorer', () => {
     assert.equal((await children(store)).filter((n) => n.type === 'artifact').length, 2);
   });
 
-  test('long lists come in pages of 200 with a "Load more" node', async () => {
+  test('a group lists up to 10,000 artifacts without paging, in natural order; beyond that "Load more"', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-many-'));
-    writeArtifacts(root, 450);
+    writeArtifacts(root, 10_050);
     await setStores([{ path: root, name: 'many' }]);
     const h = await hooks();
-    await waitFor(() => h.registry.get(root)?.report, 20_000, 'the 450-artifact store scanned');
+    await waitFor(() => h.registry.get(root)?.report, 60_000, 'the 10,050-artifact store scanned');
     const node = (await children()).filter(isStore).find((n) => n.state.root === root);
     assert.ok(node);
     let kids = await children(node);
-    assert.equal(kids.filter((n) => n.type === 'artifact').length, 200);
-    let more = kids.find(is<LoadMoreNode>('loadMore'));
+    const arts = kids.filter(isArtifact);
+    assert.equal(arts.length, 10_000);
+    // Natural order: a9999 before a10000 (a plain string sort would put a10000 after a1000).
+    assert.deepEqual(
+      arts.slice(9998, 10_000).map((a) => a.artifact.key),
+      ['a9998.joblib', 'a9999.joblib'],
+    );
+    const more = kids.find(is<LoadMoreNode>('loadMore'));
     assert.ok(more);
-    assert.equal((await treeItem(more)).description, '250 more artifacts');
+    assert.equal((await treeItem(more)).description, '50 more artifacts');
     await vscode.commands.executeCommand('xpersist.loadMore', more);
     kids = await children(node);
-    assert.equal(kids.filter((n) => n.type === 'artifact').length, 400);
-    more = kids.find(is<LoadMoreNode>('loadMore'));
-    assert.ok(more);
-    await vscode.commands.executeCommand('xpersist.loadMore', more);
-    kids = await children(node);
-    assert.equal(kids.filter((n) => n.type === 'artifact').length, 450);
+    assert.equal(kids.filter(isArtifact).length, 10_050);
+    assert.equal(kids.filter(isArtifact)[10_049].artifact.key, 'a10049.joblib');
     assert.ok(!kids.some((n) => n.type === 'loadMore'));
-    assert.equal(await vscode.commands.executeCommand('xpersist.revealArtifact', root, 'a0449.joblib'), true);
+    assert.equal(
+      await vscode.commands.executeCommand('xpersist.revealArtifact', root, 'a10049.joblib'),
+      true,
+    );
     await setStores([]);
   });
 
@@ -223,6 +234,50 @@ suite('cache explorer', () => {
     await setStores([]);
   });
 
+  test('invalidating a key folder deletes exactly the artifacts below it', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-group-'));
+    for (const d of ['g/sub', 'xpersist_metadata_store/g/sub'])
+      fs.mkdirSync(path.join(root, d), { recursive: true });
+    writeArtifacts(root, 1, 'g/a');
+    writeArtifacts(root, 1, 'g/sub/b');
+    writeArtifacts(root, 1, 'keep');
+    await setStores([root]);
+    const h = await hooks();
+    await vscode.commands.executeCommand('xpersist.groupBy', 'folder');
+    try {
+      await waitFor(() => h.registry.get(root)?.report?.artifacts.length === 3, 20_000, 'scanned');
+      const node = (await children()).filter(isStore).find((n) => n.state.root === root);
+      assert.ok(node);
+      const group = (await children(node)).find((n) => n.type === 'group');
+      assert.ok(group);
+      assert.match(String((await treeItem(group)).contextValue), /^group folder writable$/);
+      const keys = contributes().keybindings as { command: string; key: string; when: string }[];
+      assert.ok(
+        keys.some(
+          (k) =>
+            k.command === 'xpersist.invalidate' &&
+            k.key === 'delete' &&
+            /focusedView == xpersist\.caches/.test(k.when),
+        ),
+        'the Delete key invalidates in the Caches view',
+      );
+      const seen = await answerDialogs('Delete');
+      assert.equal(await vscode.commands.executeCommand('xpersist.invalidate', group), 2);
+      assert.match(seen[0].message, /^Delete 2 artifacts from /);
+      assert.equal(
+        seen[0].detail.split('\n').filter((l) => l.startsWith('• ') && !l.includes('empty folder')).length,
+        4,
+      );
+      assert.deepEqual(
+        h.registry.get(root)?.report?.artifacts.map((a) => a.key),
+        ['keep0000.joblib'],
+      );
+    } finally {
+      await vscode.commands.executeCommand('xpersist.groupBy', 'flat');
+      await setStores([]);
+    }
+  });
+
   test('a read-only store refuses invalidation and keeps everything', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-ro-'));
     writeArtifacts(root, 1);
@@ -233,6 +288,17 @@ suite('cache explorer', () => {
     assert.ok(node);
     assert.match(String((await treeItem(node)).description), /read-only/);
     const art = (await children(node)).find(isArtifact);
+    assert.ok(art);
+    // No delete control is offered: the menus' when clauses need "writable".
+    const ctxValue = String((await treeItem(art)).contextValue);
+    assert.match(ctxValue, /readonly/);
+    const menus = (contributes().menus as Record<string, { command: string; when?: string }[]>)[
+      'view/item/context'
+    ];
+    const del = menus.filter((m) => m.command === 'xpersist.invalidate');
+    assert.ok(del.length > 0);
+    for (const m of del)
+      assert.doesNotMatch(ctxValue, new RegExp(/viewItem =~ \/(.*)\/ /.exec(m.when ?? '')![1]));
     const seen = await answerDialogs('Delete');
     assert.equal(await vscode.commands.executeCommand('xpersist.invalidate', art), 0);
     assert.equal(seen.length, 0, 'no confirmation is even asked');

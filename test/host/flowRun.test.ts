@@ -96,7 +96,7 @@ suite('running flows', function () {
   test('Rerun with downstream invalidates the target (after confirming) and runs it again', async () => {
     const h = await hooks();
     const before = fs.statSync(barSidecar()).mtimeMs;
-    const seen = await answerDialogs('Delete');
+    const seen = await answerDialogs('Delete and Run');
     const ok = await vscode.commands.executeCommand('xpersist.rerunTaskWithDownstream', {
       uri: seed().toString(),
       flowIndex: 0,
@@ -104,6 +104,11 @@ suite('running flows', function () {
     });
     assert.equal(ok, true);
     assert.match(seen[0]?.detail ?? '', /bar\.zarr\.artifact\.json/);
+    assert.match(
+      seen[0]?.message ?? '',
+      /^Delete 1 target from .*, then run flow my-flow \(seed_flow\.py\) with your Python, which recomputes get_data and its downstream tasks/,
+      'the confirmation says the flow runs too',
+    );
     assert.ok(fs.statSync(barSidecar()).mtimeMs > before, 'bar.zarr was written again');
     const run = h.runner.active;
     assert.equal(run, null, 'the run is over');

@@ -50,8 +50,11 @@ export async function children(node?: CacheNode): Promise<CacheNode[]> {
   return (await hooks()).tree.getChildren(node) as CacheNode[];
 }
 
+/** The item as VS Code shows it on hover: getTreeItem, then resolveTreeItem (tooltips). */
 export async function treeItem(node: CacheNode): Promise<vscode.TreeItem> {
-  return (await hooks()).tree.getTreeItem(node);
+  const tree = (await hooks()).tree;
+  const item = tree.getTreeItem(node);
+  return (await tree.resolveTreeItem(item, node)) ?? item;
 }
 
 export const labelOf = (item: vscode.TreeItem): string =>

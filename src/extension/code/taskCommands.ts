@@ -162,7 +162,12 @@ export class TaskCommands {
         return false;
       }
     }
-    if (targets.length > 0 && (await invalidateArtifacts(this.registry, targets, 'target')) === 0)
+    const flowName = r.flow.name ?? path.basename(r.doc.uri.fsPath);
+    const then = {
+      sentence: `run flow ${flowName} (${path.basename(r.doc.uri.fsPath)}) with your Python, which recomputes ${withDownstream ? `${r.state.task} and its downstream tasks` : r.state.task} and writes ${targets.length === 1 ? 'it' : 'them'} again`,
+      action: 'Delete and Run',
+    };
+    if (targets.length > 0 && (await invalidateArtifacts(this.registry, targets, 'target', then)) === 0)
       return false;
     return this.runFlow({ uri: r.doc.uri.toString(), flowIndex: r.flow.flow });
   }

@@ -1,7 +1,8 @@
-// The Caches view. Children come from one model per store, built after each scan and sliced in
-// pages of 200, so a 10,000-artifact store costs one model build and cheap getChildren calls.
+// The Caches view. Children come from one model per store, built after each scan. VS Code's tree
+// renders only the visible rows, so a group lists up to 10,000 artifacts at once (no paging clicks;
+// tooltips are built on hover); larger groups end in "Load more…".
 import * as vscode from 'vscode';
-import type { ArtifactFilter } from '../../explorer/filter';
+import { type ArtifactFilter, problemMatchesFilter } from '../../explorer/filter';
 import {
   buildStoreModel,
   findArtifactGroup,
@@ -23,7 +24,7 @@ import {
   StoreNode,
 } from './nodes';
 
-export const PAGE_SIZE = 200;
+export const PAGE_SIZE = 10_000;
 /**
  * At startup the view asks before the stores are listed and scanned. Answering once they are (up
  * to this long; then "Scanning…") saves the workbench a round trip per step, and the user a
@@ -61,7 +62,7 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
     private readonly memento: vscode.Memento,
     private readonly startup?: StartupTimes,
   ) {
-    this.groupBy = memento.get<GroupBy>('xpersist.groupBy', 'flat');
+    this.groupBy = memento.get<GroupBy>('xpersist.groupBy', 'folder');
     this.sortBy = memento.get<SortBy>('xpersist.sortBy', 'key');
     this.disposables.push(
       registry.onDidChangeStores(() => this.changed.fire(undefined)),
@@ -117,6 +118,7 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
       this.storeNodes.set(state.root, node);
     }
     node.state = state;
+    node.shown = this.filter ? (this.model(state)?.shown ?? null) : null;
     return node;
   }
 
@@ -126,9 +128,17 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
         return node.toTreeItem(new Date());
       case 'problem':
         return node.toTreeItem(node.parent.parent.state.root);
+      case 'store':
+        node.shown = this.filter ? (this.model(node.state)?.shown ?? null) : null;
+        return node.toTreeItem();
       default:
         return node.toTreeItem();
     }
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: CacheNode): vscode.TreeItem {
+    if (node.type === 'artifact') item.tooltip = node.tooltip(new Date());
+    return item;
   }
 
   getParent(node: CacheNode): CacheNode | undefined {
@@ -181,7 +191,13 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
       return [new InfoNode(node, 'Not an xpersist cache', r.problems[0]?.message ?? '', 'info')];
     const model = this.model(s);
     const out: CacheNode[] = [];
-    if (r.problems.length) out.push(new ProblemsNode(node, r.problems));
+    const problems = this.filter
+      ? r.problems.filter((p) => problemMatchesFilter(this.filter as ArtifactFilter, p, s.root))
+      : r.problems;
+    if (problems.length)
+      out.push(
+        new ProblemsNode(node, problems, problems.length === r.problems.length ? null : r.problems.length),
+      );
     if (!model) return out;
     if (model.total === 0) out.push(new InfoNode(node, 'No artifacts yet', 'The store is empty.'));
     else if (model.shown === 0)

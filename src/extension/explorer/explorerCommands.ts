@@ -8,12 +8,18 @@ import { fixLabel, PROBLEM_LABELS, storeSummary } from '../../explorer/describe'
 import { FilterSyntaxError, parseFilter } from '../../explorer/filter';
 import { plural } from '../../explorer/format';
 import { defaultResolveContext, resolveStorePath } from '../../explorer/storeSettings';
-import { GROUP_BY_LABELS, type GroupBy, SORT_BY_LABELS, type SortBy } from '../../explorer/treeModel';
+import {
+  GROUP_BY_LABELS,
+  type GroupBy,
+  type GroupModel,
+  SORT_BY_LABELS,
+  type SortBy,
+} from '../../explorer/treeModel';
 import { log } from '../log';
 import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
 import { confirmPaths } from '../ui/dialogs';
 import type { CacheTreeProvider } from './cacheTreeProvider';
-import { ArtifactNode, type CacheNode, LoadMoreNode, ProblemNode, StoreNode } from './nodes';
+import { ArtifactNode, type CacheNode, GroupNode, LoadMoreNode, ProblemNode, StoreNode } from './nodes';
 
 export interface ExplorerContext {
   registry: StoreRegistry;
@@ -32,9 +38,30 @@ export function mutationRefusal(state: StoreState): string | null {
   return null;
 }
 
-function selectedArtifacts(node: unknown, nodes: unknown): ArtifactNode[] {
-  const all = Array.isArray(nodes) && nodes.length > 0 ? nodes : node ? [node] : [];
-  return all.filter((n): n is ArtifactNode => n instanceof ArtifactNode);
+/** Every artifact in a group and its subgroups. */
+function groupArtifacts(g: GroupModel): ArtifactEntry[] {
+  return [...g.artifacts, ...g.groups.flatMap(groupArtifacts)];
+}
+
+/**
+ * What a delete acts on: the clicked node or the selection (the Delete key passes nothing: the
+ * view's selection then), groups expanded to every artifact below them.
+ */
+function selectedTargets(
+  node: unknown,
+  nodes: unknown,
+  view: vscode.TreeView<CacheNode>,
+): { state: StoreState; key: string }[] {
+  const picked = Array.isArray(nodes) && nodes.length > 0 ? nodes : node ? [node] : [...view.selection];
+  const out = new Map<string, { state: StoreState; key: string }>();
+  for (const n of picked) {
+    if (n instanceof ArtifactNode)
+      out.set(`${n.store.state.root}\0${n.artifact.key}`, { state: n.store.state, key: n.artifact.key });
+    else if (n instanceof GroupNode)
+      for (const a of groupArtifacts(n.group))
+        out.set(`${n.store.state.root}\0${a.key}`, { state: n.store.state, key: a.key });
+  }
+  return [...out.values()];
 }
 
 async function pickArtifacts(
@@ -63,6 +90,8 @@ export async function invalidateArtifacts(
   registry: StoreRegistry,
   targets: { state: StoreState; key: string }[],
   what = 'artifact',
+  /** What happens after the delete, said in the confirmation (Rerun: "then runs flow x"). */
+  then?: { sentence: string; action: string },
 ): Promise<number> {
   if (targets.length === 0) return 0;
   for (const t of targets) {
@@ -87,9 +116,11 @@ export async function invalidateArtifacts(
   }
   const stores = [...new Set(plans.map((p) => p.state.name))];
   const ok = await confirmPaths(
-    `Delete ${plural(plans.length, what)} from ${stores.join(', ')}? Prefect will recompute ${plans.length === 1 ? 'it' : 'them'} on the next run.`,
+    then
+      ? `Delete ${plural(plans.length, what)} from ${stores.join(', ')}, then ${then.sentence}? The deleted data cannot be restored.`
+      : `Delete ${plural(plans.length, what)} from ${stores.join(', ')}? Prefect will recompute ${plans.length === 1 ? 'it' : 'them'} on the next run; the deleted data cannot be restored.`,
     plans.flatMap((p) => p.paths),
-    'Delete',
+    then?.action ?? 'Delete',
   );
   if (!ok) return 0;
   let done = 0;
@@ -191,6 +222,58 @@ async function updateStoresSetting(update: (items: unknown[]) => unknown[]): Pro
   await config.update('stores', update([...current]), target);
 }
 
+const FILTER_DEBOUNCE_MS = 120;
+
+/**
+ * The filter as one types: the tree follows each keystroke (debounced), a bad term shows under the
+ * input without touching the tree, Enter keeps the filter and Escape puts the previous one back.
+ */
+function liveFilter(ctx: ExplorerContext): Promise<string | undefined> {
+  const { tree } = ctx;
+  const before = tree.filter;
+  const box = vscode.window.createInputBox();
+  box.title = 'Filter artifacts (the view follows as you type; Escape restores)';
+  box.prompt =
+    'Key substring or glob (matched anywhere), serializer:NAME flow:NAME task:NAME age:<7d age:>1y. All terms must match.';
+  box.placeholder = 'e.g. r3i1p1f1/pr/*.csv flow:climate age:<2d';
+  box.value = before?.text ?? '';
+  let timer: NodeJS.Timeout | undefined;
+  let accepted = false;
+  const apply = (value: string): boolean => {
+    try {
+      tree.setFilter(value.trim() ? parseFilter(value) : null);
+      box.validationMessage = undefined;
+      ctx.updateFilterUi();
+      return true;
+    } catch (err) {
+      box.validationMessage = err instanceof FilterSyntaxError ? err.message : String(err);
+      return false;
+    }
+  };
+  return new Promise((resolve) => {
+    box.onDidChangeValue((v) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => apply(v), FILTER_DEBOUNCE_MS);
+    });
+    box.onDidAccept(() => {
+      clearTimeout(timer);
+      if (!apply(box.value)) return;
+      accepted = true;
+      box.hide();
+    });
+    box.onDidHide(() => {
+      clearTimeout(timer);
+      if (!accepted) {
+        tree.setFilter(before);
+        ctx.updateFilterUi();
+      }
+      box.dispose();
+      resolve(accepted ? (tree.filter?.text ?? '') : undefined);
+    });
+    box.show();
+  });
+}
+
 export function registerExplorerCommands(ctx: ExplorerContext): vscode.Disposable[] {
   const { registry, tree, view } = ctx;
   const reg = (id: string, fn: Parameters<typeof vscode.commands.registerCommand>[1]) =>
@@ -259,27 +342,9 @@ export function registerExplorerCommands(ctx: ExplorerContext): vscode.Disposabl
       await registry.discover();
     }),
     reg('xpersist.filter', async (text?: string) => {
-      const value =
-        typeof text === 'string'
-          ? text
-          : await vscode.window.showInputBox({
-              title: 'Filter artifacts',
-              prompt:
-                'Key substring or glob, and/or serializer:NAME flow:NAME task:NAME age:<7d (age:>1h for older). All terms must match.',
-              placeHolder: 'e.g. *.zarr flow:my-flow age:<2d',
-              value: tree.filter?.text ?? '',
-              validateInput: (text) => {
-                try {
-                  parseFilter(text);
-                  return null;
-                } catch (err) {
-                  return err instanceof FilterSyntaxError ? err.message : String(err);
-                }
-              },
-            });
-      if (value === undefined) return undefined;
+      if (typeof text !== 'string') return liveFilter(ctx);
       try {
-        tree.setFilter(value.trim() ? parseFilter(value) : null);
+        tree.setFilter(text.trim() ? parseFilter(text) : null);
       } catch (err) {
         void vscode.window.showErrorMessage(`Filter: ${(err as Error).message}`);
         return undefined;
@@ -322,10 +387,7 @@ export function registerExplorerCommands(ctx: ExplorerContext): vscode.Disposabl
       if (sortBy) tree.setGrouping(tree.groupBy, sortBy);
     }),
     reg('xpersist.invalidate', async (node?: CacheNode, nodes?: CacheNode[]) => {
-      let targets = selectedArtifacts(node, nodes).map((n) => ({
-        state: n.store.state,
-        key: n.artifact.key,
-      }));
+      let targets = selectedTargets(node, nodes, view);
       if (targets.length === 0) {
         targets = (await pickArtifacts(registry, 'Invalidate (delete) which artifacts?')).map((p) => ({
           state: p.state,

@@ -11,7 +11,7 @@ import {
   problemCounts,
 } from '../../explorer/describe';
 import { formatBytes, plural } from '../../explorer/format';
-import { artifactLabel, type GroupBy, type GroupModel } from '../../explorer/treeModel';
+import { artifactLabel, type GroupBy, type GroupModel, shortLabel } from '../../explorer/treeModel';
 import type { StoreState } from '../stores/storeRegistry';
 
 export const STORE_URI_SCHEME = 'xpersist-store';
@@ -31,6 +31,8 @@ export function serializerIcon(serializer: string): vscode.ThemeIcon {
 
 export class StoreNode {
   readonly type = 'store';
+  /** Artifacts that pass the view's filter (null: no filter). */
+  shown: number | null = null;
   constructor(public state: StoreState) {}
   get id(): string {
     return `store:${this.state.root}`;
@@ -46,6 +48,8 @@ export class StoreNode {
     if (s.scanning && !r) parts.push('scanning…');
     else if (s.scanError) parts.push('scan failed');
     else if (r && !r.isStore) parts.push('not an xpersist cache');
+    else if (r && this.shown !== null && this.shown !== r.artifacts.length)
+      parts.push(`${this.shown.toLocaleString('en-US')} of ${plural(r.artifacts.length, 'artifact')}`);
     else if (r) parts.push(plural(r.artifacts.length, 'artifact'), formatBytes(r.totalBytes));
     if (s.readonly) parts.push('read-only');
     item.description = parts.join(' · ');
@@ -101,7 +105,8 @@ export class GroupNode {
       date: 'calendar',
     };
     item.iconPath = new vscode.ThemeIcon(icons[g.kind]);
-    item.contextValue = `group ${g.kind}`;
+    item.contextValue = `group ${g.kind} ${this.store.state.readonly ? 'readonly' : 'writable'}`;
+    item.tooltip = `${g.label}: ${plural(g.count, 'artifact')}, ${formatBytes(g.bytes)}`;
     return item;
   }
 }
@@ -120,19 +125,19 @@ export class ArtifactNode {
   toTreeItem(now: Date): vscode.TreeItem {
     const a = this.artifact;
     const item = new vscode.TreeItem(
-      artifactLabel(a, this.groupBy),
+      shortLabel(artifactLabel(a, this.groupBy)),
       vscode.TreeItemCollapsibleState.Collapsed,
     );
     item.id = this.id;
     item.description = artifactDescription(a, now);
-    const tip = new vscode.MarkdownString(artifactTooltip(a, now), true);
-    item.tooltip = tip;
+    // The tooltip is built on hover (resolveTreeItem): a 10,000-artifact page stays cheap.
     item.iconPath = a.problems.length
       ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
       : serializerIcon(a.serializer);
+    // "writable" drives the when clauses: no delete control where it would be refused.
     item.contextValue = [
       'artifact',
-      this.store.state.readonly ? 'readonly' : '',
+      this.store.state.readonly ? 'readonly' : 'writable',
       a.dataExists ? 'hasData' : '',
     ]
       .filter(Boolean)
@@ -140,6 +145,9 @@ export class ArtifactNode {
     item.command = { command: 'xpersist.preview', title: 'Preview', arguments: [this] };
     item.accessibilityInformation = { label: `${a.key}, ${a.serializer}, ${item.description}` };
     return item;
+  }
+  tooltip(now: Date): vscode.MarkdownString {
+    return new vscode.MarkdownString(artifactTooltip(this.artifact, now), true);
   }
   children(): MetaNode[] {
     return metadataRows(this.artifact).map((r, i) => new MetaNode(this, i, r.label, r.value, r.tooltip));
@@ -173,6 +181,8 @@ export class ProblemsNode {
   constructor(
     readonly parent: StoreNode,
     readonly problems: Problem[],
+    /** The store's problem count when a filter hides some (null: all shown). */
+    readonly of: number | null = null,
   ) {}
   get id(): string {
     return `${this.parent.id}|problems`;
@@ -180,7 +190,7 @@ export class ProblemsNode {
   toTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(`Problems`, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.description = `${this.problems.length} · ${problemCounts(this.problems)}`;
+    item.description = `${this.of !== null ? `${this.problems.length} of ${this.of}` : this.problems.length} · ${problemCounts(this.problems)}`;
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
     item.contextValue = 'problems';
     return item;
@@ -212,7 +222,14 @@ export class ProblemNode {
     item.iconPath = new vscode.ThemeIcon(
       p.kind === 'invalid-json' || p.kind === 'invalid-sidecar' ? 'error' : 'warning',
     );
-    item.contextValue = ['problem', p.kind, fix ? 'fixable' : ''].filter(Boolean).join(' ');
+    item.contextValue = [
+      'problem',
+      p.kind,
+      fix ? 'fixable' : '',
+      this.parent.parent.state.readonly ? 'readonly' : 'writable',
+    ]
+      .filter(Boolean)
+      .join(' ');
     return item;
   }
 }

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ArtifactEntry } from '../../../src/core/types';
-import { FilterSyntaxError, matchesFilter, parseFilter } from '../../../src/explorer/filter';
+import {
+  FilterSyntaxError,
+  matchesFilter,
+  parseFilter,
+  problemMatchesFilter,
+} from '../../../src/explorer/filter';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
 function art(key: string, extra: Partial<ArtifactEntry> = {}): ArtifactEntry {
@@ -44,6 +49,13 @@ describe('artifact filter', () => {
     ['key:"my results"', art('my results (final).joblib'), true],
     ['bar zarr', art('bar.zarr'), true],
     ['bar csv', art('bar.zarr'), false],
+    // Globs match anywhere, like substrings (one semantics).
+    ['r3i1p1f1/pr/*.csv', art('cmip6/r3i1p1f1/pr/1999.csv'), true],
+    ['*r3i1p1f1/pr/*.csv', art('cmip6/r3i1p1f1/pr/1999.csv'), true],
+    ['r3i1p1f1/pr/*.csv', art('cmip6/r3i1p1f1/tas/1999.csv'), false],
+    ['age:>1y', art('x', { createdAt: new Date(NOW - 400 * 86_400_000) }), true],
+    ['age:>1y', art('x'), false],
+    ['age:<3mo', art('x'), true],
   ];
   for (const [text, a, expected] of cases) {
     it(`${JSON.stringify(text)} ${expected ? 'matches' : 'does not match'} ${a.key}`, () => {
@@ -53,6 +65,14 @@ describe('artifact filter', () => {
   it('explains bad terms', () => {
     assert.throws(() => parseFilter('age:soon'), FilterSyntaxError);
     assert.throws(() => parseFilter('flow:'), /needs a value/);
+  });
+  it('filters problems by their key or path in the store; field-only filters hide them', () => {
+    const p = { key: 'broken/alias', path: '/s/xpersist_metadata_store/broken/alias.artifact.json' };
+    const orphan = { path: '/s/orphans/data.nc' };
+    assert.equal(problemMatchesFilter(parseFilter('alias'), p, '/s'), true);
+    assert.equal(problemMatchesFilter(parseFilter('zarr'), p, '/s'), false);
+    assert.equal(problemMatchesFilter(parseFilter('orphans/*.nc'), orphan, '/s'), true);
+    assert.equal(problemMatchesFilter(parseFilter('serializer:joblib'), p, '/s'), false);
   });
   it('treats glob characters in a substring literally when not a glob', () => {
     assert.equal(matchesFilter(parseFilter('(final)'), art('my results (final).joblib'), NOW), true);

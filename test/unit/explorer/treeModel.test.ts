@@ -3,7 +3,13 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CacheStore } from '../../../src/core/index';
 import { parseFilter } from '../../../src/explorer/filter';
-import { artifactLabel, buildStoreModel, type GroupModel } from '../../../src/explorer/treeModel';
+import {
+  artifactLabel,
+  buildStoreModel,
+  type GroupModel,
+  naturalCompare,
+  shortLabel,
+} from '../../../src/explorer/treeModel';
 import { copyFixtureKind } from '../helpers';
 
 const labels = (g: GroupModel) => g.groups.map((c) => c.label);
@@ -82,5 +88,29 @@ describe('tree model on real caches', async () => {
     const m = buildStoreModel(report, { groupBy: 'serializer', sortBy: 'key', filter: null });
     assert.equal(m.root.bytes, report.totalBytes);
     assert.ok(path.isAbsolute(report.root));
+  });
+});
+
+describe('tree labels and order at scale', () => {
+  it('sorts keys naturally: r1i1p1f1, r2…, r10… and run2 before run10', () => {
+    const keys = ['r10i1p1f1/tas.zarr', 'r1i1p1f1/tas.zarr', 'r2i1p1f1/tas.zarr', 'B.zarr', 'a.zarr'];
+    assert.deepEqual([...keys].sort(naturalCompare), [
+      'a.zarr',
+      'B.zarr',
+      'r1i1p1f1/tas.zarr',
+      'r2i1p1f1/tas.zarr',
+      'r10i1p1f1/tas.zarr',
+    ]);
+  });
+
+  it('keeps the first segment and the differing tail of long keys (300 px side bar)', () => {
+    const a = shortLabel('cmip6/CMIP/NCAR/CESM2/historical/r10i1p1f1/Amon/pr/gn/1999.csv');
+    const b = shortLabel('cmip6/CMIP/NCAR/CESM2/historical/r10i1p1f1/Amon/pr/gn/2000.csv');
+    assert.ok(a.length <= 36, a);
+    assert.ok(a.startsWith('cmip6/…'), a);
+    assert.ok(a.endsWith('/pr/gn/1999.csv'), a);
+    assert.notEqual(a, b);
+    assert.equal(shortLabel('bar.zarr'), 'bar.zarr');
+    assert.equal(shortLabel('x'.repeat(50)).length, 36);
   });
 });
