@@ -10,6 +10,8 @@ export {
 } from './errors';
 export { keyProblem, METADATA_DIR, SIDECAR_SUFFIX } from './layout';
 export { OutsideStoreError } from './safeFs';
+export { holdsLargeIndex } from './scan/scanIndex';
+export { warmUpScanThreads } from './scan/workerPool';
 export type {
   Artifact,
   ArtifactEntry,

@@ -10,7 +10,7 @@
 //   clock tick as the observation (coarse timestamps; git calls these "racily clean") cannot
 //   hide: such entries are read again next time.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ArtifactError } from '../errors';
@@ -153,6 +153,17 @@ function validState(s: ScanState): boolean {
     s.orphanStamps.length === s.orphanDirs.length * DIR_STAMP &&
     Array.isArray(s.orphanRels)
   );
+}
+
+/** Whether indexDir holds the index of a store big enough to be scanned in threads. */
+export function holdsLargeIndex(indexDir: string, minBytes = 200_000): boolean {
+  try {
+    return readdirSync(indexDir).some(
+      (f) => f.endsWith('.scan-index') && (statSync(path.join(indexDir, f)).size ?? 0) >= minBytes,
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** The index of `root` in `indexDir`, or null when there is none or it cannot be used. */

@@ -16,6 +16,9 @@ export const DATA_FILE = 1;
 export const DATA_DIR = 2;
 export const DATA_OTHER = 3;
 
+/** Bumped with any change to what crosses to the threads: a stale worker bundle refuses. */
+export const SCAN_PROTOCOL = 2;
+
 /** Numbers per sidecar stamp: mtimeMs, ctimeMs, size, inode. NaN: unknown (never equal). */
 export const STAMP = 4;
 

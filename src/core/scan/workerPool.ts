@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type DirCache, type PartRequest, type PartResult, scanPart } from './scanPart';
+import { type DirCache, type PartRequest, type PartResult, SCAN_PROTOCOL, scanPart } from './scanPart';
 
 const WORKER_FILE = 'xpersist-scan-worker.js';
 
@@ -59,6 +59,14 @@ function startSlots(): Slot[] | null {
   return slots;
 }
 
+/**
+ * Starts the scan threads ahead of the first large scan (a window opening a big store), so their
+ * start-up overlaps the work before it. No-op when they run or cannot.
+ */
+export function warmUpScanThreads(): void {
+  startSlots();
+}
+
 /** Whether scans run in worker threads (for diagnostics and tests). */
 export function poolInfo(): { workers: number; disabled: boolean } {
   return { workers: slots?.length ?? 0, disabled };
@@ -73,7 +81,7 @@ function ask(slot: Slot, req: PartRequest): Promise<PartResult> {
     slot.pending.set(id, { resolve, reject });
     slot.worker.ref();
     // Keys as one string (keys never hold NUL): cloning one string is a copy, 5,000 are not.
-    const wire = { root: req.root, keys: req.keys.join('\0'), known: req.known };
+    const wire = { v: SCAN_PROTOCOL, root: req.root, keys: req.keys.join('\0'), known: req.known };
     slot.worker.postMessage({ id, req: wire }, [req.known.buffer as ArrayBuffer]);
   });
 }

@@ -4,6 +4,7 @@
 import { accessSync, constants } from 'node:fs';
 import * as vscode from 'vscode';
 import { CacheStore } from '../../core/cacheStore';
+import { holdsLargeIndex, warmUpScanThreads } from '../../core/index';
 import type { StoreReport } from '../../core/types';
 import { findStoreFolders } from '../../explorer/discovery';
 import {
@@ -64,6 +65,9 @@ export class StoreRegistry implements vscode.Disposable {
 
   /** `indexDir`: where stores' scan indexes are persisted between windows (core OpenOptions). */
   constructor(private readonly indexDir?: string) {
+    // A big store was open in an earlier window: start the scan threads while discovery runs
+    // (after activate() has returned: it is not activation's work).
+    if (indexDir) setImmediate(() => holdsLargeIndex(indexDir) && warmUpScanThreads());
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('xpersist.stores') || e.affectsConfiguration('xpersist.discovery')) {

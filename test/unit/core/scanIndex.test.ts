@@ -17,7 +17,7 @@ import {
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CacheStore } from '../../../src/core/index';
-import { asciiJson, indexFile, RACY_MS } from '../../../src/core/scan/scanIndex';
+import { asciiJson, holdsLargeIndex, indexFile, RACY_MS } from '../../../src/core/scan/scanIndex';
 import { poolInfo } from '../../../src/core/scan/workerPool';
 import type { StoreReport } from '../../../src/core/types';
 import { cachesDir, copyFixtureKind, tempDir } from '../helpers';
@@ -218,6 +218,16 @@ if (process.env.XP_INDEX_CHILD) {
         const store = await CacheStore.open(entries, { indexDir });
         assert.deepEqual(comparable(await store.scan()), first);
       }
+    });
+
+    it('tells whether a folder holds the index of a big store (to start the scan threads early)', async () => {
+      const indexDir = tempDir('xp-index-dir-');
+      assert.equal(holdsLargeIndex(indexDir, 1), false);
+      assert.equal(holdsLargeIndex(path.join(indexDir, 'missing'), 1), false);
+      await (await CacheStore.open(makeStore(), { indexDir })).scan();
+      const size = statSync(path.join(indexDir, readdirSync(indexDir)[0])).size;
+      assert.equal(holdsLargeIndex(indexDir, size), true);
+      assert.equal(holdsLargeIndex(indexDir, size + 1), false);
     });
 
     it('stores text as ASCII JSON that parses back to the same strings', () => {
