@@ -20,7 +20,7 @@ warnings.simplefilter("ignore")
 import prefect
 g = runpy.run_path(sys.argv[1], run_name="api")
 flows = []
-for f in [*g.values(), *g["regional_flows"]]:
+for f in [*g.values(), *g["regional_flows"], *g["factory_flows"]]:
     if isinstance(f, prefect.Flow) and all(f is not x for x in flows):
         flows.append(f)
 target = lambda t: t.target if t.target is None or isinstance(t.target, str) else t.target.__name__
@@ -88,12 +88,20 @@ describe('Prefect API matches real Prefect', () => {
     });
   }
 
-  it('makes one flow entry, with a name pattern, for the flows a loop makes', () => {
+  it('makes one flow entry, with a name pattern, for the flows a loop or a factory called in a loop makes', () => {
     const loop = a.flows.filter((f) => f.namePattern);
     assert.deepEqual(
       loop.map((f) => [f.name, f.namePattern]),
-      [[null, 'regional-*']],
+      [
+        [null, 'regional-*'],
+        [null, 'factory-*'],
+      ],
     );
+    const factory = ours(a, a.flows.indexOf(loop[1]));
+    const built = dumped.filter((d) => d.name.startsWith('factory-'));
+    assert.deepEqual(built.map((d) => d.name).sort(), ['factory-asia', 'factory-eu', 'factory-us']);
+    for (const d of built)
+      assert.deepEqual([factory.slugs, factory.edges, factory.tasks], [d.slugs, d.edges, d.tasks]);
     const made = dumped.filter((d) => d.name.startsWith('regional-'));
     assert.deepEqual(made.map((d) => d.name).sort(), ['regional-asia', 'regional-eu', 'regional-us']);
     const o = ours(a, a.flows.indexOf(loop[0]));
