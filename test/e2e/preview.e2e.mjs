@@ -5,11 +5,13 @@ import assert from 'node:assert/strict';
 
 export const title = 'previews of zarr, netCDF4, CSV and joblib artifacts';
 
-/** Clicks an artifact row in the Caches view (its command opens the preview). */
-async function openArtifact(wb, label) {
+/** Clicks an artifact row in the Caches view (its command opens the preview; a double click pins it). */
+async function openArtifact(wb, label, o = {}) {
   const starts = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
   await wb.waitForRow(starts);
-  await wb.page.locator('#workbench\\.parts\\.sidebar .monaco-list-row', { hasText: starts }).first().click();
+  const row = wb.page.locator('#workbench\\.parts\\.sidebar .monaco-list-row', { hasText: starts }).first();
+  if (o.pin) await row.dblclick();
+  else await row.click();
   await wb.page
     .locator('.tab', { hasText: `Preview ${label}` })
     .first()
@@ -199,6 +201,28 @@ async function climateTable(wb) {
   await wb.screenshot('c7-table-sorted');
 }
 
+/** VS Code's preview-editor semantics: single clicks reuse one tab, a double click keeps it. */
+async function previewTab(wb) {
+  const names = ['daily_flags.csv', 'bundle.joblib', 'tas_noleap.nc'];
+  const count = () =>
+    wb.page
+      .locator('.tab')
+      .evaluateAll(
+        (els, ns) => els.filter((e) => ns.some((n) => e.textContent.includes(`Preview ${n}`))).length,
+        names,
+      );
+  for (const n of names) {
+    await openArtifact(wb, n);
+    await wb.page.waitForTimeout(600);
+  }
+  assert.equal(await count(), 1, 'one preview tab after three single clicks');
+  await openArtifact(wb, 'tas_noleap.nc', { pin: true });
+  await wb.page.waitForTimeout(600);
+  await openArtifact(wb, 'bundle.joblib');
+  assert.equal(await count(), 2, 'the double-clicked tab stays, the next click opens a preview tab');
+  await wb.screenshot('c8-preview-tabs');
+}
+
 /** @param {import('./lib/workbench.mjs').Workbench} wb */
 export default async function run(wb) {
   await wb.open();
@@ -208,6 +232,7 @@ export default async function run(wb) {
   await climateTimes(wb);
   await climateMap(wb);
   await climateTable(wb);
+  await previewTab(wb);
 
   // zarr: CF-decoded dataset, heatmap of a time slice, the slider moves it.
   await openArtifact(wb, 'tas_monthly.zarr');
@@ -245,7 +270,7 @@ export default async function run(wb) {
   await wb.screenshot('3-netcdf');
 
   // CSV (pandas index written as the first column).
-  await openArtifact(wb, 'observations.csv');
+  await openArtifact(wb, 'observations.csv', { pin: true });
   await wb.inWebview('.grid-body .grid-row .cell');
   const headers = await wb.webview().locator('.grid-header .col-name').allTextContents();
   wb.log(`csv columns ${JSON.stringify(headers)}`);

@@ -34,6 +34,52 @@ suite('previews', () => {
     );
   });
 
+  test('single clicks reuse one preview tab; a double click (or pinned) keeps it', async () => {
+    const h = await hooks();
+    const root = inWorkspace('caches/broken');
+    await waitFor(
+      () => h.registry.list().find((s) => samePath(s.root, root))?.report,
+      20_000,
+      'broken scanned',
+    );
+    const store = h.registry.list().find((s) => samePath(s.root, root));
+    assert.ok(store?.report);
+    const keys = store.report.artifacts
+      .filter((a) => a.dataExists)
+      .map((a) => a.key)
+      .slice(0, 4);
+    assert.equal(keys.length, 4, `artifacts with data: ${keys}`);
+    const tabs = () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .map((t) => t.label)
+        .filter((l) => keys.some((k) => l === `Preview ${k.split('/').pop()}`));
+    const pause = () => new Promise((r) => setTimeout(r, 600));
+    for (const key of keys.slice(0, 3)) {
+      await pause(); // single clicks, not a double click
+      await vscode.commands.executeCommand('xpersist.preview', { root: store.root, key });
+    }
+    await waitFor(
+      () => tabs().length === 1 && tabs()[0].endsWith(keys[2].split('/').pop() ?? ''),
+      10_000,
+      `one preview tab (tabs: ${tabs()})`,
+    );
+    assert.equal(h.previews.isPinned({ kind: 'artifact', root: store.root, key: keys[2] }), false);
+    await pause();
+    await vscode.commands.executeCommand('xpersist.preview', { root: store.root, key: keys[2] });
+    // A double click: the same artifact twice at once pins its tab; the next click opens another.
+    await vscode.commands.executeCommand('xpersist.preview', { root: store.root, key: keys[2] });
+    assert.equal(h.previews.isPinned({ kind: 'artifact', root: store.root, key: keys[2] }), true);
+    await pause();
+    await vscode.commands.executeCommand('xpersist.preview', { root: store.root, key: keys[3] });
+    await waitFor(() => tabs().length === 2, 10_000, `a pinned tab and a preview tab (tabs: ${tabs()})`);
+    assert.equal(h.previews.isPinned({ kind: 'artifact', root: store.root, key: keys[3] }), false);
+    assert.equal(
+      h.previews.openTargets().filter((t) => t.kind === 'artifact' && t.root === store.root).length,
+      2,
+    );
+  });
+
   test('a .zarr folder previews from the Explorer command', async () => {
     const h = await hooks();
     const folder = inWorkspace('caches/seed-demo/bar.zarr');

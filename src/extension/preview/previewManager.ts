@@ -60,10 +60,16 @@ interface OpenPanel {
   panel: vscode.WebviewPanel;
   session: PreviewSession;
   createdAt: string | null;
+  /** A pinned tab stays; the one unpinned tab is reused by the next single click. */
+  pinned: boolean;
 }
+
+/** Two opens of the same target this close together are a double click: it pins the tab. */
+const DOUBLE_CLICK_MS = 500;
 
 export class PreviewManager implements vscode.Disposable {
   private readonly panels = new Map<string, OpenPanel>();
+  private lastOpen = { id: '', at: 0 };
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -84,8 +90,22 @@ export class PreviewManager implements vscode.Disposable {
     return [...this.panels.values()].map((p) => p.session.target);
   }
 
-  async openArtifact(state: StoreState, a: ArtifactEntry): Promise<vscode.WebviewPanel> {
-    return this.open(resolveArtifact(state, a), null);
+  /** Whether a target's tab is pinned (undefined: no tab). */
+  isPinned(t: PreviewTarget): boolean | undefined {
+    return this.panels.get(targetId(t))?.pinned;
+  }
+
+  /**
+   * Opens an artifact in the preview tab (VS Code's preview-editor semantics: the next single
+   * click replaces it) unless `pinned`; opening the same artifact again at once (a double click)
+   * pins it, and so does changing the view in it.
+   */
+  async openArtifact(
+    state: StoreState,
+    a: ArtifactEntry,
+    o: { pinned?: boolean } = {},
+  ): Promise<vscode.WebviewPanel> {
+    return this.open(resolveArtifact(state, a), null, o.pinned ?? false);
   }
 
   async openFile(p: string, serializer?: string): Promise<vscode.WebviewPanel | undefined> {
@@ -96,7 +116,7 @@ export class PreviewManager implements vscode.Disposable {
       );
       return undefined;
     }
-    return this.open(resolveFile(p, s), null);
+    return this.open(resolveFile(p, s), null, true);
   }
 
   private attach(
@@ -104,24 +124,59 @@ export class PreviewManager implements vscode.Disposable {
     resolved: ResolvedTarget,
     state: PreviewUiState | null,
     createdAt: string | null,
-  ): void {
+    pinned = true,
+  ): OpenPanel {
     panel.webview.options = webviewOptions(this.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'xpersist.svg');
-    const session = new PreviewSession(panel.webview, resolved, state, this.actionsFor(resolved));
-    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'preview', resolved.source.title);
-    const id = targetId(resolved.target);
-    this.panels.set(id, { panel, session, createdAt });
+    const open: OpenPanel = { panel, session: this.session(panel, resolved, state), createdAt, pinned };
+    this.panels.set(targetId(resolved.target), open);
     panel.onDidDispose(() => {
-      session.dispose();
-      if (this.panels.get(id)?.panel === panel) this.panels.delete(id);
+      open.session.dispose();
+      for (const [k, v] of this.panels) if (v === open) this.panels.delete(k);
     });
+    return open;
   }
 
-  private async open(resolved: ResolvedTarget, state: PreviewUiState | null): Promise<vscode.WebviewPanel> {
-    const existing = this.panels.get(targetId(resolved.target));
+  private session(panel: vscode.WebviewPanel, resolved: ResolvedTarget, state: PreviewUiState | null) {
+    const session = new PreviewSession(panel.webview, resolved, state, this.actionsFor(resolved, panel));
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'preview', resolved.source.title);
+    return session;
+  }
+
+  /** Shows another target in the unpinned tab: a new session and page, same panel. */
+  private retarget(open: OpenPanel, resolved: ResolvedTarget): void {
+    for (const [k, v] of this.panels) if (v === open) this.panels.delete(k);
+    open.session.dispose();
+    open.panel.title = `Preview ${path.basename(resolved.source.title)}`;
+    open.session = this.session(open.panel, resolved, null);
+    open.createdAt = resolved.source.artifact?.createdAt ?? null;
+    this.panels.set(targetId(resolved.target), open);
+  }
+
+  private pin(panel: vscode.WebviewPanel): void {
+    for (const v of this.panels.values()) if (v.panel === panel) v.pinned = true;
+  }
+
+  private async open(
+    resolved: ResolvedTarget,
+    state: PreviewUiState | null,
+    pinned: boolean,
+  ): Promise<vscode.WebviewPanel> {
+    const id = targetId(resolved.target);
+    const now = Date.now();
+    const double = this.lastOpen.id === id && now - this.lastOpen.at < DOUBLE_CLICK_MS;
+    this.lastOpen = { id, at: now };
+    const existing = this.panels.get(id);
     if (existing) {
+      if (pinned || double) existing.pinned = true;
       existing.panel.reveal();
       return existing.panel;
+    }
+    const reusable = pinned ? undefined : [...this.panels.values()].find((p) => !p.pinned);
+    if (reusable) {
+      this.retarget(reusable, resolved);
+      reusable.panel.reveal();
+      return reusable.panel;
     }
     const panel = vscode.window.createWebviewPanel(
       PREVIEW_VIEW_TYPE,
@@ -129,7 +184,7 @@ export class PreviewManager implements vscode.Disposable {
       vscode.ViewColumn.Active,
       webviewOptions(this.extensionUri),
     );
-    this.attach(panel, resolved, state, resolved.source.artifact?.createdAt ?? null);
+    this.attach(panel, resolved, state, resolved.source.artifact?.createdAt ?? null, pinned);
     return panel;
   }
 
@@ -138,8 +193,9 @@ export class PreviewManager implements vscode.Disposable {
     this.attach(panel, resolveFile(file, serializer), null, null);
   }
 
-  private actionsFor(r: ResolvedTarget) {
+  private actionsFor(r: ResolvedTarget, panel: vscode.WebviewPanel) {
     return {
+      pin: () => this.pin(panel),
       openSidecar:
         r.target.kind === 'artifact'
           ? () => {

@@ -92,7 +92,7 @@ export class PreviewSession implements vscode.Disposable {
     readonly webview: vscode.Webview,
     private resolved: ResolvedTarget,
     initialState: PreviewUiState | null,
-    private readonly actions: { openSidecar?: () => void; reveal?: () => void } = {},
+    private readonly actions: { openSidecar?: () => void; reveal?: () => void; pin?: () => void } = {},
   ) {
     this.state = initialState;
     this.disposables.push(
@@ -147,9 +147,16 @@ export class PreviewSession implements vscode.Disposable {
     const msg = parsed.data;
     const r = this.resolved;
     switch (msg.type) {
-      case 'ready':
-        this.state = { ...this.state, ...(msg.payload as PreviewUiState) };
+      case 'ready': {
+        // A reused preview tab's page may still hold the previous artifact's state: not this one's.
+        const local = msg.payload as PreviewUiState;
+        const same = !local.target || JSON.stringify(local.target) === JSON.stringify(r.target);
+        if (same) this.state = { ...this.state, ...local };
         await this.sendInit();
+        return;
+      }
+      case 'pin':
+        this.actions.pin?.();
         return;
       case 'saveState':
         this.state = { ...this.state, ...(msg.payload as PreviewUiState) };

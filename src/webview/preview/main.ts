@@ -77,8 +77,11 @@ function onMessage(msg: HostToPreview): void {
   }
   if (msg.type !== 'init') return;
   const { source, model } = msg.payload;
-  // The host's copy wins only when this webview has nothing (a reload through the serializer).
-  state = { ...(msg.payload.state ?? {}), ...state, target: msg.payload.state?.target ?? state.target };
+  // The host's copy wins only when this webview has nothing (a reload through the serializer); a
+  // reused preview tab drops what it held for the previous artifact.
+  const target = msg.payload.state?.target;
+  if (target && state.target && JSON.stringify(target) !== JSON.stringify(state.target)) state = {};
+  state = { ...(msg.payload.state ?? {}), ...state, target: target ?? state.target };
   api.setState(state);
   clear(app);
   app.append(header(source));
@@ -118,4 +121,21 @@ function onMessage(msg: HostToPreview): void {
 }
 
 window.addEventListener('message', (ev: MessageEvent<HostToPreview>) => onMessage(ev.data));
+
+// Changing the view is an edit: it pins a preview tab, as typing pins a preview editor in VS Code.
+let pinned = false;
+const pin = () => {
+  if (pinned) return;
+  pinned = true;
+  send('pin');
+};
+document.addEventListener('change', pin, true);
+document.addEventListener(
+  'click',
+  (ev) => {
+    const t = ev.target as Element | null;
+    if (t?.closest('.var-row, [role="columnheader"], canvas, details > summary, button')) pin();
+  },
+  true,
+);
 send('ready', state as Record<string, unknown>);

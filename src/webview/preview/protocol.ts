@@ -100,6 +100,8 @@ export const previewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('summarizeColumns'), payload: z.object({ requestId: z.int() }) }),
   z.object({ type: z.literal('saveState'), payload: z.looseObject({}) }),
   z.object({ type: z.literal('openSidecar'), payload: z.looseObject({}) }),
+  // The user changed the view (picked a variable, moved a slider, sorted): a preview tab keeps it.
+  z.object({ type: z.literal('pin'), payload: z.looseObject({}) }),
   z.object({
     type: z.literal('copyText'),
     payload: z.object({ text: z.string().check(z.maxLength(1_000_000)) }),
