@@ -138,9 +138,9 @@ def task_handler(runner, old_state, new_state, file=""):
     return new_state
 
 
-def flush_marker(token):
-    """Run on every Dask worker at the end: its marker arrives after all its earlier events."""
-    worker = _dask_worker()
-    if worker is not None:
-        worker.log_event(TOPIC, {"event": "flush", "token": token, "worker": worker.address})
+def flush_marker(token, dask_worker=None):
+    """Run on every Dask worker at the end (Client.run passes the worker as `dask_worker`): its
+    marker travels the same stream as its earlier events, so it arrives after all of them."""
+    if dask_worker is not None:
+        dask_worker.log_event(TOPIC, {"event": "flush", "token": token, "worker": dask_worker.address})
     return True

@@ -185,7 +185,14 @@ export function buildGraphView(
     running: opts.live?.running ?? false,
     runSummary,
     executor: opts.live?.executor
-      ? { label: liveExecutorLabel(opts.live.executor), dashboard: opts.live.executor.dashboard ?? null }
+      ? {
+          label: liveExecutorLabel(opts.live.executor),
+          // A cluster the run started is gone once the run ends, and so is its dashboard.
+          dashboard:
+            opts.live.running || opts.live.executor.startedCluster === false
+              ? (opts.live.executor.dashboard ?? null)
+              : null,
+        }
       : null,
   };
 }
