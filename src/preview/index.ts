@@ -18,6 +18,8 @@ import { openPickle } from './pickle/openPickle';
 import { type IoStats, openDataset, openTable, peekDataset, type ReaderKind, readerFor } from './readers';
 import type { ColumnSummaries } from './table/tableHandle';
 
+export type { DiffRow, DiffSection, DiffStatus } from './compare';
+export { compareModels } from './compare';
 export type { SliceStats } from './dataset/sliceStats';
 export { PreviewError, RequestError, UnsupportedError } from './errors';
 export { MAX_ROWS_PER_PAGE, MAX_SELECTION_VALUES } from './limits';

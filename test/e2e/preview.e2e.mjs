@@ -223,6 +223,23 @@ async function previewTab(wb) {
   await wb.screenshot('c8-preview-tabs');
 }
 
+/** Compare Artifacts from the palette: Monday vs Tuesday, the changed attribute marked. */
+async function compare(wb) {
+  await wb.page.keyboard.press('Control+Shift+P');
+  await wb.quickPick('>xpersist: Compare Artifacts', 'Compare Artifacts');
+  await wb.quickPick('Monday-climate_flow-regrid.zarr');
+  await wb.quickPick('Tuesday-climate_flow-regrid.zarr');
+  const hist = await wb.inWebview('tr[data-path="attrs.history"]');
+  assert.equal(await hist.getAttribute('data-status'), 'changed');
+  assert.equal(await hist.locator('.diff-mark').textContent(), '≠');
+  const added = await wb.inWebview('tr[data-path="data_vars.tas_anom"]');
+  assert.equal(await added.getAttribute('data-status'), 'added');
+  const summary = await (await wb.inWebview('[data-testid="compare-summary"]')).textContent();
+  assert.equal(summary, '2 differences');
+  await hist.scrollIntoViewIfNeeded();
+  await wb.screenshot('c9-compare');
+}
+
 /** @param {import('./lib/workbench.mjs').Workbench} wb */
 export default async function run(wb) {
   await wb.open();
@@ -233,6 +250,7 @@ export default async function run(wb) {
   await climateMap(wb);
   await climateTable(wb);
   await previewTab(wb);
+  await compare(wb);
 
   // zarr: CF-decoded dataset, heatmap of a time slice, the slider moves it.
   await openArtifact(wb, 'tas_monthly.zarr');

@@ -80,6 +80,35 @@ suite('previews', () => {
     );
   });
 
+  test('xpersist.compareArtifacts opens the two artifacts side by side', async () => {
+    const h = await hooks();
+    const root = inWorkspace('caches/seed-demo');
+    await waitFor(
+      () => h.registry.list().find((s) => samePath(s.root, root))?.report,
+      20_000,
+      'seed-demo scanned',
+    );
+    const store = h.registry.list().find((s) => samePath(s.root, root));
+    assert.ok(store?.report);
+    const [a, b] = store.report.artifacts.map((x) => x.key);
+    const panel = await vscode.commands.executeCommand<vscode.WebviewPanel | undefined>(
+      'xpersist.compareArtifacts',
+      {
+        left: { root: store.root, key: a },
+        right: { root: store.root, key: b },
+      },
+    );
+    assert.ok(panel, 'a compare panel');
+    assert.equal(panel.viewType, 'xpersist.compare');
+    assert.match(panel.title, /^Compare .+ ↔ .+$/);
+    panel.dispose();
+    const missing = await vscode.commands.executeCommand('xpersist.compareArtifacts', {
+      left: { root: store.root, key: a },
+      right: { root: store.root, key: 'no-such-key.zarr' },
+    });
+    assert.equal(missing, undefined, 'a missing artifact gives a message, not a panel');
+  });
+
   test('a .zarr folder previews from the Explorer command', async () => {
     const h = await hooks();
     const folder = inWorkspace('caches/seed-demo/bar.zarr');

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { ArtifactNode } from '../explorer/nodes';
 import type { StoreRegistry } from '../stores/storeRegistry';
+import { compareArtifacts } from './compareCommand';
 import { DataFileEditorProvider, type PreviewManager } from './previewManager';
 
 export function registerPreview(registry: StoreRegistry, manager: PreviewManager): vscode.Disposable[] {
@@ -50,6 +51,10 @@ export function registerPreview(registry: StoreRegistry, manager: PreviewManager
         await manager.openArtifact(state, a);
         return { root: state.root, key: a.key };
       },
+    ),
+    vscode.commands.registerCommand(
+      'xpersist.compareArtifacts',
+      (arg?: Parameters<typeof compareArtifacts>[2]) => compareArtifacts(manager.extensionUri, registry, arg),
     ),
     vscode.commands.registerCommand('xpersist.previewFolder', async (uri?: vscode.Uri) => {
       const target =

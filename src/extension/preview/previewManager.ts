@@ -73,7 +73,7 @@ export class PreviewManager implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
-    private readonly extensionUri: vscode.Uri,
+    readonly extensionUri: vscode.Uri,
     private readonly registry: StoreRegistry,
   ) {
     this.disposables.push(

@@ -6,6 +6,7 @@ import { formatBytes } from '../../explorer/format';
 import { clear, h, icon } from '../common/dom';
 import { handleResponse, send } from '../common/rpc';
 import { vscodeApi } from '../common/vscodeApi';
+import { renderCompare } from './compareView';
 import { type DatasetUiState, renderDataset } from './datasetView';
 import { mapStateOf } from './mapView';
 import { renderObject } from './objectView';
@@ -73,6 +74,11 @@ function onMessage(msg: HostToPreview): void {
         h('span', { dataset: { testid: 'reason' } }, msg.payload.message),
       ),
     );
+    return;
+  }
+  if (msg.type === 'initCompare') {
+    clear(app);
+    renderCompare(app, msg.payload.left, msg.payload.right, msg.payload.sections);
     return;
   }
   if (msg.type !== 'init') return;

@@ -2,6 +2,7 @@
 // both sides. The host validates what it receives with the zod schemas below: a webview is
 // untrusted input like any other.
 import * as z from 'zod/mini';
+import type { DiffSection } from '../../preview/compare';
 import type { PreviewModel, Value } from '../../preview/model';
 
 /** The envelope of the messages below (until they move to ipc.ts's typed requests). */
@@ -62,6 +63,7 @@ export type PreviewTarget =
 export type HostToPreview =
   | IpcMessage<'init', { source: PreviewSource; model: PreviewModel; state: PreviewUiState | null }>
   | IpcMessage<'initError', { source: PreviewSource | null; message: string }>
+  | IpcMessage<'initCompare', { left: PreviewSource; right: PreviewSource; sections: DiffSection[] }>
   | IpcMessage<'values', { requestId: number; dims: string[]; shape: number[]; values: Value[] }>
   | IpcMessage<'rows', { requestId: number; offset: number; columns: string[]; rows: Value[][] }>
   | IpcMessage<
