@@ -177,9 +177,9 @@ export function shortLabel(label: string, max = 36): string {
     slash > 0 && slash <= max / 3 ? label.slice(0, slash + 1) : label.slice(0, Math.floor(max / 4));
   const room = max - head.length - 1;
   let tail = label.slice(label.length - room);
-  // Start the tail at a segment boundary when one is near, so it reads as a path.
+  // Start the tail at a segment boundary when only a scrap of a segment precedes it.
   const cut = tail.indexOf('/');
-  if (cut > 0 && cut < room / 3) tail = tail.slice(cut);
+  if (cut > 0 && cut <= 3) tail = tail.slice(cut);
   return `${head}…${tail}`;
 }
 

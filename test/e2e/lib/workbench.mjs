@@ -104,6 +104,23 @@ export class Workbench {
     this.log('xpersist view container open');
   }
 
+  /** Drags the sash on the side bar's right edge until the side bar is `width` px wide. */
+  async setSidebarWidth(width) {
+    const bar = await this.page.locator(SIDEBAR).boundingBox();
+    if (!bar) throw new Error('no side bar to resize');
+    const x = bar.x + bar.width;
+    const y = bar.y + bar.height / 2;
+    await this.page.mouse.move(x, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(x + (bar.x + width - x) / 2, y, { steps: 5 });
+    await this.page.mouse.move(bar.x + width, y, { steps: 5 });
+    await this.page.mouse.up();
+    await this.page.waitForTimeout(300);
+    const now = (await this.page.locator(SIDEBAR).boundingBox())?.width ?? 0;
+    this.log(`side bar ${Math.round(bar.width)} px -> ${Math.round(now)} px`);
+    return now;
+  }
+
   /** Title text of the side bar (e.g. "XPERSIST: CACHES"). */
   async sidebarTitle() {
     return (await this.page.locator(`${SIDEBAR} .composite.title .title-label`).first().textContent()).trim();

@@ -110,6 +110,11 @@ describe('tree labels and order at scale', () => {
     assert.ok(a.startsWith('cmip6/…'), a);
     assert.ok(a.endsWith('/pr/gn/1999.csv'), a);
     assert.notEqual(a, b);
+    assert.equal(
+      shortLabel('cmip6/CMIP/NCAR/CESM2/historical/r10i1p1f1/Amon/pr/gn/1999.csv'),
+      'cmip6/…r10i1p1f1/Amon/pr/gn/1999.csv',
+      'the member, where keys differ, is kept',
+    );
     assert.equal(shortLabel('bar.zarr'), 'bar.zarr');
     assert.equal(shortLabel('x'.repeat(50)).length, 36);
   });
