@@ -166,11 +166,11 @@ export function artifactLabel(a: ArtifactEntry, groupBy: GroupBy): string {
 }
 
 /**
- * A label that keeps what tells keys apart in a narrow side bar (~36 characters at 300 px): VS Code
+ * A label that keeps what tells keys apart in a narrow side bar (~30 characters at 300 px): VS Code
  * cuts a label's end, where keys usually differ (`cmip6/…/r10i1p1f1/pr/1999.csv`), so long keys
  * lose their middle instead, keeping the first segment and as much of the tail as fits.
  */
-export function shortLabel(label: string, max = 36): string {
+export function shortLabel(label: string, max = 30): string {
   if (label.length <= max) return label;
   const slash = label.indexOf('/');
   const head =
@@ -181,6 +181,27 @@ export function shortLabel(label: string, max = 36): string {
   const cut = tail.indexOf('/');
   if (cut > 0 && cut <= 3) tail = tail.slice(cut);
   return `${head}…${tail}`;
+}
+
+/**
+ * The folder prefix every artifact of a group shares (`cmip6/CMIP/…/Amon/`), which its labels need
+ * not repeat ('' when they share none, or when the group holds one artifact).
+ */
+export function commonFolder(g: GroupModel): string {
+  if (g.artifacts.length < 2) return '';
+  let prefix = g.artifacts[0].key.slice(0, g.artifacts[0].key.lastIndexOf('/') + 1);
+  for (const a of g.artifacts) {
+    while (prefix && !a.key.startsWith(prefix))
+      prefix = prefix.slice(0, prefix.lastIndexOf('/', prefix.length - 2) + 1);
+    if (!prefix) return '';
+  }
+  return prefix;
+}
+
+/** An artifact's label in a group whose artifacts share `common`: the rest, marked with "…". */
+export function labelInGroup(a: ArtifactEntry, groupBy: GroupBy, common: string): string {
+  const label = artifactLabel(a, groupBy);
+  return shortLabel(common && label.startsWith(common) ? `…${label.slice(common.length)}` : label);
 }
 
 /** Finds the group holding an artifact (to reveal it). */

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { type ArtifactFilter, problemMatchesFilter } from '../../explorer/filter';
 import {
   buildStoreModel,
+  commonFolder,
   findArtifactGroup,
   type GroupBy,
   type GroupModel,
@@ -208,7 +209,10 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
   private groupChildren(container: StoreNode | GroupNode, store: StoreNode, g: GroupModel): CacheNode[] {
     const groups = g.groups.map((c) => new GroupNode(container, store, c));
     const limit = this.pages.get(container.id) ?? PAGE_SIZE;
-    const shown = g.artifacts.slice(0, limit).map((a) => new ArtifactNode(container, store, a, this.groupBy));
+    const common = this.groupBy === 'folder' ? '' : commonFolder(g);
+    const shown = g.artifacts
+      .slice(0, limit)
+      .map((a) => new ArtifactNode(container, store, a, this.groupBy, common));
     const out: CacheNode[] = [...groups, ...shown];
     if (g.artifacts.length > limit) out.push(new LoadMoreNode(container, g.artifacts.length - limit));
     return out;
@@ -242,7 +246,8 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
       // The store node is the one object the view surely holds; refresh from there.
       this.changed.fire(store);
     }
-    return new ArtifactNode(container, store, g.artifacts[index], this.groupBy);
+    const common = this.groupBy === 'folder' ? '' : commonFolder(g);
+    return new ArtifactNode(container, store, g.artifacts[index], this.groupBy, common);
   }
 
   dispose(): void {

@@ -237,6 +237,8 @@ function liveFilter(ctx: ExplorerContext): Promise<string | undefined> {
     'Key substring or glob (matched anywhere), serializer:NAME flow:NAME task:NAME age:<7d age:>1y. All terms must match.';
   box.placeholder = 'e.g. r3i1p1f1/pr/*.csv flow:climate age:<2d';
   box.value = before?.text ?? '';
+  // Scrolling the tree to look at the result must not close (and so undo) the filter.
+  box.ignoreFocusOut = true;
   let timer: NodeJS.Timeout | undefined;
   let accepted = false;
   const apply = (value: string): boolean => {

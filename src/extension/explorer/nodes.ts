@@ -11,7 +11,7 @@ import {
   problemCounts,
 } from '../../explorer/describe';
 import { formatBytes, plural } from '../../explorer/format';
-import { artifactLabel, type GroupBy, type GroupModel, shortLabel } from '../../explorer/treeModel';
+import { type GroupBy, type GroupModel, labelInGroup } from '../../explorer/treeModel';
 import type { StoreState } from '../stores/storeRegistry';
 
 export const STORE_URI_SCHEME = 'xpersist-store';
@@ -118,6 +118,8 @@ export class ArtifactNode {
     readonly store: StoreNode,
     readonly artifact: ArtifactEntry,
     private readonly groupBy: GroupBy,
+    /** The folder prefix the group's artifacts share (not repeated in their labels). */
+    private readonly common = '',
   ) {}
   get id(): string {
     return `${this.store.id}|a:${this.artifact.key}`;
@@ -125,7 +127,7 @@ export class ArtifactNode {
   toTreeItem(now: Date): vscode.TreeItem {
     const a = this.artifact;
     const item = new vscode.TreeItem(
-      shortLabel(artifactLabel(a, this.groupBy)),
+      labelInGroup(a, this.groupBy, this.common),
       vscode.TreeItemCollapsibleState.Collapsed,
     );
     item.id = this.id;

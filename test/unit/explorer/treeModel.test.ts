@@ -6,7 +6,9 @@ import { parseFilter } from '../../../src/explorer/filter';
 import {
   artifactLabel,
   buildStoreModel,
+  commonFolder,
   type GroupModel,
+  labelInGroup,
   naturalCompare,
   shortLabel,
 } from '../../../src/explorer/treeModel';
@@ -106,16 +108,28 @@ describe('tree labels and order at scale', () => {
   it('keeps the first segment and the differing tail of long keys (300 px side bar)', () => {
     const a = shortLabel('cmip6/CMIP/NCAR/CESM2/historical/r10i1p1f1/Amon/pr/gn/1999.csv');
     const b = shortLabel('cmip6/CMIP/NCAR/CESM2/historical/r10i1p1f1/Amon/pr/gn/2000.csv');
-    assert.ok(a.length <= 36, a);
+    assert.ok(a.length <= 30, a);
     assert.ok(a.startsWith('cmip6/…'), a);
     assert.ok(a.endsWith('/pr/gn/1999.csv'), a);
     assert.notEqual(a, b);
     assert.equal(
       shortLabel('cmip6/CMIP/NCAR/CESM2/historical/r10i1p1f1/Amon/pr/gn/1999.csv'),
-      'cmip6/…r10i1p1f1/Amon/pr/gn/1999.csv',
-      'the member, where keys differ, is kept',
+      'cmip6/…/Amon/pr/gn/1999.csv',
+      'alone, the end is kept',
+    );
+    const g = {
+      artifacts: [1, 10].map((m) => ({
+        key: `cmip6/CMIP/NCAR/CESM2/historical/Amon/r${m}i1p1f1/pr/1999.csv`,
+      })),
+    } as unknown as GroupModel;
+    const common = commonFolder(g);
+    assert.equal(common, 'cmip6/CMIP/NCAR/CESM2/historical/Amon/');
+    assert.deepEqual(
+      g.artifacts.map((a) => labelInGroup(a, 'flat', common)),
+      ['…r1i1p1f1/pr/1999.csv', '…r10i1p1f1/pr/1999.csv'],
+      'in a group the shared folders go and what differs stays',
     );
     assert.equal(shortLabel('bar.zarr'), 'bar.zarr');
-    assert.equal(shortLabel('x'.repeat(50)).length, 36);
+    assert.equal(shortLabel('x'.repeat(50)).length, 30);
   });
 });
