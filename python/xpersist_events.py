@@ -90,13 +90,18 @@ def emit(event):
     _local.send(event)
 
 
+# Functions of the flow file reach Dask workers pickled by value (the file is no importable
+# module there), and their code arrives named "<dynamic-code>": such frames are the file's.
+DYNAMIC_CODE = "<dynamic-code>"
+
+
 def user_frame(tb, file):
     """The innermost traceback frame in the user's flow file: where the link should go."""
     best = None
     for frame in traceback.extract_tb(tb):
-        if os.path.abspath(frame.filename) == file:
+        if frame.filename == DYNAMIC_CODE or os.path.abspath(frame.filename) == file:
             best = frame
-    return {"file": best.filename, "line": best.lineno} if best else None
+    return {"file": file, "line": best.lineno} if best else None
 
 
 def describe_state(state, file):
@@ -109,7 +114,8 @@ def describe_state(state, file):
         exc = state.result if isinstance(state.result, BaseException) else None
         if exc is not None:
             info["exception"] = f"{type(exc).__name__}: {exc}"
-            info["traceback"] = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+            text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+            info["traceback"] = text.replace(f'File "{DYNAMIC_CODE}"', f'File "{file}"') if file else text
             info["where"] = user_frame(exc.__traceback__, file)
         elif state.message:
             info["exception"] = str(state.message)

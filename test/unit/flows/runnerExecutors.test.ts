@@ -17,6 +17,20 @@ import { python, removeDir, repoRoot, tempDir } from '../helpers';
 
 const RUNNER = path.join(repoRoot(), 'python/xpersist_flow_runner.py');
 
+const FAILING_FLOW = `
+from datetime import timedelta
+from prefect import Flow, task
+
+@task(max_retries=1, retry_delay=timedelta(seconds=0))
+def fragile(x):
+    if x == 2:
+        raise ValueError(f"member {x} has no data")
+    return x
+
+with Flow("mapped") as flow:
+    fragile.map([1, 2, 3])
+`;
+
 const MAPPED_FLOW = `
 import os, time
 from prefect import Flow, task
@@ -64,6 +78,7 @@ function markedProcesses(marker: string): number[] {
 function runFlow(
   dir: string,
   opts: {
+    file?: string;
     executor?: unknown;
     env?: Record<string, string>;
     onEvent?: (e: Record<string, unknown>, child: ChildProcess) => void;
@@ -100,7 +115,7 @@ function runFlow(
     });
     server.listen(0, '127.0.0.1', () => {
       const port = (server.address() as net.AddressInfo).port;
-      const args = [RUNNER, path.join(dir, 'mapped_flow.py'), '--flow', 'mapped'];
+      const args = [RUNNER, path.join(dir, opts.file ?? 'mapped_flow.py'), '--flow', 'mapped'];
       if (opts.executor) args.push('--executor', JSON.stringify(opts.executor));
       child = spawn(python(), args, {
         cwd: dir,
@@ -232,6 +247,29 @@ describe('flow runs with Prefect executors (real Dask)', { timeout: 300_000 }, (
       cluster.stdin?.end();
       await new Promise((r) => (cluster.exitCode === null ? cluster.once('exit', r) : r(null)));
     }
+  });
+
+  it('a task failing on a Dask worker: its retry, then the failure with the worker traceback and the line in the flow file', async () => {
+    writeFileSync(path.join(dir, 'failing_flow.py'), FAILING_FLOW);
+    const out = await runFlow(dir, {
+      file: 'failing_flow.py',
+      executor: { type: 'DaskExecutor', cluster_kwargs: { n_workers: 2, processes: true } },
+    });
+    assert.equal(out.code, 1);
+    const child2 = out.raw.filter((e) => e.event === 'task' && e.map_index === 1).map((e) => e.state);
+    assert.deepEqual(
+      child2,
+      ['Running', 'Failed', 'Retrying', 'Running', 'Failed'],
+      'failed, retried once (Prefect reports Failed, then Retrying), failed again',
+    );
+    const failed = out.raw.find((e) => e.event === 'task' && e.state === 'Failed');
+    assert.equal(failed?.exception, 'ValueError: member 2 has no data');
+    assert.match(String(failed?.traceback), /Traceback[\s\S]*failing_flow\.py[\s\S]*ValueError/);
+    assert.deepEqual(failed?.where, { file: path.join(dir, 'failing_flow.py'), line: 8 });
+    assert.notEqual(failed?.pid, undefined);
+    const fragile = out.run.tasks.get('fragile-1');
+    assert.deepEqual(fragile?.children, { 0: 'Success', 1: 'Failed', 2: 'Success' });
+    assert.equal(fragile?.exception, 'ValueError: member 2 has no data');
   });
 
   it('a worker killed during the run: the run fails with KilledWorker and its task shows failed', async () => {
