@@ -228,6 +228,9 @@ async function compare(wb) {
   await wb.page.keyboard.press('Control+Shift+P');
   await wb.quickPick('>xpersist: Compare Artifacts', 'Compare Artifacts');
   await wb.quickPick('Monday-climate_flow-regrid.zarr');
+  // The second pick replaces the first: wait until it is the one on screen.
+  await wb.page.locator('.quick-input-widget input[placeholder^="…with which"]').waitFor({ timeout: 30_000 });
+  await wb.page.waitForTimeout(300);
   await wb.quickPick('Tuesday-climate_flow-regrid.zarr');
   const hist = await wb.inWebview('tr[data-path="attrs.history"]');
   assert.equal(await hist.getAttribute('data-status'), 'changed');

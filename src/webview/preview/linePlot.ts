@@ -41,14 +41,13 @@ export function axisData(values: Value[], cal: Calendar | null): Axis {
 }
 
 /** `onTicks` hears the tick labels drawn (kept on the element for tests and screen readers). */
-function axisOptions(
-  a: Axis,
-  label: string,
-  fg: string,
-  grid: string,
-  onTicks: (labels: string[]) => void,
-): uPlot.Axis {
-  const base: uPlot.Axis = { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, label };
+/** Theme colours, read at each draw so a theme change repaints in the new colours. */
+const fg = () => cssVar('--vscode-foreground', '#ccc');
+const gridColor = () => cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
+const lineColor = () => cssVar('--vscode-charts-blue', '#3794ff');
+
+function axisOptions(a: Axis, label: string, onTicks: (labels: string[]) => void): uPlot.Axis {
+  const base: uPlot.Axis = { stroke: fg, grid: { stroke: gridColor }, ticks: { stroke: gridColor }, label };
   const cal = a.time;
   if (cal)
     return {
@@ -95,9 +94,6 @@ export function renderLinePlot(input: LineInput): HTMLElement {
     ? axisData(input.x, input.xCalendar ?? null)
     : { data: Array.from({ length: n }, (_, i) => i), time: null, labels: null };
   const yAxis = axisData(input.y, input.yCalendar ?? null);
-  const fg = cssVar('--vscode-foreground', '#ccc');
-  const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
-  const line = cssVar('--vscode-charts-blue', '#3794ff');
   const height = input.height ?? 280;
   const width = () => Math.max(320, host.clientWidth || 640);
   const plot = new uPlot(
@@ -108,10 +104,10 @@ export function renderLinePlot(input: LineInput): HTMLElement {
       legend: { show: true },
       cursor: { drag: { x: true, y: false } },
       axes: [
-        axisOptions(xAxis, input.xLabel, fg, grid, (t) => {
+        axisOptions(xAxis, input.xLabel, (t) => {
           host.dataset.xTicks = JSON.stringify(t);
         }),
-        axisOptions(yAxis, '', fg, grid, (t) => {
+        axisOptions(yAxis, '', (t) => {
           host.dataset.yTicks = JSON.stringify(t);
         }),
       ],
@@ -119,7 +115,7 @@ export function renderLinePlot(input: LineInput): HTMLElement {
         { label: input.xLabel, value: (_u, v) => valueText(xAxis, v) },
         {
           label: input.name,
-          stroke: line,
+          stroke: lineColor,
           width: 1.5,
           spanGaps: false,
           points: { show: n <= 60 },
@@ -131,5 +127,10 @@ export function renderLinePlot(input: LineInput): HTMLElement {
     host,
   );
   new ResizeObserver(() => plot.setSize({ width: width(), height })).observe(host);
+  // VS Code marks the theme on <body>: repaint the axes and line in its colours.
+  new MutationObserver(() => plot.redraw(false, true)).observe(document.body, {
+    attributes: true,
+    attributeFilter: ['class', 'data-vscode-theme-id'],
+  });
   return host;
 }
