@@ -237,3 +237,28 @@ function markUnfinished(run: LiveRun): void {
       Object.assign(t, { state: 'Failed', exception: unfinished(run) });
   }
 }
+
+/**
+ * The lines of one runner connection (python/xpersist_events.py's Connection): the first must be
+ * the run's token, then one JSON event per line. `push` returns the complete event lines of a
+ * chunk, or null when the connection did not authenticate and must be dropped.
+ */
+export class RunEventLines {
+  private buf = '';
+  private authed = false;
+
+  constructor(private readonly token: string) {}
+
+  push(chunk: string): string[] | null {
+    this.buf += chunk;
+    const lines: string[] = [];
+    for (let nl = this.buf.indexOf('\n'); nl !== -1; nl = this.buf.indexOf('\n')) {
+      const line = this.buf.slice(0, nl);
+      this.buf = this.buf.slice(nl + 1);
+      if (this.authed) lines.push(line);
+      else if (line === this.token) this.authed = true;
+      else return null;
+    }
+    return lines;
+  }
+}

@@ -107,11 +107,15 @@ export class ExecutorChoices {
   }
 }
 
+/** Input-box check: empty (Dask's default) or a positive whole number. */
+const emptyOrPositiveInt = (t: string) =>
+  t.trim() === '' || /^[1-9]\d*$/.test(t.trim()) ? null : 'A positive whole number';
+
 async function askWorkers(scheduler: 'threads' | 'processes'): Promise<ExecutorChoice | undefined> {
   const n = await vscode.window.showInputBox({
     title: `LocalDaskExecutor (${scheduler}): number of workers`,
     prompt: 'Empty: one per CPU core (Dask default)',
-    validateInput: (t) => (t.trim() === '' || /^[1-9]\d*$/.test(t.trim()) ? null : 'A positive whole number'),
+    validateInput: emptyOrPositiveInt,
   });
   if (n === undefined) return undefined;
   return n.trim()
@@ -123,7 +127,7 @@ async function askLocalCluster(): Promise<ExecutorChoice | undefined> {
   const n = await vscode.window.showInputBox({
     title: 'DaskExecutor with a new distributed.LocalCluster: worker processes',
     prompt: 'Empty: Dask decides from the CPU count',
-    validateInput: (t) => (t.trim() === '' || /^[1-9]\d*$/.test(t.trim()) ? null : 'A positive whole number'),
+    validateInput: emptyOrPositiveInt,
   });
   if (n === undefined) return undefined;
   return {

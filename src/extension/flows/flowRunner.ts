@@ -5,7 +5,14 @@ import net from 'node:net';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { describeExecutor, type ExecutorChoice, runnerExecutorArg } from '../../flows/executor';
-import { applyRunEvent, type LiveRun, newLiveRun, parseRunEvent, runProgress } from '../../flows/runEvents';
+import {
+  applyRunEvent,
+  type LiveRun,
+  newLiveRun,
+  parseRunEvent,
+  RunEventLines,
+  runProgress,
+} from '../../flows/runEvents';
 import { log } from '../log';
 import type { ExecutorChoices } from './executorChoice';
 import { choosePython } from './pythonInterpreter';
@@ -162,19 +169,15 @@ export class FlowRunner implements vscode.Disposable {
   }
 
   private accept(socket: net.Socket, token: string, request: RunRequest, run: LiveRun): void {
-    let buf = '';
-    let authed = false;
+    const stream = new RunEventLines(token);
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
-      buf += chunk;
-      for (let nl = buf.indexOf('\n'); nl !== -1; nl = buf.indexOf('\n')) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (!authed) {
-          authed = line === token;
-          if (!authed) socket.destroy();
-          continue;
-        }
+      const lines = stream.push(chunk);
+      if (!lines) {
+        socket.destroy();
+        return;
+      }
+      for (const line of lines) {
         const e = parseRunEvent(line);
         if (!e) continue;
         applyRunEvent(run, e);

@@ -9,7 +9,13 @@ import {
   parseExecutorChoice,
   runnerExecutorArg,
 } from '../../../src/flows/executor';
-import { applyRunEvent, newLiveRun, parseRunEvent, runProgress } from '../../../src/flows/runEvents';
+import {
+  applyRunEvent,
+  newLiveRun,
+  parseRunEvent,
+  RunEventLines,
+  runProgress,
+} from '../../../src/flows/runEvents';
 
 describe('xpersist.run.executor', () => {
   it('absent, empty and "file" mean the file decides; the runner gets no --executor', () => {
@@ -170,5 +176,19 @@ describe('a run that ends with tasks still running', () => {
     assert.equal(run.tasks.get('square-1')?.mapped?.Failed, 1);
     assert.equal(run.tasks.get('done-1')?.state, 'Success');
     assert.deepEqual(runProgress(run), { finished: 4, total: 4, running: null });
+  });
+});
+
+describe('a runner connection', () => {
+  it('gives event lines only after the token, across chunk boundaries', () => {
+    const s = new RunEventLines('t0k');
+    assert.deepEqual(s.push('t0'), []);
+    assert.deepEqual(s.push('k\n{"event":"end",'), []);
+    assert.deepEqual(s.push('"status":0}\n{"a":1}\n{"b"'), ['{"event":"end","status":0}', '{"a":1}']);
+    assert.deepEqual(s.push(':2}\n'), ['{"b":2}']);
+  });
+
+  it('drops a connection whose first line is not the token', () => {
+    assert.equal(new RunEventLines('t0k').push('{"event":"end","status":0}\n'), null);
   });
 });

@@ -12,7 +12,13 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CacheStore } from '../../../src/core/index';
-import { applyRunEvent, type LiveRun, newLiveRun, parseRunEvent } from '../../../src/flows/runEvents';
+import {
+  applyRunEvent,
+  type LiveRun,
+  newLiveRun,
+  parseRunEvent,
+  RunEventLines,
+} from '../../../src/flows/runEvents';
 import { python, removeDir, repoRoot, tempDir } from '../helpers';
 
 const RUNNER = path.join(repoRoot(), 'python/xpersist_flow_runner.py');
@@ -91,18 +97,10 @@ function runFlow(
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
     const server = net.createServer((socket) => {
-      let buf = '';
-      let authed = false;
+      const stream = new RunEventLines(token);
       socket.setEncoding('utf8');
       socket.on('data', (chunk: string) => {
-        buf += chunk;
-        for (let nl = buf.indexOf('\n'); nl !== -1; nl = buf.indexOf('\n')) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          if (!authed) {
-            authed = line === token;
-            continue;
-          }
+        for (const line of stream.push(chunk) ?? []) {
           const e = parseRunEvent(line);
           assert.ok(e, `the editor understands every event: ${line}`);
           applyRunEvent(run, e);
