@@ -26,6 +26,7 @@ import runpy
 import signal
 import sys
 import threading
+import time
 import traceback
 import uuid
 
@@ -122,11 +123,9 @@ class DaskRelay:
         except Exception as e:
             print(f"[xpersist] could not collect the last task states from the workers: {e}", file=sys.stderr)
             return
-        deadline = threading.Event()
-        for _ in range(int(timeout * 20)):
-            if expected <= self.flushed:
-                return
-            deadline.wait(0.05)
+        deadline = time.monotonic() + timeout
+        while not expected <= self.flushed and time.monotonic() < deadline:
+            time.sleep(0.05)
 
 
 def wrap_start(cls):

@@ -16,7 +16,8 @@ interface Ref {
   key: string;
 }
 
-async function pick(registry: StoreRegistry, title: string): Promise<Ref | undefined> {
+/** A quick pick over every artifact of every known store (the palette's way to name one). */
+export async function pickArtifact(registry: StoreRegistry, title: string): Promise<Ref | undefined> {
   const items = registry.list().flatMap((s) =>
     (s.report?.artifacts ?? []).map((a) => ({
       label: a.key,
@@ -43,9 +44,10 @@ export async function compareArtifacts(
   registry: StoreRegistry,
   arg?: { left?: Ref; right?: Ref },
 ): Promise<vscode.WebviewPanel | undefined> {
-  const left = arg?.left ?? (await pick(registry, 'Compare which artifact…'));
+  const left = arg?.left ?? (await pickArtifact(registry, 'Compare which artifact…'));
   if (!left) return undefined;
-  const right = arg?.right ?? (await pick(registry, `…with which artifact? (${left.key} on the left)`));
+  const right =
+    arg?.right ?? (await pickArtifact(registry, `…with which artifact? (${left.key} on the left)`));
   if (!right) return undefined;
   try {
     const [l, r] = await Promise.all([find(registry, left), find(registry, right)]);

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { ArtifactNode } from '../explorer/nodes';
 import type { StoreRegistry } from '../stores/storeRegistry';
-import { compareArtifacts } from './compareCommand';
+import { compareArtifacts, pickArtifact } from './compareCommand';
 import { DataFileEditorProvider, type PreviewManager } from './previewManager';
 
 export function registerPreview(registry: StoreRegistry, manager: PreviewManager): vscode.Disposable[] {
@@ -23,19 +23,7 @@ export function registerPreview(registry: StoreRegistry, manager: PreviewManager
         } else if (arg && typeof arg === 'object' && 'root' in arg) {
           ({ root, key } = arg);
         } else {
-          const items = registry.list().flatMap((s) =>
-            (s.report?.artifacts ?? []).map((a) => ({
-              label: a.key,
-              description: s.name,
-              detail: a.serializer,
-              root: s.root,
-              key: a.key,
-            })),
-          );
-          const picked = await vscode.window.showQuickPick(items, {
-            placeHolder: 'Preview which artifact?',
-            matchOnDescription: true,
-          });
+          const picked = await pickArtifact(registry, 'Preview which artifact?');
           if (!picked) return undefined;
           ({ root, key } = picked);
         }
