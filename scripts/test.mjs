@@ -29,20 +29,45 @@ function run(cmd, args, opts = {}) {
   return r.status ?? 1;
 }
 
-/** tsc and biome: one test each. */
+/** tsc (the whole project, then the webviews alone) and biome: one test each. */
 function staticTier() {
   const bin = (name) => path.join(root, 'node_modules/.bin', name);
   const checks = [
-    ['typecheck (tsc --noEmit)', bin('tsc'), ['--noEmit', '-p', '.']],
-    ['lint + format (biome ci)', bin('biome'), ['ci', '.', '--colors=off']],
+    ['typecheck (tsc --noEmit)', () => run(bin('tsc'), ['--noEmit', '-p', '.']) === 0],
+    ['webview typecheck (src/webview/tsconfig.json: DOM, no Node or host modules)', webviewTypecheck],
+    ['lint + format (biome ci)', () => run(bin('biome'), ['ci', '.', '--colors=off']) === 0],
   ];
   const counts = { passed: 0, failed: 0 };
-  for (const [name, cmd, args] of checks) {
-    const ok = run(cmd, args) === 0;
+  for (const [name, check] of checks) {
+    const ok = check();
     console.log(`  ${ok ? '✔' : '✖'} ${name}`);
     counts[ok ? 'passed' : 'failed']++;
   }
   return counts;
+}
+
+// The webviews run in a browser: their own tsconfig has the DOM lib and no Node types, so a
+// module reached from a webview that uses Node fails to type-check. `vscode` still resolves
+// through @types/vscode and a pure-looking host module may import it, so the program's file
+// list must name neither the VS Code or Node types nor anything under src/extension/.
+const WEBVIEW_FORBIDDEN = [/\/node_modules\/@types\/(vscode|node)\//, /\/src\/extension\//];
+
+function webviewTypecheck() {
+  const r = spawnSync(
+    path.join(root, 'node_modules/.bin/tsc'),
+    ['-p', 'src/webview/tsconfig.json', '--listFiles'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
+  const lines = (r.stdout ?? '').split('\n');
+  const errors = lines.filter((l) => /error TS\d+/.test(l));
+  const forbidden = lines.filter((l) => WEBVIEW_FORBIDDEN.some((re) => re.test(l.replaceAll('\\', '/'))));
+  for (const l of [...errors, ...forbidden.map((f) => `webview program includes a host-only file: ${f}`)]) {
+    console.log(`    ${l}`);
+  }
+  return r.status === 0 && forbidden.length === 0;
 }
 
 function setupPython() {
