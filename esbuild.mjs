@@ -27,6 +27,20 @@ const lazyH5wasm = {
   },
 };
 
+// The S3 and Azure SDKs (~1 MB of bundle each) are loaded when a store on object storage is
+// opened: src/core/remote/objectClient.ts requires them from sibling files.
+const OBJECT_CLIENTS = { s3Client: 'xpersist-s3', azureClient: 'xpersist-azure' };
+const lazyObjectClients = {
+  name: 'lazy-object-clients',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(s3Client|azureClient)$/ }, (args) =>
+      args.importer.endsWith(path.join('remote', 'objectClient.ts'))
+        ? { path: `./${OBJECT_CLIENTS[args.path.slice(2)]}.js`, external: true }
+        : undefined,
+    );
+  },
+};
+
 const nodeCommon = {
   bundle: true,
   platform: 'node',
@@ -37,6 +51,7 @@ const nodeCommon = {
   minify: production,
   logLevel: 'warning',
   ...importMetaShim,
+  plugins: [lazyObjectClients],
 };
 
 /** Map every `*.test.ts` (or given suffix) under dir to a flat entry name. */
@@ -67,6 +82,8 @@ function siblingBuild(outdir) {
     entryPoints: {
       h5wasm: path.join(root, 'src/preview/netcdf4/h5wasmEntry.ts'),
       'xpersist-scan-worker': path.join(root, 'src/core/scan/workerEntry.ts'),
+      'xpersist-s3': path.join(root, 'src/core/remote/s3Client.ts'),
+      'xpersist-azure': path.join(root, 'src/core/remote/azureClient.ts'),
     },
     outdir,
     sourcemap: false,
@@ -97,7 +114,7 @@ const builds = [
     entryPoints: { extension: path.join(root, 'src/extension/extension.ts') },
     outdir: path.join(root, 'dist'),
     external: ['vscode'],
-    plugins: [lazyModules, lazyH5wasm],
+    plugins: [lazyModules, lazyH5wasm, lazyObjectClients],
     // When the extension's code began and finished running (src/extension/startupTimes.ts).
     banner: {
       js: `var __xpersistBundleStart=performance.now(),__xpersistBundleCpu=process.cpuUsage();${importMetaShim.banner.js}`,
@@ -110,7 +127,7 @@ const builds = [
       Object.values(LAZY_MODULES).map(({ out, entry }) => [out, path.join(root, entry)]),
     ),
     outdir: path.join(root, 'dist'),
-    plugins: [lazyH5wasm],
+    plugins: [lazyH5wasm, lazyObjectClients],
   },
   siblingBuild(path.join(root, 'dist')),
 ];
@@ -143,7 +160,7 @@ if (withTests) {
       minify: false,
       entryPoints: unit,
       outdir: path.join(root, 'out/unit'),
-      plugins: [lazyH5wasm],
+      plugins: [lazyH5wasm, lazyObjectClients],
     });
     builds.push(siblingBuild(path.join(root, 'out/unit')));
   }
@@ -155,6 +172,8 @@ if (withTests) {
       entryPoints: host,
       outdir: path.join(root, 'out/host'),
       external: ['vscode', 'mocha'],
+      // No sibling files here: anything a host test needs is inlined.
+      plugins: [],
     });
   }
 }
@@ -166,7 +185,7 @@ if (withBench) {
     minify: false,
     entryPoints: bench,
     outdir: path.join(root, 'out/bench'),
-    plugins: [lazyH5wasm],
+    plugins: [lazyH5wasm, lazyObjectClients],
   });
   builds.push(siblingBuild(path.join(root, 'out/bench')));
 }

@@ -28,6 +28,8 @@ const REQUIRED = [
   'extension/dist/graph.js',
   'extension/dist/h5wasm.js',
   'extension/dist/xpersist-scan-worker.js',
+  'extension/dist/xpersist-s3.js',
+  'extension/dist/xpersist-azure.js',
   'extension/dist/webview/preview.js',
   'extension/dist/webview/graph.js',
   'extension/dist/webview/codicon.ttf',

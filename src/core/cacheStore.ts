@@ -5,6 +5,7 @@ import { promises as fsp, statSync } from 'node:fs';
 import path from 'node:path';
 import { ArtifactError, DuplicateKeyError, KeyNotFoundError, ReadonlyStoreError } from './errors';
 import { assertSafeKey, dataPathOf, keyProblem, metadataRoot, sidecarPathOf } from './layout';
+import { isObjectUrl } from './remote/objectUrl';
 import {
   assertInsideStore,
   copyData,
@@ -37,7 +38,7 @@ const POLICIES: DuplicateKeyPolicy[] = ['skip', 'overwrite', 'raise_error'];
 export class CacheStore {
   private readonly scanMemory: ScanMemory;
 
-  private constructor(
+  protected constructor(
     readonly root: string,
     readonly readonly: boolean,
     readonly onDuplicateKey: DuplicateKeyPolicy,
@@ -46,11 +47,19 @@ export class CacheStore {
     this.scanMemory = newScanMemory(indexDir);
   }
 
-  /** Opens a store; never creates or changes anything on disk (xpersist's open does). */
+  /**
+   * Opens a store; never creates or changes anything (xpersist's open does). A root such as
+   * `s3://bucket/prefix` or `az://container/prefix` opens a store on object storage, whose SDK
+   * is loaded only then (src/core/remote/).
+   */
   static async open(root: string, options: OpenOptions = {}): Promise<CacheStore> {
     const policy = options.onDuplicateKey ?? 'skip';
     if (!POLICIES.includes(policy)) {
       throw new Error(`onDuplicateKey must be one of ${POLICIES.join(', ')}, not ${JSON.stringify(policy)}`);
+    }
+    if (isObjectUrl(root)) {
+      const { openObjectStore } = await import('./remote/remoteStore');
+      return openObjectStore(root, options);
     }
     const indexDir = options.indexDir ? path.resolve(options.indexDir) : null;
     return new CacheStore(path.resolve(root), options.readonly ?? false, policy, indexDir);
@@ -131,7 +140,7 @@ export class CacheStore {
     this.scanMemory.watch = undefined;
   }
 
-  private assertWritable(operation: string): void {
+  protected assertWritable(operation: string): void {
     if (this.readonly) throw new ReadonlyStoreError(this.root, operation);
   }
 
@@ -198,14 +207,34 @@ export class CacheStore {
    * what xpersist's put() would write. `onDuplicateKey` decides what happens to an existing key.
    */
   async importArtifact(key: string, sourcePath: string, options: ImportOptions): Promise<WrittenArtifact> {
-    return this.write(key, sourcePath, {
+    const record = {
       key,
       serializer: options.serializer,
       loadKwargs: {},
       dumpKwargs: options.dumpKwargs ?? {},
       additionalMetadata: options.additionalMetadata ?? {},
       createdAt: isoformat(utcNow()),
-    });
+    };
+    if (!isObjectUrl(sourcePath)) return this.write(key, sourcePath, record);
+    // From object storage (credentials from fsspec's config and the environment): through a
+    // private temporary folder, removed whatever happens.
+    const { downloadToTemp } = await import('./remote/remoteStore');
+    const tmp = await downloadToTemp(sourcePath);
+    try {
+      return await this.write(key, tmp.path, record);
+    } finally {
+      await tmp.cleanup();
+    }
+  }
+
+  /** A write into another store with a given sidecar record (copies between kinds of store). */
+  protected static writeRecord(
+    target: CacheStore,
+    key: string,
+    sourcePath: string,
+    record: SidecarRecord,
+  ): Promise<WrittenArtifact> {
+    return target.write(key, sourcePath, record);
   }
 
   /** Copies an artifact (data and sidecar, created_at kept) into `target` as `newKey`. */
@@ -239,7 +268,7 @@ export class CacheStore {
     await fsp.mkdir(this.metadataRoot, { recursive: true });
   }
 
-  private async write(key: string, sourcePath: string, record: SidecarRecord): Promise<WrittenArtifact> {
+  protected async write(key: string, sourcePath: string, record: SidecarRecord): Promise<WrittenArtifact> {
     assertSafeKey(key);
     this.assertWritable(`writing ${JSON.stringify(key)}`);
     await this.ensureStoreFolders();

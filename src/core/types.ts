@@ -76,6 +76,13 @@ export interface OpenOptions {
    * proven current; without this option nothing is persisted. The store itself is never written.
    */
   indexDir?: string;
+  /**
+   * For a store on object storage: fsspec's storage_options, by s3fs's or adlfs's names
+   * (`key`, `secret`, `endpoint_url`, `client_kwargs`, `anon`, `profile`; `connection_string`,
+   * `account_name`, `account_key`, `sas_token`). Missing values are found as those libraries find
+   * them (fsspec config, environment variables, profiles).
+   */
+  storageOptions?: Record<string, unknown>;
 }
 
 export interface DeleteResult {

@@ -58,6 +58,27 @@ export function orphanAgain(root: string, rel: string): Problem | null {
 }
 
 function orphanProblem(p: string, rel: string, isDir: boolean): Problem {
+  let nested = false;
+  if (isDir) {
+    try {
+      nested = readdirSync(p).includes(METADATA_DIR);
+    } catch {}
+  }
+  return classifyOrphan(p, rel, isDir, nested, isDir && !nested && holdsNoFiles(p));
+}
+
+/**
+ * The problem of an entry no key accounts for, from what is known of it: whether it is a folder,
+ * holds a store of its own (`nested`), or holds no files at all (`empty`). Shared by local and
+ * object-storage scans, so both word every case alike.
+ */
+export function classifyOrphan(
+  p: string,
+  rel: string,
+  isDir: boolean,
+  nested: boolean,
+  empty: boolean,
+): Problem {
   if (rel.endsWith(SIDECAR_SUFFIX) && !isDir) {
     return {
       kind: 'unsafe-key',
@@ -76,30 +97,23 @@ function orphanProblem(p: string, rel: string, isDir: boolean): Problem {
       fixable: true,
     };
   }
-  if (isDir) {
-    let nested = false;
-    try {
-      nested = readdirSync(p).includes(METADATA_DIR);
-    } catch {}
-    const empty = !nested && holdsNoFiles(p);
-    if (nested) {
-      return {
-        kind: 'orphan-data',
-        key: rel,
-        path: p,
-        message: `A cache store nested inside this one (it has its own ${METADATA_DIR}/); no sidecar here refers to it.`,
-        fixable: false,
-      };
-    }
-    if (empty) {
-      return {
-        kind: 'orphan-data',
-        key: rel,
-        path: p,
-        message: "Empty folders with no sidecar (xpersist's delete() of nested keys leaves these).",
-        fixable: true,
-      };
-    }
+  if (isDir && nested) {
+    return {
+      kind: 'orphan-data',
+      key: rel,
+      path: p,
+      message: `A cache store nested inside this one (it has its own ${METADATA_DIR}/); no sidecar here refers to it.`,
+      fixable: false,
+    };
+  }
+  if (isDir && empty) {
+    return {
+      kind: 'orphan-data',
+      key: rel,
+      path: p,
+      message: "Empty folders with no sidecar (xpersist's delete() of nested keys leaves these).",
+      fixable: true,
+    };
   }
   return {
     kind: 'orphan-data',

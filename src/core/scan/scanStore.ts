@@ -39,9 +39,9 @@ import { deliverPendingEvents, StoreWatch, watchable } from './storeWatch';
 import { inlineDirCache, scanShares, shareCount } from './workerPool';
 
 /** Sidecars of unsafe keys (refused: never read). */
-type Unsafe = { key: string; why: string }[];
+export type Unsafe = { key: string; why: string }[];
 
-interface Built {
+export interface Built {
   kind: number;
   size: number;
   entry: ArtifactEntry | null;
@@ -58,7 +58,7 @@ interface Parsed {
 
 const DATA_KINDS = ['missing', 'file', 'directory', 'other'] as const;
 
-function notAStore(root: string, message: string): StoreReport {
+export function notAStore(root: string, message: string): StoreReport {
   return {
     root,
     artifacts: [],
@@ -448,6 +448,45 @@ function incrementalScan(root: string, memory: ScanMemory, watch: StoreWatch): S
   );
 }
 
+/** Sidecars of unsafe keys; `inMeta` locates a path relative to the metadata store. */
+export function unsafeProblems(unsafe: Unsafe, inMeta: (rel: string) => string): Problem[] {
+  return unsafe.map(({ key, why }) => ({
+    kind: 'unsafe-key',
+    key,
+    path: inMeta(`${key}${SIDECAR_SUFFIX}`),
+    message: `Sidecar for an unsafe key: ${why}.`,
+    fixable: true,
+  }));
+}
+
+/** What in the metadata store is not a sidecar: files, and folders with nothing in them. */
+export function strayProblems(
+  strayFiles: string[],
+  emptyDirs: string[],
+  inMeta: (rel: string) => string,
+): Problem[] {
+  const problems: Problem[] = [];
+  for (const rel of strayFiles) {
+    problems.push({
+      kind: 'stray-file',
+      path: inMeta(rel),
+      message: rel.endsWith(`${SIDECAR_SUFFIX}.bak`)
+        ? `Not a sidecar (a backup copy): xpersist's keys() would list it as the key "${rel.slice(0, rel.indexOf(SIDECAR_SUFFIX))}", which does not exist.`
+        : `Not a sidecar: xpersist's keys() would list "${rel.split('/')[0]}" as a key.`,
+      fixable: true,
+    });
+  }
+  for (const rel of emptyDirs) {
+    problems.push({
+      kind: 'stray-file',
+      path: inMeta(rel),
+      message: `Empty folder in the metadata store (xpersist's delete() leaves these); keys() would list "${rel.split('/')[0]}" as a key.`,
+      fixable: true,
+    });
+  }
+  return problems;
+}
+
 function report(
   root: string,
   memory: ScanMemory,
@@ -463,15 +502,8 @@ function report(
   const brokenKeys: string[] = [];
   const seen = new Map<string, Parsed>();
   let totalBytes = 0;
-  for (const { key, why } of unsafe) {
-    problems.push({
-      kind: 'unsafe-key',
-      key,
-      path: path.join(metaRoot, `${key}${SIDECAR_SUFFIX}`),
-      message: `Sidecar for an unsafe key: ${why}.`,
-      fixable: true,
-    });
-  }
+  const inMeta = (rel: string): string => path.join(metaRoot, ...rel.split('/'));
+  problems.push(...unsafeProblems(unsafe, inMeta));
   for (const o of observations) {
     if (o.error || !o.parsed) {
       problems.push({
@@ -508,24 +540,7 @@ function report(
   // Shares come back grouped by thread: restore key order.
   artifacts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   brokenKeys.sort();
-  for (const rel of strayFiles) {
-    problems.push({
-      kind: 'stray-file',
-      path: path.join(metaRoot, ...rel.split('/')),
-      message: rel.endsWith(`${SIDECAR_SUFFIX}.bak`)
-        ? `Not a sidecar (a backup copy): xpersist's keys() would list it as the key "${rel.slice(0, rel.indexOf(SIDECAR_SUFFIX))}", which does not exist.`
-        : `Not a sidecar: xpersist's keys() would list "${rel.split('/')[0]}" as a key.`,
-      fixable: true,
-    });
-  }
-  for (const rel of emptyDirs) {
-    problems.push({
-      kind: 'stray-file',
-      path: path.join(metaRoot, ...rel.split('/')),
-      message: `Empty folder in the metadata store (xpersist's delete() leaves these); keys() would list "${rel.split('/')[0]}" as a key.`,
-      fixable: true,
-    });
-  }
+  problems.push(...strayProblems(strayFiles, emptyDirs, inMeta));
   problems.push(...orphans);
   problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (memory.watch) {
@@ -551,7 +566,7 @@ function report(
   };
 }
 
-function buildEntry(
+export function buildEntry(
   key: string,
   sidecarPath: string,
   dataPath: string,
