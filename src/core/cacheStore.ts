@@ -119,6 +119,16 @@ export class CacheStore {
     return parseSidecarText(text, key, p);
   }
 
+  /** The sidecar's text as stored (to show it; getArtifact parses it). */
+  async sidecarText(key: string): Promise<string> {
+    const p = this.sidecarPath(key);
+    try {
+      return readFileText(p);
+    } catch (err) {
+      throw new ArtifactError(key, p, 'not-found', `the sidecar cannot be read: ${(err as Error).message}`);
+    }
+  }
+
   /** Every artifact with its data, and every problem; never throws for a broken store. */
   async scan(): Promise<StoreReport> {
     return scanStore(this.root, this.scanMemory);

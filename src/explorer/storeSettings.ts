@@ -2,11 +2,14 @@
 // `${env:VAR}` / `$VAR` / `${VAR}`, `${workspaceFolder}`, or be relative to the workspace.
 import os from 'node:os';
 import path from 'node:path';
+import { isObjectUrl, parseObjectUrl } from '../core/remote/objectUrl';
 
 export interface StoreSetting {
   path: string;
   name?: string;
   readonly?: boolean;
+  /** For `s3://` / `az://` stores: fsspec storage options (no secrets: those go to SecretStorage). */
+  storageOptions?: Record<string, unknown>;
 }
 
 export interface ResolveContext {
@@ -19,6 +22,9 @@ export interface ResolveContext {
 export function defaultResolveContext(workspaceFolder: string | null): ResolveContext {
   return { env: process.env, home: os.homedir(), workspaceFolder };
 }
+
+const isDict = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Reads the raw setting value, ignoring malformed items (they are reported, not thrown). */
 export function parseStoreSettings(raw: unknown): { stores: StoreSetting[]; errors: string[] } {
@@ -34,6 +40,7 @@ export function parseStoreSettings(raw: unknown): { stores: StoreSetting[]; erro
         path: s.path,
         ...(typeof s.name === 'string' ? { name: s.name } : {}),
         ...(typeof s.readonly === 'boolean' ? { readonly: s.readonly } : {}),
+        ...(isDict(s.storageOptions) ? { storageOptions: s.storageOptions } : {}),
       });
     } else errors.push(`xpersist.stores[${i}] is neither a path nor { "path": ... }`);
   });
@@ -49,6 +56,8 @@ export function resolveStorePath(p: string, ctx: ResolveContext): string {
     /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
     (_m, a: string, b: string) => ctx.env[a ?? b] ?? '',
   );
+  // A store on object storage: its URL, normalised as the core reports its root.
+  if (isObjectUrl(s)) return parseObjectUrl(s).root;
   if (s === '~' || s.startsWith('~/') || s.startsWith(`~${path.sep}`)) s = path.join(ctx.home, s.slice(1));
   if (!path.isAbsolute(s)) s = path.resolve(ctx.workspaceFolder ?? ctx.home, s);
   return path.normalize(s).replace(/[\\/]+$/, '') || path.sep;
@@ -56,6 +65,15 @@ export function resolveStorePath(p: string, ctx: ResolveContext): string {
 
 /** A short name for a store: its folder name, with the parent when that is ambiguous. */
 export function storeDisplayName(root: string, taken: Set<string>): string {
+  if (isObjectUrl(root)) {
+    // `prefix (s3://bucket)`: the part that differs first in a narrow side bar.
+    const loc = parseObjectUrl(root);
+    const last = loc.prefix.split('/').pop() || loc.bucket;
+    const name = loc.prefix
+      ? `${last} (${loc.root.slice(0, loc.root.indexOf('://') + 3)}${loc.bucket})`
+      : root;
+    return taken.has(name) ? root : name;
+  }
   const base = path.basename(root) || root;
   if (!taken.has(base)) return base;
   return `${path.basename(path.dirname(root))}/${base}`;

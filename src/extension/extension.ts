@@ -22,13 +22,18 @@ import { registerPreview } from './preview/previewCommands';
 import { PreviewManager } from './preview/previewManager';
 import { StartupTimes } from './startupTimes';
 import { StoreStatusBar } from './statusBar';
+import { StoreCredentials } from './stores/credentials';
 import { StoreRegistry } from './stores/storeRegistry';
 import { setDialogResponder } from './ui/dialogs';
 
 export function activate(context: vscode.ExtensionContext): XpersistApi {
   const startup = new StartupTimes();
   // Scan indexes live in the extension's own storage, never in a user's store.
-  const registry = new StoreRegistry(path.join(context.globalStorageUri.fsPath, 'scan-index'));
+  // Credentials typed in for stores on object storage: SecretStorage only, merged in on open.
+  const credentials = new StoreCredentials(context.secrets);
+  const registry = new StoreRegistry(path.join(context.globalStorageUri.fsPath, 'scan-index'), (root) =>
+    credentials.get(root),
+  );
   const tree = new CacheTreeProvider(registry, context.workspaceState, startup);
   const view = vscode.window.createTreeView<CacheNode>('xpersist.caches', {
     treeDataProvider: tree,
@@ -55,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
     registry.onDidUpdateStore(() => {
       if (tree.filter) updateFilterUi();
     }),
-    ...registerExplorerCommands({ registry, tree, view, updateFilterUi }),
+    ...registerExplorerCommands({ registry, credentials, tree, view, updateFilterUi }),
   );
   const previews = new PreviewManager(context.extensionUri, registry);
   context.subscriptions.push(previews, ...registerPreview(registry, previews));

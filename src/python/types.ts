@@ -44,6 +44,12 @@ export interface StoreInfo {
   pathExpr: PathExpr;
   /** `readonly=True` given literally. */
   readonly: boolean;
+  /**
+   * `storage_options={...}` when its value is known statically (a dict of literals, e.g.
+   * `{"anon": True, "client_kwargs": {"endpoint_url": "http://..."}}`): what fsspec gets, so the
+   * extension can open a store on object storage as the code does. Values it cannot know are left out.
+   */
+  storageOptions?: Record<string, unknown>;
 }
 
 export type TaskTarget =

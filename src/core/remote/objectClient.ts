@@ -76,10 +76,34 @@ export async function openObjectClient(
   location: ObjectLocation,
   storageOptions: Record<string, unknown>,
 ): Promise<ObjectClient> {
-  if (location.scheme === 's3') {
-    const { S3ObjectClient } = require('./s3Client') as typeof import('./s3Client');
-    return new S3ObjectClient(location, storageOptions);
+  try {
+    if (location.scheme === 's3') {
+      const { S3ObjectClient } = require('./s3Client') as typeof import('./s3Client');
+      return new S3ObjectClient(location, storageOptions);
+    }
+    const { AzureObjectClient } = require('./azureClient') as typeof import('./azureClient');
+    return new AzureObjectClient(location, storageOptions);
+  } catch (err) {
+    // Options that cannot make a client (no Azure account, say) are a property of the store, as
+    // a missing folder is: the store opens, and every request fails with the reason.
+    return failingClient(location, err instanceof Error ? err : new Error(String(err)));
   }
-  const { AzureObjectClient } = require('./azureClient') as typeof import('./azureClient');
-  return new AzureObjectClient(location, storageOptions);
+}
+
+function failingClient(location: ObjectLocation, err: Error): ObjectClient {
+  const fail = async (): Promise<never> => {
+    throw err;
+  };
+  return {
+    location,
+    // biome-ignore lint/correctness/useYield: it fails before the first page
+    async *listPages() {
+      throw err;
+    },
+    get: fail,
+    getRange: fail,
+    head: fail,
+    put: fail,
+    deleteMany: fail,
+  };
 }

@@ -146,6 +146,14 @@ export class ObjectCacheStore extends CacheStore {
     return parseSidecarText(bytes.toString('utf8'), key, url);
   }
 
+  override async sidecarText(key: string): Promise<string> {
+    const url = this.sidecarPath(key);
+    const bytes = await this.client.get(this.sidecarObject(key));
+    if (!bytes)
+      throw new ArtifactError(key, url, 'not-found', `not found in cache store ${this.root} (no ${url})`);
+    return bytes.toString('utf8');
+  }
+
   override async scan(): Promise<StoreReport> {
     return scanRemote(this.client, this.location, this.memory);
   }

@@ -4,11 +4,12 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { isObjectUrl, parseObjectUrl } from '../../core/remote/objectUrl';
 import type { FlowStates } from '../../flows/fileStates';
 import type { PythonDocumentAnalyzer } from '../../python/index';
 import type { PathContext, PythonAnalysis } from '../../python/types';
 import { pythonAnalysis } from '../lazyModules';
-import type { StoreRegistry } from '../stores/storeRegistry';
+import type { PythonStoreRef, StoreRegistry } from '../stores/storeRegistry';
 
 export interface FileInsight {
   uri: vscode.Uri;
@@ -95,7 +96,7 @@ export class PythonInsights implements vscode.Disposable {
     }
     const analysis = analyzer.update(text, changes);
     const pathContext = pathContextFor(doc.uri);
-    const storeRoots = analysis.stores.map((s) => pythonAnalysis().resolveStorePath(s, pathContext));
+    const storeRoots = analysis.stores.map((s) => asRoot(pythonAnalysis().resolveStorePath(s, pathContext)));
     const insight = this.withStates({
       uri: doc.uri,
       version: doc.version,
@@ -104,10 +105,7 @@ export class PythonInsights implements vscode.Disposable {
       storeRoots,
     });
     this.insights.set(key, insight);
-    this.registry.setPythonStores(
-      key,
-      storeRoots.filter((r): r is string => !!r && path.isAbsolute(r) && existsSync(r)),
-    );
+    this.registry.setPythonStores(key, storeRefs(insight));
     this.updateFlowsContext();
     this.changed.fire(doc.uri);
     return insight;
@@ -157,10 +155,7 @@ export class PythonInsights implements vscode.Disposable {
    */
   registerExistingStores(): void {
     for (const [key, i] of this.insights) {
-      this.registry.setPythonStores(
-        key,
-        i.storeRoots.filter((r): r is string => !!r && path.isAbsolute(r) && existsSync(r)),
-      );
+      this.registry.setPythonStores(key, storeRefs(i));
     }
   }
 
@@ -212,5 +207,32 @@ export class PythonInsights implements vscode.Disposable {
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     for (const d of this.disposables) d.dispose();
+  }
+}
+
+/**
+ * The stores of a file the registry should list: folders that exist (xpersist creates them on
+ * first use, so a missing one holds nothing yet) and stores on object storage, with their literal
+ * storage_options.
+ */
+function storeRefs(i: Pick<FileInsight, 'analysis' | 'storeRoots'>): PythonStoreRef[] {
+  const out: PythonStoreRef[] = [];
+  i.storeRoots.forEach((root, n) => {
+    if (!root) return;
+    if (isObjectUrl(root)) {
+      const storageOptions = i.analysis.stores[n]?.storageOptions;
+      out.push({ root, ...(storageOptions ? { storageOptions } : {}) });
+    } else if (path.isAbsolute(root) && existsSync(root)) out.push({ root });
+  });
+  return out;
+}
+
+/** A resolved store path as the registry keys it: an object URL normalised as the core does. */
+function asRoot(p: string | null): string | null {
+  if (!p || !isObjectUrl(p)) return p;
+  try {
+    return parseObjectUrl(p).root;
+  } catch {
+    return null; // not a store root the core can open ("s3://" alone)
   }
 }

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { CacheStore } from '../../core/cacheStore';
+import { isObjectUrl } from '../../core/remote/objectUrl';
 import type { ArtifactEntry, Problem } from '../../core/types';
 import { fixLabel, PROBLEM_LABELS, storeSummary } from '../../explorer/describe';
 import { FilterSyntaxError, parseFilter } from '../../explorer/filter';
@@ -16,13 +17,16 @@ import {
   type SortBy,
 } from '../../explorer/treeModel';
 import { log } from '../log';
+import type { StoreCredentials } from '../stores/credentials';
 import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
 import { confirmPaths } from '../ui/dialogs';
 import type { CacheTreeProvider } from './cacheTreeProvider';
 import { ArtifactNode, type CacheNode, GroupNode, LoadMoreNode, ProblemNode, StoreNode } from './nodes';
+import { type AddStoreArg, addStore, setStoreCredentials, updateStoresSetting } from './storeCommands';
 
 export interface ExplorerContext {
   registry: StoreRegistry;
+  credentials: StoreCredentials;
   tree: CacheTreeProvider;
   view: vscode.TreeView<CacheNode>;
   updateFilterUi(): void;
@@ -211,17 +215,6 @@ async function pickCopyTarget(
   return folder ? registry.get(folder) : undefined;
 }
 
-async function updateStoresSetting(update: (items: unknown[]) => unknown[]): Promise<void> {
-  const config = vscode.workspace.getConfiguration('xpersist');
-  const inspect = config.inspect<unknown[]>('stores');
-  const target = vscode.workspace.workspaceFolders?.length
-    ? vscode.ConfigurationTarget.Workspace
-    : vscode.ConfigurationTarget.Global;
-  const current =
-    (target === vscode.ConfigurationTarget.Workspace ? inspect?.workspaceValue : inspect?.globalValue) ?? [];
-  await config.update('stores', update([...current]), target);
-}
-
 const FILTER_DEBOUNCE_MS = 120;
 
 /**
@@ -294,33 +287,10 @@ export function registerExplorerCommands(ctx: ExplorerContext): vscode.Disposabl
     reg('xpersist.loadMore', (node: LoadMoreNode) => {
       if (node instanceof LoadMoreNode) tree.loadMore(node);
     }),
-    reg('xpersist.addStore', async (uri?: vscode.Uri) => {
-      const picked =
-        uri instanceof vscode.Uri
-          ? [uri]
-          : await vscode.window.showOpenDialog({
-              canSelectFolders: true,
-              canSelectFiles: false,
-              canSelectMany: false,
-              openLabel: 'Add Cache Store',
-              title: 'Add an xpersist cache store (the folder that holds xpersist_metadata_store/)',
-            });
-      const folder = picked?.[0]?.fsPath;
-      if (!folder) return undefined;
-      await updateStoresSetting((items) =>
-        items.some((i) => (typeof i === 'string' ? i : (i as { path?: string }).path) === folder)
-          ? items
-          : [...items, folder],
-      );
-      await registry.discover();
-      const report = registry.get(folder)?.report;
-      if (report && !report.isStore) {
-        void vscode.window.showWarningMessage(
-          `${folder} has no xpersist_metadata_store/ yet: it shows as empty until xpersist writes to it.`,
-        );
-      }
-      return folder;
-    }),
+    reg('xpersist.addStore', (arg?: AddStoreArg) => addStore(ctx, arg)),
+    reg('xpersist.setStoreCredentials', (node?: CacheNode) =>
+      setStoreCredentials(ctx, storeOf(registry, node)),
+    ),
     reg('xpersist.removeStore', async (node?: CacheNode) => {
       const state =
         storeOf(registry, node) ??
@@ -341,6 +311,7 @@ export function registerExplorerCommands(ctx: ExplorerContext): vscode.Disposabl
           return typeof p !== 'string' || resolveStorePath(p, ctxr) !== state.root;
         }),
       );
+      await ctx.credentials.delete(state.root);
       await registry.discover();
     }),
     reg('xpersist.filter', async (text?: string) => {
@@ -421,8 +392,15 @@ export function registerExplorerCommands(ctx: ExplorerContext): vscode.Disposabl
         await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(node.artifact.dataPath));
     }),
     reg('xpersist.openSidecar', async (node?: CacheNode) => {
-      if (node instanceof ArtifactNode)
+      if (!(node instanceof ArtifactNode)) return;
+      if (!isObjectUrl(node.artifact.sidecarPath)) {
         await vscode.window.showTextDocument(vscode.Uri.file(node.artifact.sidecarPath), { preview: true });
+        return;
+      }
+      // On object storage: the object's text in an untitled JSON document (a copy, not the object).
+      const content = await node.store.state.store.sidecarText(node.artifact.key);
+      const doc = await vscode.workspace.openTextDocument({ language: 'json', content });
+      await vscode.window.showTextDocument(doc, { preview: true });
     }),
     // (node, targetFolder?, newKey?): without a target, the user picks one (or a new folder).
     reg('xpersist.copyToStore', async (node?: CacheNode, targetFolder?: string, key?: string) => {

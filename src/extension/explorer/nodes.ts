@@ -1,5 +1,6 @@
 // The nodes of the Caches tree. Each knows its parent (for reveal) and builds its TreeItem.
 import * as vscode from 'vscode';
+import { isObjectUrl } from '../../core/remote/objectUrl';
 import type { ArtifactEntry, Problem } from '../../core/types';
 import {
   artifactDescription,
@@ -74,7 +75,12 @@ export class StoreNode {
     );
     // Drives the problem badge (storeDecorations.ts).
     item.resourceUri = vscode.Uri.from({ scheme: STORE_URI_SCHEME, path: s.root });
-    item.contextValue = ['store', s.source === 'setting' ? 'configured' : '', s.readonly ? 'readonly' : '']
+    item.contextValue = [
+      'store',
+      s.source === 'setting' ? 'configured' : '',
+      s.readonly ? 'readonly' : '',
+      isObjectUrl(s.root) ? 'remote' : '',
+    ]
       .filter(Boolean)
       .join(' ');
     return item;
@@ -141,6 +147,8 @@ export class ArtifactNode {
       'artifact',
       this.store.state.readonly ? 'readonly' : 'writable',
       a.dataExists ? 'hasData' : '',
+      // No file to reveal on object storage.
+      isObjectUrl(a.dataPath) ? 'remote' : '',
     ]
       .filter(Boolean)
       .join(' ');

@@ -5,8 +5,10 @@ import { accessSync, constants } from 'node:fs';
 import * as vscode from 'vscode';
 import { CacheStore } from '../../core/cacheStore';
 import { holdsLargeIndex, warmUpScanThreads } from '../../core/index';
+import { isObjectUrl } from '../../core/remote/objectUrl';
 import type { StoreReport } from '../../core/types';
 import { findStoreFolders } from '../../explorer/discovery';
+import { secretsIn } from '../../explorer/storeCredentials';
 import {
   defaultResolveContext,
   parseStoreSettings,
@@ -26,6 +28,8 @@ export interface StoreState extends KnownStore {
   scanning: boolean;
   scanCount: number;
   lastScanMs: number | null;
+  /** The storage options the store was opened with (JSON), to reopen it when they change. */
+  optionsKey: string;
 }
 
 interface Candidate {
@@ -33,7 +37,18 @@ interface Candidate {
   source: StoreSource;
   name?: string;
   readonly?: boolean;
+  /** fsspec storage options of a store on object storage (a setting's, or a literal in Python). */
+  storageOptions?: Record<string, unknown>;
 }
+
+/** A store found in a Python file: its root, and its literal storage_options when it has any. */
+export interface PythonStoreRef {
+  root: string;
+  storageOptions?: Record<string, unknown>;
+}
+
+/** Credentials a user typed in for a store (kept in VS Code's SecretStorage, never in settings). */
+export type StoreSecrets = (root: string) => Promise<Record<string, unknown> | undefined>;
 
 const DEBOUNCE_MS = 400;
 const MAX_WAIT_MS = 3000;
@@ -49,7 +64,7 @@ function writable(dir: string): boolean {
 
 export class StoreRegistry implements vscode.Disposable {
   private readonly states = new Map<string, StoreState>();
-  private readonly pythonStores = new Map<string, string[]>();
+  private readonly pythonStores = new Map<string, PythonStoreRef[]>();
   private readonly watchers = new Map<string, vscode.Disposable>();
   private readonly timers = new Map<string, { timer: NodeJS.Timeout; since: number }>();
   private readonly inflight = new Map<string, Promise<StoreReport | undefined>>();
@@ -64,7 +79,10 @@ export class StoreRegistry implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changedStores, this.updatedStore];
 
   /** `indexDir`: where stores' scan indexes are persisted between windows (core OpenOptions). */
-  constructor(private readonly indexDir?: string) {
+  constructor(
+    private readonly indexDir?: string,
+    private readonly secrets: StoreSecrets = async () => undefined,
+  ) {
     // A big store was open in an earlier window: start the scan threads while discovery runs
     // (after activate() has returned: it is not activation's work).
     if (indexDir) setImmediate(() => holdsLargeIndex(indexDir) && warmUpScanThreads());
@@ -89,11 +107,24 @@ export class StoreRegistry implements vscode.Disposable {
   }
 
   /** Stores found from `CacheStore(...)` in one Python document (replaces the previous list). */
-  setPythonStores(documentKey: string, roots: string[]): void {
+  setPythonStores(documentKey: string, refs: PythonStoreRef[]): void {
     const before = JSON.stringify(this.pythonStores.get(documentKey) ?? []);
-    if (roots.length === 0) this.pythonStores.delete(documentKey);
-    else this.pythonStores.set(documentKey, [...new Set(roots)].sort());
+    const unique = new Map(refs.map((r) => [r.root, r]));
+    if (unique.size === 0) this.pythonStores.delete(documentKey);
+    else
+      this.pythonStores.set(
+        documentKey,
+        [...unique.values()].sort((a, b) => a.root.localeCompare(b.root)),
+      );
     if (JSON.stringify(this.pythonStores.get(documentKey) ?? []) !== before) void this.discover();
+  }
+
+  /** Drops a store so the next discovery opens it again (its options or credentials changed). */
+  forget(root: string): void {
+    this.states.get(root)?.store.close();
+    this.states.delete(root);
+    this.watchers.get(root)?.dispose();
+    this.watchers.delete(root);
   }
 
   /** Recomputes the set of stores; scans new ones. Concurrent calls share one run. */
@@ -118,11 +149,26 @@ export class StoreRegistry implements vscode.Disposable {
     const { stores, errors } = parseStoreSettings(config.get('stores'));
     for (const e of errors) log().warn(e);
     for (const s of stores) {
+      let root: string;
+      try {
+        root = resolveStorePath(s.path, ctx);
+      } catch (err) {
+        log().warn(`xpersist.stores: ${(err as Error).message}`);
+        continue;
+      }
+      const secrets = secretsIn(s.storageOptions);
+      if (secrets.length > 0) {
+        // Names only: the values are never logged.
+        log().warn(
+          `xpersist.stores: the storageOptions of ${root} hold ${secrets.join(', ')}; settings files are plain text. Use "Set Store Credentials..." on the store (OS keychain) or environment variables instead.`,
+        );
+      }
       out.push({
-        root: resolveStorePath(s.path, ctx),
+        root,
         source: 'setting',
         name: s.name,
         readonly: s.readonly,
+        storageOptions: s.storageOptions,
       });
     }
     if (config.get<boolean>('discovery.enabled', true)) {
@@ -132,8 +178,8 @@ export class StoreRegistry implements vscode.Disposable {
           out.push({ root, source: 'workspace' });
       }
     }
-    for (const roots of this.pythonStores.values())
-      for (const root of roots) out.push({ root, source: 'python' });
+    for (const refs of this.pythonStores.values())
+      for (const r of refs) out.push({ root: r.root, source: 'python', storageOptions: r.storageOptions });
     return out;
   }
 
@@ -172,8 +218,9 @@ export class StoreRegistry implements vscode.Disposable {
         if (c.source === 'setting') {
           m.name = c.name ?? m.name;
           m.readonly = c.readonly ?? m.readonly;
+          m.storageOptions = c.storageOptions ?? m.storageOptions;
           m.source = 'setting';
-        }
+        } else m.storageOptions ??= c.storageOptions;
       }
     }
     let changed = false;
@@ -193,25 +240,27 @@ export class StoreRegistry implements vscode.Disposable {
       taken.add(name);
       const readonlyReason = c.readonly
         ? 'marked read-only in the xpersist.stores setting'
-        : !writable(c.root) && c.root
+        : !isObjectUrl(c.root) && !writable(c.root) && c.root
           ? 'the folder is not writable'
           : null;
       const prev = this.states.get(c.root);
       const readonly = readonlyReason !== null;
+      const options = JSON.stringify(c.storageOptions ?? null);
       if (
         prev &&
         prev.name === name &&
         prev.readonly === readonly &&
         prev.source === c.source &&
-        prev.sources.join() === c.sources.join()
+        prev.sources.join() === c.sources.join() &&
+        prev.optionsKey === options
       ) {
         continue;
       }
       changed = true;
       const store =
-        prev && prev.readonly === readonly
+        prev && prev.readonly === readonly && prev.optionsKey === options
           ? prev.store
-          : await CacheStore.open(c.root, { readonly, indexDir: this.indexDir });
+          : await this.open(c, readonly);
       this.states.set(c.root, {
         root: c.root,
         name,
@@ -225,6 +274,7 @@ export class StoreRegistry implements vscode.Disposable {
         scanning: false,
         scanCount: prev?.scanCount ?? 0,
         lastScanMs: prev?.lastScanMs ?? null,
+        optionsKey: options,
       });
       if (!prev) {
         added.push(c.root);
@@ -238,7 +288,17 @@ export class StoreRegistry implements vscode.Disposable {
     await Promise.all(scans);
   }
 
+  /** Opens a candidate's store; typed-in credentials are added to its options, never saved in them. */
+  private async open(c: Candidate, readonly: boolean): Promise<CacheStore> {
+    if (!isObjectUrl(c.root)) return CacheStore.open(c.root, { readonly, indexDir: this.indexDir });
+    const secret = await this.secrets(c.root).catch(() => undefined);
+    const storageOptions = { ...(c.storageOptions ?? {}), ...(secret ?? {}) };
+    return CacheStore.open(c.root, { readonly, indexDir: this.indexDir, storageOptions });
+  }
+
   private watch(root: string): void {
+    // Object storage sends no change events: its stores rescan on Refresh and after runs.
+    if (isObjectUrl(root)) return;
     // The metadata tree and the store's top level: every put()/delete() touches one of them.
     // Watching below data folders would mean a watch per zarr chunk folder.
     const pattern = new vscode.RelativePattern(

@@ -3,10 +3,11 @@
 // The interpreter (interpreter.ts) fills it; diagnostics.ts reads it.
 import type { Expr } from '../parse/ast';
 import { evaluatePath } from '../storePath';
+import { PyFloat, type PyValue } from '../template/values';
 import type { AnalyzeOptions, Diagnostic, FlowInfo, StoreInfo, TaskInfo } from '../types';
 import { toPath } from './calls';
 import { pathResolution } from './paths';
-import type { ArgVal, Env } from './values';
+import type { ArgVal, Env, Val } from './values';
 
 /** Facts about a task that only its diagnostics need. */
 export interface TaskNotes {
@@ -65,7 +66,34 @@ export class AnalysisState {
       path: resolution === 'dynamic' ? null : evaluatePath(pathExpr, { ...this.options, placeholders: true }),
       pathExpr,
       readonly: readonlyArg?.k === 'py' && readonlyArg.v === true,
+      ...storageOptionsOf(args.find((a) => a.name === 'storage_options')?.val),
     });
     return this.stores.length - 1;
   }
+}
+
+/** A JSON-like copy of a literal value (dicts with str keys, lists, str/int/float/bool/None). */
+function jsonLike(v: PyValue): unknown {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (v instanceof PyFloat) return Number.isFinite(v.value) ? v.value : undefined;
+  if (Array.isArray(v)) return v.map(jsonLike).filter((x) => x !== undefined);
+  if (typeof v === 'object' && v !== undefined && Object.getPrototypeOf(v) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, PyValue>)) {
+      const j = jsonLike(x);
+      if (j !== undefined) out[k] = j;
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/** `storage_options` as StoreInfo holds it: only a dict known statically. */
+function storageOptionsOf(val: Val | undefined): { storageOptions?: Record<string, unknown> } {
+  if (val?.k !== 'py') return {};
+  const j = jsonLike(val.v);
+  return j && typeof j === 'object' && !Array.isArray(j)
+    ? { storageOptions: j as Record<string, unknown> }
+    : {};
 }

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { artifactDescription, mdCode, mdCodeSpan, mdEscape } from '../../../src/explorer/describe';
 import { findStoreFolders } from '../../../src/explorer/discovery';
 import { formatAge, formatBytes } from '../../../src/explorer/format';
-import { parseStoreSettings, resolveStorePath } from '../../../src/explorer/storeSettings';
+import { parseStoreSettings, resolveStorePath, storeDisplayName } from '../../../src/explorer/storeSettings';
 import { tempDir } from '../helpers';
 
 describe('xpersist.stores setting', () => {
@@ -30,6 +30,21 @@ describe('xpersist.stores setting', () => {
     ]);
     assert.deepEqual(stores, [{ path: '/a' }, { path: '/b', name: 'B', readonly: true }]);
     assert.equal(errors.length, 2);
+  });
+  it('keeps object-storage URLs as URLs, with their storage options, and names them by prefix', () => {
+    assert.equal(resolveStorePath('s3://bucket/team/cache/', ctx), 's3://bucket/team/cache');
+    assert.equal(
+      resolveStorePath('az://c/$USER_PREFIX', { ...ctx, env: { USER_PREFIX: 'me' } }),
+      'az://c/me',
+    );
+    const { stores } = parseStoreSettings([
+      { path: 's3://b/p', storageOptions: { anon: true } },
+      { path: 's3://b/q', storageOptions: 'x' },
+    ]);
+    assert.deepEqual(stores, [{ path: 's3://b/p', storageOptions: { anon: true } }, { path: 's3://b/q' }]);
+    assert.equal(storeDisplayName('s3://bucket/team/cache', new Set()), 'cache (s3://bucket)');
+    assert.equal(storeDisplayName('az://container', new Set()), 'az://container');
+    assert.equal(storeDisplayName('s3://b2/team/cache', new Set(['cache (s3://b2)'])), 's3://b2/team/cache');
   });
 });
 

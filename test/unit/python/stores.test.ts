@@ -178,3 +178,30 @@ def b(): ...
     assert.equal(resolveStorePath(an.stores[1], { home: '/home/me' }), '/home/me/.cache/xp');
   });
 });
+
+describe('storage_options of stores on object storage', () => {
+  it('keeps a literal dict (nested ones too) and leaves out what only the run knows', () => {
+    const a = analyzePython(
+      [
+        'import os',
+        'from xpersist import CacheStore',
+        'ENDPOINT = "http://127.0.0.1:9000"',
+        's3 = CacheStore("s3://bucket/cache", storage_options={"anon": False, "client_kwargs": {"endpoint_url": ENDPOINT, "region_name": "us-east-1"}, "max_concurrency": 4, "timeout": 1.5})',
+        'az = CacheStore("az://container/p", storage_options=dict(account_name="acct"))',
+        'dyn = CacheStore("s3://b/p", storage_options=load_options())',
+        'local = CacheStore("/tmp/x")',
+      ].join('\n'),
+    );
+    const byVar = new Map(a.stores.map((s) => [s.variable, s]));
+    assert.deepEqual(byVar.get('s3')?.storageOptions, {
+      anon: false,
+      client_kwargs: { endpoint_url: 'http://127.0.0.1:9000', region_name: 'us-east-1' },
+      max_concurrency: 4,
+      timeout: 1.5,
+    });
+    assert.equal(byVar.get('s3')?.path, 's3://bucket/cache');
+    assert.deepEqual(byVar.get('az')?.storageOptions, { account_name: 'acct' });
+    assert.equal(byVar.get('dyn')?.storageOptions, undefined);
+    assert.equal(byVar.get('local')?.storageOptions, undefined);
+  });
+});

@@ -1,0 +1,183 @@
+// Stores on object storage, on a local moto S3 server over HTTP, beside xpersist + s3fs in the
+// same run: a store of N artifacts (sidecars as xpersist writes them, byte for byte, and one data
+// object each), then interleaved rounds of
+//   - core cold: a NEW store object, open + scan() (listing + every sidecar GET, 32 in flight);
+//   - core rescan: the same object, scan() again with nothing changed (listing requests only);
+//   - core new window: a new store object with the persisted index (listing, no sidecar GET);
+//   - xpersist: CacheStore(url) + keys() + get_artifact(k) for every key (its listing cache
+//     invalidated each round), in one long-lived Python process;
+//   - ceiling: the listing alone, and a raw GET of every sidecar at 32 in flight (the server's
+//     own limit: it shares the 2 cores with the client).
+//   out/bench/remote.bench.js        (npm run bench remote; BENCH_REMOTE_N, BENCH_ROUNDS)
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { startS3 } from '../../scripts/lib/objectServers.mjs';
+import { CacheStore } from '../../src/core/index';
+import { listAll, mapLimit } from '../../src/core/remote/objectClient';
+import type { ObjectCacheStore } from '../../src/core/remote/remoteStore';
+import { sidecarText } from '../../src/core/sidecar/writeSidecar';
+import { nowMs, report, round, summary } from './harness';
+
+const python = process.env.XPERSIST_TEST_PYTHON ?? '.venv/bin/python';
+const N = Number(process.env.BENCH_REMOTE_N ?? 10_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const BUCKET = 'xp-bench';
+
+const XPERSIST_ROUNDS = `
+import json, sys, time, fsspec
+opts = json.loads(sys.argv[2]); fsspec.config.conf["s3"] = opts
+from xpersist import CacheStore
+print(json.dumps({"ready": True}), flush=True)
+for line in sys.stdin:
+    t = time.perf_counter()
+    store = CacheStore(sys.argv[1], storage_options=opts)
+    store.mapper.fs.invalidate_cache()
+    keys = store.keys()
+    for k in keys: store.get_artifact(k)
+    print(json.dumps({"ms": (time.perf_counter() - t) * 1000, "keys": len(keys)}), flush=True)
+`;
+
+class Xpersist {
+  private readonly proc: ChildProcessWithoutNullStreams;
+  private readonly lines: AsyncIterator<string>;
+  constructor(url: string, options: Record<string, unknown>) {
+    this.proc = spawn(python, ['-c', XPERSIST_ROUNDS, url, JSON.stringify(options)], {
+      env: { ...process.env, PYTHONWARNINGS: 'ignore' },
+    });
+    this.proc.stderr.pipe(process.stderr);
+    this.lines = createInterface({ input: this.proc.stdout })[Symbol.asyncIterator]();
+  }
+  async next(): Promise<{ ms: number; keys: number }> {
+    const r = await this.lines.next();
+    if (r.done) throw new Error('the xpersist process ended');
+    return JSON.parse(r.value);
+  }
+  async round(): Promise<{ ms: number; keys: number }> {
+    this.proc.stdin.write('all\n');
+    return this.next();
+  }
+  close(): void {
+    this.proc.stdin.end();
+  }
+}
+
+/** N artifacts: xpersist's sidecar bytes (as its put() writes them) and a small data object each. */
+async function fill(store: ObjectCacheStore): Promise<void> {
+  const t = nowMs();
+  const prefix = store.location.prefix;
+  // Flat keys: xpersist's keys() lists one level only, so nested keys would hide from it.
+  const items = Array.from({ length: N }, (_, i) => `member-${i % 50}-var-${i}.joblib`);
+  await mapLimit(items, 64, async (key, i) => {
+    const text = sidecarText({
+      key,
+      serializer: 'joblib',
+      loadKwargs: {},
+      dumpKwargs: {},
+      additionalMetadata: { flow_name: 'climate', task_name: `t${i % 8}`, map_index: i },
+      createdAt: '2026-12-03T08:00:00.123456',
+    });
+    await store.client.put(`${prefix}/xpersist_metadata_store/${key}.artifact.json`, text);
+    await store.client.put(`${prefix}/${key}`, Buffer.alloc(256, i % 251));
+  });
+  console.error(
+    `[bench remote] wrote ${N} artifacts (${2 * N} objects) in ${round((nowMs() - t) / 1000, 1)} s`,
+  );
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'xp-bench-s3-'));
+  const server = await startS3({ dir });
+  const indexDir = path.join(dir, 'index');
+  try {
+    const s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: server.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    s3.destroy();
+    const url = `s3://${BUCKET}/cache`;
+    const open = async (withIndex: boolean) =>
+      (await CacheStore.open(url, {
+        storageOptions: server.storageOptions,
+        ...(withIndex ? { indexDir } : {}),
+      })) as ObjectCacheStore;
+    const seed = await open(false);
+    await fill(seed);
+    const xp = new Xpersist(url, server.storageOptions);
+    await xp.next();
+    const t: Record<string, number[]> = {
+      cold: [],
+      rescan: [],
+      newWindow: [],
+      xpersist: [],
+      listing: [],
+      rawGets: [],
+    };
+    let keys = 0;
+    let rescanReads = -1;
+    let windowReads = -1;
+    for (let r = 0; r < ROUNDS; r++) {
+      let s = nowMs();
+      const store = await open(true);
+      const rep = await store.scan();
+      t.cold.push(nowMs() - s);
+      keys = rep.artifacts.length;
+      s = nowMs();
+      await store.scan();
+      t.rescan.push(nowMs() - s);
+      rescanReads = store.lastScanReuse?.sidecarsRead ?? -1;
+      s = nowMs();
+      const again = await open(true);
+      await again.scan();
+      t.newWindow.push(nowMs() - s);
+      windowReads = again.lastScanReuse?.sidecarsRead ?? -1;
+      rmSync(indexDir, { recursive: true, force: true }); // the next cold round has no index
+      const x = await xp.round();
+      t.xpersist.push(x.ms);
+      s = nowMs();
+      const objects = await listAll(seed.client, 'cache/');
+      t.listing.push(nowMs() - s);
+      const sidecars = objects.filter((o) => o.key.endsWith('.artifact.json'));
+      s = nowMs();
+      await mapLimit(sidecars, 32, (o) => seed.client.get(o.key));
+      t.rawGets.push(nowMs() - s);
+      console.error(
+        `[bench remote] round ${r + 1}/${ROUNDS}: cold ${round(t.cold[r])} ms, xpersist ${round(x.ms)} ms (${x.keys} keys)`,
+      );
+    }
+    xp.close();
+    const med = (k: string) => summary(t[k]).median;
+    report({
+      artifacts: N,
+      keysFound: keys,
+      server: 'moto 5.2.5 (S3, 127.0.0.1, same 2 cores)',
+      coldOpenScanMs: summary(t.cold),
+      rescanNoChangeMs: summary(t.rescan),
+      rescanSidecarGets: rescanReads,
+      newStoreObjectWithIndexMs: summary(t.newWindow),
+      newStoreObjectSidecarGets: windowReads,
+      xpersistKeysGetArtifactMs: summary(t.xpersist),
+      ceilingListingOnlyMs: summary(t.listing),
+      ceilingRawSidecarGetsMs: summary(t.rawGets),
+      speedup: {
+        coldVsXpersist: round(med('xpersist') / med('cold'), 1),
+        rescanVsXpersist: round(med('xpersist') / med('rescan'), 1),
+        newWindowVsXpersist: round(med('xpersist') / med('newWindow'), 1),
+      },
+    });
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
