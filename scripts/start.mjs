@@ -3,7 +3,10 @@
 //   2. installs the tools when missing (scripts/setup-vscode-host.sh) and the Python venv with the
 //      real xpersist + Prefect 1.x (scripts/setup-python.sh); both are idempotent
 //   3. prepares demo-workspace/ (scripts/prepare-demo.mjs) and seeds <TMPDIR>/my-cache
-//   4. starts code-server on 127.0.0.1 with the extension symlinked into its extensions folder,
+//   4. starts a local S3 server (moto, from the venv) holding the demo store
+//      s3://xpersist-demo/seed-demo; its endpoint and test credentials reach the extension host
+//      through AWS_* variables, as boto3 and s3fs read them
+//   5. starts code-server on 127.0.0.1 with the extension symlinked into its extensions folder,
 //      prints the URL and stays in the foreground; Ctrl-C stops everything
 //
 //   npm start [-- --port 8080] [--reset] [--folder DIR] [--dev] [--keep]
@@ -13,9 +16,13 @@
 //     --dev        unminified build with source maps
 //     --keep       keep the server's state folder (logs) on exit
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { flag, option } from './lib/cli.mjs';
 import { cleanNpmEnv, pythonEnv, ROOT, startCodeServer } from './lib/codeServer.mjs';
+import { seedS3Store, startS3 } from './lib/objectServers.mjs';
+import { FIXTURES } from './lib/workspaces.mjs';
 import { DEMO_WORKSPACE, prepareDemo } from './prepare-demo.mjs';
 
 const port = Number(option('--port', process.env.PORT ?? '8080'));
@@ -36,14 +43,23 @@ step('build', process.execPath, ['esbuild.mjs', ...(flag('--dev') ? ['--dev'] : 
 step('tools (.vscode-test/)', 'bash', ['scripts/setup-vscode-host.sh']);
 step('Python venv (.venv/)', 'bash', ['scripts/setup-python.sh']);
 
+const DEMO_S3_STORE = 's3://xpersist-demo/seed-demo';
 let demo;
 let server;
+let s3;
+let s3Dir;
 try {
+  // The demo store on object storage: the seed caches, uploaded object by object.
+  s3Dir = mkdtempSync(path.join(os.tmpdir(), 'xp-demo-s3-'));
+  s3 = await startS3({ dir: s3Dir, log });
+  const n = await seedS3Store(s3, 'xpersist-demo', 'seed-demo', path.join(FIXTURES, 'seed-demo'));
+  log(`S3 store ${DEMO_S3_STORE}: ${n} objects on ${s3.endpoint}`);
   server = await startCodeServer({
     port,
     prefix: 'xp-demo-',
     extensions: [ROOT],
-    env: pythonEnv(),
+    env: { ...pythonEnv(), ...s3.env },
+    settings: { 'xpersist.stores': [DEMO_S3_STORE] },
     log,
     // The demo workspace, and the seed flow's store <TMPDIR>/my-cache in the TMPDIR that code-server,
     // the extension host and the integrated terminal run with.
@@ -53,6 +69,8 @@ try {
   });
 } catch (err) {
   console.error(`[start] ${err.message}`);
+  await s3?.stop();
+  if (s3Dir) rmSync(s3Dir, { recursive: true, force: true });
   process.exit(1);
 }
 const folder = folderArg ? path.resolve(folderArg) : DEMO_WORKSPACE;
@@ -72,6 +90,8 @@ async function stop(code, why) {
   stopping = true;
   log(`${why}: stopping code-server (process group ${server.pid})`);
   await server.stop({ keepState: flag('--keep') });
+  await s3.stop();
+  rmSync(s3Dir, { recursive: true, force: true });
   log('stopped');
   process.exit(code);
 }

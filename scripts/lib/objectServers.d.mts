@@ -21,3 +21,9 @@ export function startAzurite(opts: {
   log?: (msg: string) => void;
   port?: number;
 }): Promise<ObjectServer>;
+export function seedS3Store(
+  server: ObjectServer,
+  bucket: string,
+  prefix: string,
+  dir: string,
+): Promise<number>;

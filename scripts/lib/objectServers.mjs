@@ -6,7 +6,7 @@
 //   const s3 = await startS3({ dir, log });   s3.endpoint, s3.storageOptions, s3.env, await s3.stop()
 //   const az = await startAzurite({ dir, log });   az.connectionString, az.storageOptions, ...
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { cleanNpmEnv, freePort, ROOT, VENV_PYTHON } from './codeServer.mjs';
@@ -163,4 +163,44 @@ export async function startAzurite({ dir, log = () => {}, port = 0 } = {}) {
     env: { AZURE_STORAGE_CONNECTION_STRING: connectionString },
     stop,
   };
+}
+
+/**
+ * Creates `bucket` on a moto server and uploads every regular file under `dir` as objects under
+ * `prefix/` (a cache written by the real xpersist becomes the same store on S3).
+ */
+export async function seedS3Store(server, bucket, prefix, dir) {
+  const { CreateBucketCommand, PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
+  const s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: server.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((err) => {
+      if (err?.name !== 'BucketAlreadyOwnedByYou') throw err;
+    });
+    const files = [];
+    const walk = (d, rel) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const r = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) walk(path.join(d, e.name), r);
+        else if (e.isFile()) files.push(r);
+      }
+    };
+    walk(dir, '');
+    for (const r of files) {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: `${prefix}/${r}`,
+          Body: readFileSync(path.join(dir, r)),
+        }),
+      );
+    }
+    return files.length;
+  } finally {
+    s3.destroy();
+  }
 }
