@@ -26,3 +26,13 @@ export const MAX_VLEN_SCAN = 100_000;
 
 /** CSV rows read to infer column dtypes. */
 export const CSV_SAMPLE_ROWS = 1_000;
+
+/** Largest single piece a reader reads from disk (a chunk, a header, a CSV row span, a whole file). */
+export const MAX_READ_BYTES = 256 * 1024 * 1024;
+
+/** netCDF3 header: bytes up to which it is read (names, attributes and the variable list). */
+export const MAX_NC3_HEADER_BYTES = 64 * 1024 * 1024;
+
+/** Longest CSV row read, and most CSV text parsed in one call (a page may return fewer rows). */
+export const MAX_CSV_ROW_BYTES = 16 * 1024 * 1024;
+export const MAX_CSV_TEXT_BYTES = 32 * 1024 * 1024;

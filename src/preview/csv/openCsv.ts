@@ -1,12 +1,18 @@
 // A CSV written by pandas (DataFrame.to_csv) as a table: header and dtypes from a bounded sample,
 // pages of rows found through the row index (never parsing the whole file), parsed by papaparse.
 
-import { promises as fsp } from 'node:fs';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import Papa from 'papaparse';
+import { openRegular, readRange, readWhole } from '../boundedFs';
 import { UnsupportedError } from '../errors';
-import { CSV_SAMPLE_ROWS, MAX_PICKLE_BYTES, MAX_ROWS_PER_PAGE } from '../limits';
+import {
+  CSV_SAMPLE_ROWS,
+  MAX_CSV_ROW_BYTES,
+  MAX_CSV_TEXT_BYTES,
+  MAX_PICKLE_BYTES,
+  MAX_ROWS_PER_PAGE,
+} from '../limits';
 import type { RowsResult, TableModel } from '../model';
 import type { ColumnSummaries, ColumnSummary, TableHandle } from '../table/tableHandle';
 import { type CsvDialect, csvDialect } from './csvDialect';
@@ -21,23 +27,16 @@ const SUMMARY_SAMPLE = 10_000;
 
 async function byteSource(path: string, d: CsvDialect): Promise<{ src: ByteSource; close(): Promise<void> }> {
   if (d.compression === 'none') {
-    const fh = await fsp.open(path, 'r');
+    const fh = await openRegular(path, 'CSV file');
     const { size } = await fh.stat();
     return {
-      src: {
-        size,
-        async read(offset, length) {
-          const buf = Buffer.allocUnsafe(length);
-          const { bytesRead } = await fh.read(buf, 0, length, offset);
-          return new Uint8Array(buf.buffer, buf.byteOffset, bytesRead);
-        },
-      },
+      src: { size, read: (offset, length) => readRange(fh, offset, length, 'CSV text') },
       close: () => fh.close(),
     };
   }
   if (d.compression !== 'gzip')
     throw new UnsupportedError(`${d.compression}-compressed CSV is not supported for preview`);
-  const packed = await fsp.readFile(path);
+  const packed = await readWhole(path, 'gzip-compressed CSV');
   // gunzip's maxOutputLength keeps a zip bomb from filling memory.
   const data = await gunzipAsync(packed, { maxOutputLength: MAX_PICKLE_BYTES, chunkSize: 1 << 20 }).catch(
     (err: Error) => {
@@ -48,6 +47,23 @@ async function byteSource(path: string, d: CsvDialect): Promise<{ src: ByteSourc
     src: { size: data.length, read: async (o, l) => data.subarray(o, o + l) },
     close: async () => {},
   };
+}
+
+/**
+ * The leading spans whose text fits MAX_CSV_TEXT_BYTES (a page may come back shorter); one row
+ * longer than MAX_CSV_ROW_BYTES is refused: no preview needs it, and reading it whole could abort.
+ */
+function boundSpans(spans: Span[]): Span[] {
+  const out: Span[] = [];
+  for (const s of spans) {
+    if (s.end - s.start > MAX_CSV_ROW_BYTES)
+      throw new UnsupportedError(
+        `a CSV row is ${s.end - s.start} bytes long (at byte ${s.start}), more than the ${MAX_CSV_ROW_BYTES} a preview reads`,
+      );
+    if (out.length > 0 && s.end - out[0].start > MAX_CSV_TEXT_BYTES) break;
+    out.push(s);
+  }
+  return out;
 }
 
 export async function openCsv(
@@ -69,9 +85,10 @@ export async function openCsv(
         skipEmptyLines: true,
       }).data;
     const textOf = async (spans: Span[]): Promise<string> => {
-      if (spans.length === 0) return '';
-      const start = spans[0].start;
-      return decode(await src.read(start, spans[spans.length - 1].end - start));
+      const kept = boundSpans(spans);
+      if (kept.length === 0) return '';
+      const start = kept[0].start;
+      return decode(await src.read(start, kept[kept.length - 1].end - start));
     };
     let headerCells: string[] = [];
     let dataStart = 0;

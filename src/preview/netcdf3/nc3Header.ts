@@ -3,7 +3,12 @@
 // float32 data in xarray), reads NC_BYTE as signed, and throws NeedMoreBytes when the prefix is
 // too short so the caller can retry with a longer one.
 
-export class NeedMoreBytes extends Error {}
+export class NeedMoreBytes extends Error {
+  /** Prefix length that would hold what the parser asked for. */
+  constructor(readonly want = 0) {
+    super('NETCDF3 header needs more bytes');
+  }
+}
 
 export type Nc3Type =
   | 'byte'
@@ -78,11 +83,19 @@ export interface Nc3Header {
 class Cursor {
   pos = 0;
   private readonly dv: DataView;
-  constructor(private readonly b: Uint8Array) {
+  constructor(
+    private readonly b: Uint8Array,
+    private readonly fileSize = Number.POSITIVE_INFINITY,
+  ) {
     this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
   need(n: number): void {
-    if (this.pos + n > this.b.length) throw new NeedMoreBytes();
+    // A length past the end of the file is corrupt: say so rather than ask for a longer prefix.
+    if (this.pos + n > this.fileSize)
+      throw new Error(
+        `corrupt NETCDF3 header: ${n} bytes declared at offset ${this.pos}, past the end of the file`,
+      );
+    if (this.pos + n > this.b.length) throw new NeedMoreBytes(this.pos + n);
   }
   u8(): number {
     this.need(1);
@@ -146,7 +159,7 @@ export function parseNc3Header(prefix: Uint8Array, fileSize: number): Nc3Header 
   }
   const version = prefix[3];
   if (version !== 1 && version !== 2 && version !== 5) throw new Error(`unknown NETCDF3 version ${version}`);
-  const c = new Cursor(prefix);
+  const c = new Cursor(prefix, fileSize);
   c.pos = 4;
   const big = version === 5;
   const count = () => (big ? c.u64() : c.u32());

@@ -1,9 +1,11 @@
 // NETCDF3 (CDF-1/2/5) as a RawDataset: the header from a file prefix, then each read fetches only
 // the byte runs of the selected hyper-rectangle (big-endian, decoded with DataView).
 
-import { promises as fsp } from 'node:fs';
+import type { promises as fsp } from 'node:fs';
+import { openRegular, readRange } from '../boundedFs';
 import type { RawArray, RawData, RawDataset, RawVariable, Storage } from '../dataset/rawDataset';
 import { UnsupportedError } from '../errors';
+import { MAX_NC3_HEADER_BYTES } from '../limits';
 import {
   type Nc3Header,
   type Nc3Type,
@@ -48,15 +50,19 @@ function storageOf(t: Nc3Type): Storage {
 export async function readNc3Header(fh: fsp.FileHandle, size: number): Promise<Nc3Header> {
   let len = Math.min(size, PREFIX);
   for (;;) {
-    const buf = Buffer.alloc(len);
-    await fh.read(buf, 0, len, 0);
+    const buf = await readRange(fh, 0, len, 'NETCDF3 header');
     try {
-      return parseNc3Header(new Uint8Array(buf.buffer, buf.byteOffset, len), size);
+      return parseNc3Header(buf, size);
     } catch (err) {
       if (!(err instanceof NeedMoreBytes))
         throw new UnsupportedError(`NETCDF3 header: ${(err as Error).message}`);
-      if (len >= size) throw new UnsupportedError('NETCDF3 header is truncated');
-      len = Math.min(size, len * 4);
+      if (len >= size || buf.length < len) throw new UnsupportedError('NETCDF3 header is truncated');
+      // Headers are names and attributes: one larger than this is not something to preview.
+      if (len >= MAX_NC3_HEADER_BYTES || err.want > MAX_NC3_HEADER_BYTES)
+        throw new UnsupportedError(
+          `NETCDF3 header needs ${err.want} bytes, more than the ${MAX_NC3_HEADER_BYTES} a preview reads`,
+        );
+      len = Math.min(size, MAX_NC3_HEADER_BYTES, Math.max(len * 4, err.want));
     }
   }
 }
@@ -186,7 +192,7 @@ function runsOf(h: Nc3Header, v: Nc3Variable, shape: number[], ranges: Array<[nu
 export async function openNetcdf3(
   file: string,
 ): Promise<RawDataset & { stats: { reads: number; bytes: number } }> {
-  const fh = await fsp.open(file, 'r');
+  const fh = await openRegular(file, 'netCDF3 file');
   const stats = { reads: 0, bytes: 0 };
   try {
     const { size } = await fh.stat();
@@ -246,11 +252,10 @@ export async function openNetcdf3(
               k++;
             const start = runs[i].file;
             const end = runs[k].file + runs[k].len;
-            const buf = Buffer.alloc(end - start);
-            const { bytesRead } = await fh.read(buf, 0, end - start, start);
+            const buf = await readRange(fh, start, end - start, `'${rv.name}'`);
             stats.reads++;
-            stats.bytes += bytesRead;
-            if (bytesRead < end - start)
+            stats.bytes += buf.length;
+            if (buf.length < end - start)
               throw new UnsupportedError(`'${rv.name}': the file is shorter than its header says`);
             for (let j = i; j <= k; j++)
               out.set(buf.subarray(runs[j].file - start, runs[j].file - start + runs[j].len), runs[j].out);

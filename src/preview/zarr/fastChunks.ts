@@ -2,13 +2,15 @@
 // only the chunks a selection touches are opened, and for Blosc only the blocks that hold the
 // selected elements are read and decompressed. Other layouts go through zarrita.
 
-import { promises as fsp } from 'node:fs';
+import type { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
+import { openRegular, readRange } from '../boundedFs';
 import { BLOSC_HEADER, blockExtent, blockStarts, decodeBloscBlock, parseBloscHeader } from '../codecs/blosc';
 import { blockRuns, cStrides } from '../dataset/blockRuns';
 import type { RawData, Storage } from '../dataset/rawDataset';
+import { UnsupportedError } from '../errors';
 import type { Json } from './zarrMetadata';
 import { countRead, type ReadStats } from './zarrStore';
 
@@ -144,10 +146,47 @@ function runsFor(fa: FastArray, c: number[], ranges: Array<[number, number]>, ou
   }));
 }
 
-async function readFileRange(fh: fsp.FileHandle, offset: number, length: number): Promise<Uint8Array> {
-  const buf = Buffer.allocUnsafe(length);
-  const { bytesRead } = await fh.read(buf, 0, length, offset);
-  return new Uint8Array(buf.buffer, buf.byteOffset, bytesRead);
+const readFileRange = (
+  fh: fsp.FileHandle,
+  offset: number,
+  length: number,
+  key: string,
+): Promise<Uint8Array> => readRange(fh, offset, length, `zarr chunk ${key}`);
+
+/** Bytes of one decoded chunk, from its declared shape. */
+export const chunkBytes = (fa: FastArray): number => fa.chunks.reduce((a, b) => a * b, 1) * fa.itemsize;
+
+/**
+ * An uncompressed chunk: only the span the runs touch is read (a preview never needs a whole huge
+ * chunk), and a file shorter than the declared chunk is an error, not zeros.
+ */
+async function copyRawChunk(fa: FastArray, fh: fsp.FileHandle, key: string, runs: Run[], out: Uint8Array) {
+  const { size } = await fh.stat();
+  const want = chunkBytes(fa) + fa.checksumBytes;
+  if (size < want)
+    throw new UnsupportedError(`zarr chunk ${key} is truncated: ${size} bytes, its shape needs ${want}`);
+  if (runs.length === 0) return 0;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = 0;
+  for (const r of runs) {
+    lo = Math.min(lo, r.src);
+    hi = Math.max(hi, r.src + r.len);
+  }
+  const data = await readFileRange(fh, lo, hi - lo, key);
+  for (const r of runs) out.set(data.subarray(r.src - lo, r.src - lo + r.len), r.dst);
+  return data.length;
+}
+
+/** zlib/gzip output limited to the declared chunk size: a bomb cannot inflate past it. */
+async function inflateChunk(fa: FastArray, data: Uint8Array, key: string): Promise<Uint8Array> {
+  const opts = { ...ZLIB_OPTS, maxOutputLength: Math.max(1, chunkBytes(fa)) };
+  try {
+    return fa.codec === 'zlib' ? await inflateAsync(data, opts) : await gunzipAsync(data, opts);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new UnsupportedError(`zarr chunk ${key} inflates past its declared ${chunkBytes(fa)} bytes`);
+    throw new UnsupportedError(`zarr chunk ${key}: ${(err as Error).message}`);
+  }
 }
 
 /** Copies the chunk's runs into `out`, reading and decoding as little of it as possible. */
@@ -160,7 +199,7 @@ async function copyChunk(
 ): Promise<void> {
   let fh: fsp.FileHandle;
   try {
-    fh = await fsp.open(file, 'r');
+    fh = await openRegular(file, 'zarr chunk');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     // A missing chunk reads as the fill value (zarr semantics; docs/xpersist-format.md, "Data formats").
@@ -171,14 +210,14 @@ async function copyChunk(
   const key = path.relative(path.dirname(fa.dir), file);
   try {
     if (fa.codec === 'blosc') {
-      const head = await readFileRange(fh, 0, 4096);
+      const head = await readFileRange(fh, 0, 4096, key);
       count(key, head.length);
       const h = parseBloscHeader(head);
       if (h.supported) {
         let meta = head;
         const need = BLOSC_HEADER + 4 * (h.memcpyed ? 0 : h.nblocks);
         if (need > meta.length) {
-          meta = await readFileRange(fh, 0, need);
+          meta = await readFileRange(fh, 0, need, key);
           count(key, meta.length);
         }
         const starts = h.memcpyed ? [] : blockStarts(h, meta);
@@ -200,7 +239,7 @@ async function copyChunk(
           while (k + 1 < order.length && order[k + 1] === order[k] + 1) k++;
           const [s0] = blockExtent(h, starts, order[i]);
           const [, e1] = blockExtent(h, starts, order[k]);
-          const bytes = await readFileRange(fh, s0, e1 - s0);
+          const bytes = await readFileRange(fh, s0, e1 - s0, key);
           count(key, bytes.length);
           for (let j = i; j <= k; j++) {
             const [s] = blockExtent(h, starts, order[j]);
@@ -223,19 +262,25 @@ async function copyChunk(
         return;
       }
     }
+    if (fa.codec === 'raw') {
+      count(key, await copyRawChunk(fa, fh, key, runs, out));
+      return;
+    }
     const { size } = await fh.stat();
-    let data = await readFileRange(fh, 0, size);
+    let data = await readFileRange(fh, 0, size, key);
     count(key, data.length);
     if (fa.checksumBytes) data = data.subarray(0, data.length - fa.checksumBytes);
     let chunk: Uint8Array;
-    if (fa.codec === 'raw') chunk = data;
-    else if (fa.codec === 'zlib') chunk = await inflateAsync(data, ZLIB_OPTS);
-    else if (fa.codec === 'gzip') chunk = await gunzipAsync(data, ZLIB_OPTS);
+    if (fa.codec === 'zlib' || fa.codec === 'gzip') chunk = await inflateChunk(fa, data, key);
     else {
       // Blosc variants decoded whole (bitshuffle, zstd, blosclz...): numcodecs' c-blosc build.
       const { default: Blosc } = await import('numcodecs/blosc');
       chunk = await Blosc.fromConfig({ id: 'blosc' }).decode(data);
     }
+    if (chunk.length < chunkBytes(fa))
+      throw new UnsupportedError(
+        `zarr chunk ${key} decodes to ${chunk.length} bytes, its shape needs ${chunkBytes(fa)}`,
+      );
     for (const r of runs) out.set(chunk.subarray(r.src, r.src + r.len), r.dst);
   } finally {
     await fh.close();

@@ -6,6 +6,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import * as zarr from 'zarrita';
 import { parsePythonJson } from '../../core/json/tolerantJson';
+import { readWhole } from '../boundedFs';
 import type { RawArray, RawData, RawDataset, RawVariable, Storage } from '../dataset/rawDataset';
 import { UnsupportedError } from '../errors';
 import { toCOrder } from './cOrder';
@@ -18,7 +19,7 @@ import {
   v2Storage,
   v3Storage,
 } from './zarrMetadata';
-import { ZarrFsStore } from './zarrStore';
+import { isInside, isSafeKey, ZarrFsStore } from './zarrStore';
 
 interface ZNode {
   kind: 'group' | 'array';
@@ -34,7 +35,7 @@ export interface ZarrDataset extends RawDataset {
 
 async function readJson(file: string): Promise<Json | undefined> {
   try {
-    const text = await fsp.readFile(file, 'utf8');
+    const text = Buffer.from(await readWhole(file, 'zarr metadata')).toString('utf8');
     // Python's json writes NaN/Infinity attributes as bare tokens.
     return parsePythonJson(text) as Json;
   } catch (err) {
@@ -52,7 +53,8 @@ async function listV2(root: string, nodes: Map<string, ZNode>, useConsolidated =
   if (docs && typeof docs === 'object') {
     for (const [key, doc] of Object.entries(docs)) {
       const m = /^(?:(.*)\/)?(\.zarray|\.zgroup)$/.exec(key);
-      if (!m) continue;
+      // A key with `..` would point the chunk reads outside the zarr folder: not a node of it.
+      if (!m || !isSafeKey(key)) continue;
       const p = m[1] ?? '';
       nodes.set(p, {
         kind: m[2] === '.zarray' ? 'array' : 'group',
@@ -89,6 +91,7 @@ async function listV3(root: string, rootMeta: Json, nodes: Map<string, ZNode>): 
   });
   if (cons?.metadata && typeof cons.metadata === 'object') {
     for (const [p, doc] of Object.entries(cons.metadata)) {
+      if (!isSafeKey(p) || !doc || typeof doc !== 'object') continue;
       nodes.set(p, {
         kind: doc.node_type === 'array' ? 'array' : 'group',
         meta: doc,
@@ -180,7 +183,9 @@ function variableOf(name: string, node: ZNode, version: 2 | 3): RawVariable {
 
 function normGroup(group: unknown): string {
   if (typeof group !== 'string') return '';
-  return group.replace(/^\/+|\/+$/g, '');
+  const g = group.replace(/^\/+|\/+$/g, '');
+  if (!isSafeKey(g)) throw new UnsupportedError(`group '${group}' leaves the zarr store: not read`);
+  return g;
 }
 
 export async function openZarr(root: string, groupOption?: unknown): Promise<ZarrDataset> {
@@ -249,6 +254,8 @@ export async function openZarr(root: string, groupOption?: unknown): Promise<Zar
     variables.push(v);
     const key = groupNode.kind === 'array' ? group : p;
     keyOf.set(v, key);
+    if (!isInside(root, path.join(root, key)))
+      throw new UnsupportedError(`zarr key outside the store: ${key}`);
     const fa = fastArrayFor(path.join(root, key), n.meta, v.storage);
     if (fa) fast.set(v, fa);
   }

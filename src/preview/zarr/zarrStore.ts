@@ -2,9 +2,10 @@
 // listing, patched for zarrita), chunks from disk. Every chunk read is counted so tests and the
 // benchmark can prove that a slice reads only the chunks it needs.
 
-import { promises as fsp } from 'node:fs';
+import type { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { AbsolutePath, AsyncReadable, RangeQuery } from '@zarrita/storage';
+import { openRegular, readRange, readWhole } from '../boundedFs';
 
 export interface ReadStats {
   reads: number;
@@ -32,7 +33,7 @@ export class ZarrFsStore implements AsyncReadable {
     const rel = key.replace(/^\/+/, '');
     const p = path.join(this.root, rel);
     // Keys come from metadata we parsed; refuse anything that would leave the store.
-    if (path.relative(this.root, p).startsWith('..')) throw new Error(`key outside the store: ${key}`);
+    if (!isInside(this.root, p)) throw new Error(`key outside the store: ${key}`);
     return p;
   }
 
@@ -45,9 +46,9 @@ export class ZarrFsStore implements AsyncReadable {
     if (m) return m;
     if (/(^|\/)(\.zarray|\.zattrs|\.zgroup|\.zmetadata|zarr\.json)$/.test(key)) return undefined;
     try {
-      const buf = await fsp.readFile(this.file(key));
+      const buf = await readWhole(this.file(key), 'zarr chunk');
       this.count(key, buf.byteLength);
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      return buf;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
@@ -57,7 +58,7 @@ export class ZarrFsStore implements AsyncReadable {
   async getRange(key: AbsolutePath, range: RangeQuery): Promise<Uint8Array | undefined> {
     let fh: fsp.FileHandle | undefined;
     try {
-      fh = await fsp.open(this.file(key), 'r');
+      fh = await openRegular(this.file(key), 'zarr chunk');
       let offset: number;
       let length: number;
       if ('suffixLength' in range) {
@@ -68,10 +69,9 @@ export class ZarrFsStore implements AsyncReadable {
         offset = range.offset;
         length = range.length;
       }
-      const buf = Buffer.alloc(length);
-      const { bytesRead } = await fh.read(buf, 0, length, offset);
-      this.count(key, bytesRead);
-      return new Uint8Array(buf.buffer, buf.byteOffset, bytesRead);
+      const buf = await readRange(fh, offset, length, `zarr chunk ${key}`);
+      this.count(key, buf.byteLength);
+      return buf;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
@@ -79,4 +79,15 @@ export class ZarrFsStore implements AsyncReadable {
       await fh?.close();
     }
   }
+}
+
+/** `p` is `root` or below it, lexically (keys with `..` segments never get here: see openZarr). */
+export function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/** A metadata key or group path: `/`-separated, no `.`/`..` segment, no backslash or NUL. */
+export function isSafeKey(key: string): boolean {
+  return !/[\\\0]/.test(key) && key.split('/').every((s) => s !== '..' && s !== '.');
 }
