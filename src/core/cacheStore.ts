@@ -1,7 +1,7 @@
 // An xpersist cache store on the local disk: same layout and sidecars as xpersist's CacheStore,
 // without its bugs (docs/xpersist-format.md, "Where our core differs from xpersist"): opening writes nothing, keys() is recursive, unsafe
 // keys are refused, read-only is honoured, deletes leave no key pointing at missing data.
-import { promises as fsp, statSync } from 'node:fs';
+import { promises as fsp, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ArtifactError, DuplicateKeyError, KeyNotFoundError, ReadonlyStoreError } from './errors';
 import { assertSafeKey, dataPathOf, keyProblem, metadataRoot, sidecarPathOf } from './layout';
@@ -9,11 +9,15 @@ import { isObjectUrl } from './remote/objectUrl';
 import {
   assertInsideStore,
   copyData,
+  discardStaged,
   emptyAncestors,
   exists,
+  openStoreDir,
   removeAtomically,
+  removeEmptyDir,
+  type StoreDir,
   workName,
-  writeFileAtomic,
+  writeWorkFile,
 } from './safeFs';
 import { listMetadata, sortKeys } from './scan/listMetadata';
 import { closeScanMemory, newScanMemory, type ScanMemory, type ScanReuse, scanStore } from './scan/scanStore';
@@ -183,7 +187,7 @@ export class CacheStore {
           'The key is gone; the data is left as orphan data.',
       );
     }
-    for (const dir of prunedDirs) await fsp.rmdir(dir).catch(() => undefined);
+    for (const dir of prunedDirs) removeEmptyDir(this.root, dir);
     return { paths, prunedDirs };
   }
 
@@ -208,7 +212,7 @@ export class CacheStore {
     const prunedDirs = await emptyAncestors(path.dirname(problem.path), stopAt, new Set(paths));
     if (options.dryRun) return { paths, prunedDirs };
     await removeAtomically(this.root, problem.path);
-    for (const dir of prunedDirs) await fsp.rmdir(dir).catch(() => undefined);
+    for (const dir of prunedDirs) removeEmptyDir(this.root, dir);
     return { paths, prunedDirs };
   }
 
@@ -295,24 +299,38 @@ export class CacheStore {
       if (this.onDuplicateKey === 'raise_error') throw new DuplicateKeyError(key, this.root);
       outcome = 'overwritten';
     }
-    // xpersist creates parents only with auto_mkdir (docs/xpersist-format.md, "Nested keys"); we
-    // create both trees.
-    await fsp.mkdir(path.dirname(data), { recursive: true });
-    await fsp.mkdir(path.dirname(sidecar), { recursive: true });
+    // Checked before anything is created, then each missing folder is made inside one just
+    // proven to be in the store (xpersist creates parents only with auto_mkdir,
+    // docs/xpersist-format.md, "Nested keys"; we create both trees). What is new is staged under
+    // work names first (the data in the root, the sidecar beside its place): nothing shows under
+    // the key until both are complete, and a failure removes what it staged or placed.
     await assertInsideStore(this.root, data);
     await assertInsideStore(this.root, sidecar);
+    const dirs: StoreDir[] = [];
     const staged = path.join(this.root, workName('tmp'));
+    const leftovers = [staged];
     try {
       await copyData(source, staged);
+      const dataDir = openStoreDir(this.root, path.dirname(data), { create: true });
+      dirs.push(dataDir);
+      const metaDir = openStoreDir(this.root, path.dirname(sidecar), { create: true });
+      dirs.push(metaDir);
+      const rootDir = openStoreDir(this.root, this.root);
+      dirs.push(rootDir);
+      const sidecarTmp = writeWorkFile(metaDir, sidecarText(record));
+      leftovers.push(path.join(path.dirname(sidecar), sidecarTmp));
+      // The old sidecar goes before the old data, so no moment has a key over missing data.
+      if (outcome === 'overwritten') await removeAtomically(this.root, sidecar);
+      await removeAtomically(this.root, data);
+      renameSync(rootDir.at(path.basename(staged)), dataDir.at(path.basename(data)));
+      leftovers.push(data);
+      renameSync(metaDir.at(sidecarTmp), metaDir.at(path.basename(sidecar)));
     } catch (err) {
-      await fsp.rm(staged, { recursive: true, force: true });
+      for (const d of dirs) d.close();
+      await discardStaged(this.root, leftovers);
       throw err;
     }
-    // The old sidecar goes before the old data, so no moment has a key over missing data.
-    if (outcome === 'overwritten') await removeAtomically(this.root, sidecar);
-    await removeAtomically(this.root, data);
-    await fsp.rename(staged, data);
-    await writeFileAtomic(sidecar, sidecarText(record));
+    for (const d of dirs) d.close();
     return { ...(await this.getArtifact(key)), outcome };
   }
 }
