@@ -2,6 +2,7 @@
 // (TreeFragment), each top-level statement is converted once per distinct text (a cache keyed
 // by the statement's text), and where an edit leaves a syntax error the last error-free version
 // of that region is used instead, so a half-typed line does not lose tasks and flows elsewhere.
+
 import { type Tree, TreeFragment } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { finalDiagnostics } from './extract/diagnostics';
@@ -10,6 +11,7 @@ import { type Item, Scope } from './extract/scope';
 import { AnalysisState } from './extract/state';
 import type { ConvertedStatement } from './parse/ast';
 import { convertTopLevel } from './parse/convert';
+import { MAX_NESTING, tooDeepAt } from './parse/nesting';
 import type { AnalyzeOptions, PythonAnalysis } from './types';
 
 /** A VS Code content change: `rangeLength` characters at `rangeOffset` replaced by `text`. */
@@ -126,6 +128,21 @@ function emptyAnalysis(message: string): PythonAnalysis {
   };
 }
 
+/** The analysis of a file CPython's tokenizer refuses: one syntax error, nothing else runs. */
+function tooDeepAnalysis(text: string, offset: number): PythonAnalysis {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  const message = `SyntaxError: too many nested parentheses (more than ${MAX_NESTING} levels of brackets): Python refuses to run this file.`;
+  return {
+    prefect: null,
+    syntaxErrors: [{ line, message }],
+    stores: [],
+    tasks: [],
+    flows: [],
+    diagnostics: [{ code: 'syntax-error', line, severity: 'error', message }],
+  };
+}
+
 /** A `file://` uri gives `__file__` and the folder relative paths fall back to. */
 function withFileContext(options: AnalyzeOptions): AnalyzeOptions {
   if (!options.uri?.startsWith('file://') || options.filePath) return options;
@@ -153,6 +170,14 @@ export class PythonDocumentAnalyzer {
   /** The document's new text (and, optionally, the edits that produced it). Never throws. */
   update(text: string, changes?: readonly TextChange[]): PythonAnalysis {
     try {
+      const deep = tooDeepAt(text);
+      if (deep >= 0) {
+        // Python refuses the whole file before running any of it: so does the analysis.
+        this.tree = null;
+        this.fragments = [];
+        this.text = text;
+        return tooDeepAnalysis(text, deep);
+      }
       this.reparse(text, changes);
       return this.analyze();
     } catch (e) {
