@@ -32,6 +32,7 @@ import type {
   ImportOptions,
   OpenOptions,
   Problem,
+  ScanOptions,
   StoreReport,
   WriteOutcome,
   WrittenArtifact,
@@ -133,8 +134,11 @@ export class CacheStore {
     }
   }
 
-  /** Every artifact with its data, and every problem; never throws for a broken store. */
-  async scan(): Promise<StoreReport> {
+  /**
+   * Every artifact with its data, and every problem; never throws for a broken store. `options`
+   * matter for stores on object storage (progress, cancel); a local scan takes milliseconds.
+   */
+  async scan(_options?: ScanOptions): Promise<StoreReport> {
     return scanStore(this.root, this.scanMemory);
   }
 

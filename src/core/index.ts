@@ -21,6 +21,8 @@ export type {
   OpenOptions,
   Problem,
   ProblemKind,
+  ScanOptions,
+  ScanProgress,
   StoreReport,
   WriteOutcome,
   WrittenArtifact,

@@ -104,3 +104,20 @@ export type WriteOutcome = 'written' | 'overwritten' | 'skipped';
 export interface WrittenArtifact extends Artifact {
   outcome: WriteOutcome;
 }
+
+/** What a long scan reports while it runs (stores on object storage). */
+export interface ScanProgress {
+  phase: 'listing' | 'sidecars';
+  /** Objects listed, or sidecars fetched so far. */
+  done: number;
+  /** Sidecars to fetch (null while listing). */
+  total: number | null;
+  /** What is known so far: artifacts whose sidecars are read (only in the sidecars phase). */
+  report?: StoreReport;
+}
+
+export interface ScanOptions {
+  /** Stops the scan: it then rejects with an Error whose message is "Scan cancelled.". */
+  signal?: AbortSignal;
+  onProgress?: (p: ScanProgress) => void;
+}

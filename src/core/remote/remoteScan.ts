@@ -6,8 +6,8 @@ import { METADATA_DIR, SIDECAR_SUFFIX } from '../layout';
 import { DATA_DIR, DATA_FILE, DATA_MISSING } from '../scan/scanPart';
 import { buildEntry, notAStore, strayProblems, unsafeProblems } from '../scan/scanStore';
 import { parseSidecarText } from '../sidecar/parseSidecar';
-import type { Artifact, ArtifactEntry, Problem, StoreReport } from '../types';
-import { listAll, mapLimit, type ObjectClient, type ObjectInfo } from './objectClient';
+import type { Artifact, ArtifactEntry, Problem, ScanOptions, StoreReport } from '../types';
+import { mapLimit, type ObjectClient, type ObjectInfo } from './objectClient';
 import { type ObjectLocation, objectUrl } from './objectUrl';
 import { loadRemoteIndex, type RemoteScanMemory, saveRemoteIndex } from './remoteIndex';
 import { dataOf, partitionListing, type RemoteListing, remoteOrphans } from './remoteListing';
@@ -31,11 +31,23 @@ function parseResult(text: string, key: string, url: string): Artifact | Artifac
   }
 }
 
+/** Sidecars fetched before the first partial report (the tree's first page), then per report. */
+const FIRST_BATCH = 200;
+const BATCH = 1000;
+
+const CANCELLED = 'Scan cancelled.';
+
+function throwIfCancelled(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new Error(CANCELLED);
+}
+
 /** Fetches the sidecars whose ETag the memory does not hold; returns how many were read. */
 async function refreshSidecars(
   client: ObjectClient,
   listing: RemoteListing,
   memory: RemoteScanMemory,
+  progress: (done: number, total: number) => void,
+  signal?: AbortSignal,
 ): Promise<number> {
   const stale: [string, ObjectInfo][] = [];
   for (const [key, info] of listing.sidecars) {
@@ -43,12 +55,18 @@ async function refreshSidecars(
     if (!known || info.etag === '' || known.etag !== info.etag) stale.push([key, info]);
   }
   for (const key of memory.sidecars.keys()) if (!listing.sidecars.has(key)) memory.sidecars.delete(key);
-  await mapLimit(stale, SIDECARS_IN_FLIGHT, async ([key, info]) => {
-    const bytes = await client.get(info.key);
-    if (bytes === null)
-      memory.sidecars.delete(key); // deleted since the listing
-    else memory.sidecars.set(key, { etag: info.etag, text: bytes.toString('utf8') });
-  });
+  for (let at = 0; at < stale.length; ) {
+    const batch = stale.slice(at, at + (at === 0 ? FIRST_BATCH : BATCH));
+    await mapLimit(batch, SIDECARS_IN_FLIGHT, async ([key, info]) => {
+      throwIfCancelled(signal);
+      const bytes = await client.get(info.key, signal);
+      if (bytes === null)
+        memory.sidecars.delete(key); // deleted since the listing
+      else memory.sidecars.set(key, { etag: info.etag, text: bytes.toString('utf8') });
+    });
+    at += batch.length;
+    if (at < stale.length) progress(at, stale.length);
+  }
   return stale.length;
 }
 
@@ -79,7 +97,8 @@ function remoteReport(loc: ObjectLocation, listing: RemoteListing, memory: Remot
     } else brokenKeys.push(key);
   }
   problems.push(...strayProblems(listing.strays, [], inMeta));
-  const allKeys = [...keys, ...listing.unsafe.map((u) => u.key)];
+  // Every listed key, read or not yet: data of a key still being read is not orphan data.
+  const allKeys = [...listing.sidecars.keys(), ...listing.unsafe.map((u) => u.key)];
   problems.push(...remoteOrphans(listing, allKeys, url));
   problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
@@ -93,16 +112,27 @@ function remoteReport(loc: ObjectLocation, listing: RemoteListing, memory: Remot
   };
 }
 
+async function listStore(client: ObjectClient, base: string, options: ScanOptions): Promise<ObjectInfo[]> {
+  const objects: ObjectInfo[] = [];
+  for await (const page of client.listPages(base, options.signal)) {
+    objects.push(...page);
+    options.onProgress?.({ phase: 'listing', done: objects.length, total: null });
+  }
+  return objects;
+}
+
 export async function scanRemote(
   client: ObjectClient,
   loc: ObjectLocation,
   memory: RemoteScanMemory,
+  options: ScanOptions = {},
 ): Promise<StoreReport> {
   const base = loc.prefix ? `${loc.prefix}/` : '';
   let objects: ObjectInfo[];
   try {
-    objects = await listAll(client, base);
+    objects = await listStore(client, base, options);
   } catch (err) {
+    if (options.signal?.aborted) throw new Error(CANCELLED);
     // A missing bucket, refused credentials or an unreachable endpoint: reported, not thrown,
     // as a local scan reports a missing folder.
     return notAStore(loc.root, (err as Error).message);
@@ -115,7 +145,15 @@ export async function scanRemote(
     );
   }
   const indexLoaded = loadRemoteIndex(memory, loc.root);
-  const read = await refreshSidecars(client, listing, memory);
+  const onBatch = (done: number, total: number) =>
+    options.onProgress?.({ phase: 'sidecars', done, total, report: remoteReport(loc, listing, memory) });
+  let read: number;
+  try {
+    read = await refreshSidecars(client, listing, memory, onBatch, options.signal);
+  } catch (err) {
+    if (options.signal?.aborted) throw new Error(CANCELLED);
+    throw err;
+  }
   memory.lastReuse = { indexLoaded, listingReused: false, orphansReused: false, sidecarsRead: read };
   const report = remoteReport(loc, listing, memory);
   if (read > 0 || indexLoaded) await saveRemoteIndex(memory, loc.root);

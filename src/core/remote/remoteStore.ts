@@ -18,6 +18,7 @@ import type {
   ImportOptions,
   OpenOptions,
   Problem,
+  ScanOptions,
   StoreReport,
   WriteOutcome,
   WrittenArtifact,
@@ -154,8 +155,8 @@ export class ObjectCacheStore extends CacheStore {
     return bytes.toString('utf8');
   }
 
-  override async scan(): Promise<StoreReport> {
-    return scanRemote(this.client, this.location, this.memory);
+  override async scan(options: ScanOptions = {}): Promise<StoreReport> {
+    return scanRemote(this.client, this.location, this.memory, options);
   }
 
   override get lastScanMode(): 'full' | 'incremental' | null {

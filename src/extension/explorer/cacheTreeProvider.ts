@@ -99,7 +99,7 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
 
   /** The model of a store for the current options (built once per scan). */
   model(state: StoreState): StoreModel | null {
-    const report = state.report;
+    const report = state.report ?? state.partial;
     if (!report?.isStore) return null;
     const cached = this.models.get(state.root);
     if (cached && cached.report === report) return cached.model;
@@ -186,8 +186,8 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
   private storeContent(node: StoreNode): CacheNode[] {
     const s = node.state;
     if (s.scanError) return [new InfoNode(node, 'Scan failed', s.scanError, 'error')];
-    const r = s.report;
-    if (!r) return [new InfoNode(node, 'Scanning…', s.root, 'loading~spin')];
+    const r = s.report ?? s.partial;
+    if (!r) return [new InfoNode(node, 'Scanning…', s.progress ?? s.root, 'loading~spin')];
     if (!r.isStore)
       return [new InfoNode(node, 'Not an xpersist cache', r.problems[0]?.message ?? '', 'info')];
     const model = this.model(s);

@@ -44,9 +44,10 @@ export class StoreNode {
     const s = this.state;
     const item = new vscode.TreeItem(s.name, vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
-    const r = s.report;
+    const r = s.report ?? s.partial;
     const parts: string[] = [];
-    if (s.scanning && !r) parts.push('scanning…');
+    if (s.scanning && !r) parts.push(s.progress ? `scanning… ${s.progress}` : 'scanning…');
+    else if (!s.report && s.partial && s.progress) parts.push(`reading… ${s.progress}`);
     else if (s.scanError) parts.push('scan failed');
     else if (r && !r.isStore) parts.push('not an xpersist cache');
     else if (r && this.shown !== null && this.shown !== r.artifacts.length)

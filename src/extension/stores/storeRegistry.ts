@@ -24,6 +24,10 @@ export interface StoreState extends KnownStore {
   readonlyReason: string | null;
   store: CacheStore;
   report: StoreReport | null;
+  /** While a first scan of a store on object storage runs: what it has read so far (tree only). */
+  partial: StoreReport | null;
+  /** "1,200 of 10,000 sidecars" while such a scan runs. */
+  progress: string | null;
   scanError: string | null;
   scanning: boolean;
   scanCount: number;
@@ -270,6 +274,8 @@ export class StoreRegistry implements vscode.Disposable {
         readonlyReason,
         store,
         report: prev?.report ?? null,
+        partial: null,
+        progress: null,
         scanError: prev?.scanError ?? null,
         scanning: false,
         scanCount: prev?.scanCount ?? 0,
@@ -348,18 +354,30 @@ export class StoreRegistry implements vscode.Disposable {
     this.updatedStore.fire(state);
     const started = performance.now();
     try {
-      const report = await vscode.window.withProgress(
-        { location: { viewId: 'xpersist.caches' }, title: `Scanning ${state.name}` },
-        () => state.store.scan(),
-      );
+      // A first scan of a store on object storage may take seconds: it gets a cancellable
+      // notification; rescans read only the listing and changed sidecars.
+      const report =
+        isObjectUrl(root) && !state.report
+          ? await this.scanRemote(state)
+          : await vscode.window.withProgress(
+              { location: { viewId: 'xpersist.caches' }, title: `Scanning ${state.name}` },
+              () => state.store.scan(),
+            );
       state.report = report;
       state.scanError = null;
       return report;
     } catch (err) {
+      if ((err as Error).message === 'Scan cancelled.') {
+        // The previous report (if any) stays; the store says the scan was stopped.
+        if (!state.report) state.scanError = 'Scan cancelled: Refresh the store to scan it again.';
+        return state.report ?? undefined;
+      }
       state.scanError = (err as Error).message;
       log().error(`Scanning ${root} failed: ${(err as Error).stack ?? err}`);
       return undefined;
     } finally {
+      state.partial = null;
+      state.progress = null;
       state.scanning = false;
       state.scanCount++;
       state.lastScanMs = performance.now() - started;
@@ -373,6 +391,44 @@ export class StoreRegistry implements vscode.Disposable {
       else log().debug(line);
       this.updatedStore.fire(state);
     }
+  }
+
+  /**
+   * A scan of a store on object storage: in a notification with progress and Cancel, the tree
+   * showing what is read so far (a first scan of 10,000 sidecars takes seconds).
+   */
+  private scanRemote(state: StoreState): Promise<StoreReport> {
+    return Promise.resolve(
+      vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Scanning ${state.root}`,
+          cancellable: true,
+        },
+        async (progress, token) => {
+          const abort = new AbortController();
+          const sub = token.onCancellationRequested(() => abort.abort());
+          try {
+            return await state.store.scan({
+              signal: abort.signal,
+              onProgress: (p) => {
+                state.progress =
+                  p.phase === 'listing'
+                    ? `${p.done.toLocaleString('en-US')} objects listed`
+                    : `${p.done.toLocaleString('en-US')} of ${(p.total ?? 0).toLocaleString('en-US')} sidecars read`;
+                progress.report({ message: state.progress });
+                if (p.report) {
+                  state.partial = p.report;
+                  this.updatedStore.fire(state);
+                }
+              },
+            });
+          } finally {
+            sub.dispose();
+          }
+        },
+      ),
+    );
   }
 
   async scanAll(): Promise<void> {

@@ -14,9 +14,10 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { type ObjectServer, startAzurite, startS3 } from '../../../scripts/lib/objectServers.mjs';
 import { CacheStore, ReadonlyStoreError } from '../../../src/core/index';
+import { mapLimit } from '../../../src/core/remote/objectClient';
 import { objectKey } from '../../../src/core/remote/objectUrl';
 import type { ObjectCacheStore } from '../../../src/core/remote/remoteStore';
-import type { Problem, StoreReport } from '../../../src/core/types';
+import type { Problem, ScanProgress, StoreReport } from '../../../src/core/types';
 import { cachesDir, copyFixtureKind, readExpected, removeDir, runPython, tempDir } from '../helpers';
 import { checkCache, type Oracle } from './oracleCheck';
 
@@ -351,6 +352,39 @@ for (const kind of KINDS) {
         store.importArtifact('none.zarr', `${store.root}/no-such-thing`, { serializer: 'xarray.zarr' }),
         /Nothing to import/,
       );
+    });
+
+    it('reports progress with partial reports (the first 200 artifacts first), and can be cancelled', async () => {
+      const store = await open(freshPrefix('progress'));
+      const keys = Array.from({ length: 450 }, (_, i) => `k${String(i).padStart(3, '0')}.joblib`);
+      await mapLimit(keys, 32, async (k) => {
+        await store.client.put(
+          objectKey(store.location, `xpersist_metadata_store/${k}.artifact.json`),
+          `{"key": "${k}", "serializer": "joblib"}`,
+        );
+        await store.client.put(objectKey(store.location, k), 'x');
+      });
+      const seen: ScanProgress[] = [];
+      const report = await store.scan({ onProgress: (p) => seen.push(p) });
+      assert.equal(report.artifacts.length, 450);
+      assert.ok(
+        seen.some((p) => p.phase === 'listing' && p.done === 900),
+        'the listing is counted',
+      );
+      const partial = seen.filter((p) => p.phase === 'sidecars');
+      assert.deepEqual(
+        partial.map((p) => [p.done, p.total, p.report?.artifacts.length]),
+        [[200, 450, 200]],
+      );
+      assert.deepEqual(partial[0].report?.problems, [], 'data of keys not read yet is not orphan data');
+      const fresh = await open(store.root.split('/').pop() as string);
+      const abort = new AbortController();
+      const cancelled = fresh.scan({
+        signal: abort.signal,
+        onProgress: (p) => p.phase === 'sidecars' && abort.abort(),
+      });
+      await assert.rejects(cancelled, /^Error: Scan cancelled\.$/);
+      assert.equal((await fresh.scan()).artifacts.length, 450, 'a later scan completes');
     });
 
     it('reports a missing bucket as not a store, naming it', async () => {

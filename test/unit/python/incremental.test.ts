@@ -168,7 +168,8 @@ describe('PythonDocumentAnalyzer', () => {
 describe('robustness', () => {
   it('analyses a file with a 20,000-term expression and a deep nesting without losing its tasks', () => {
     const sum = Array.from({ length: 20000 }, (_, i) => `x${i}`).join(' + ');
-    const nested = `${'('.repeat(300)}1${')'.repeat(300)}`;
+    // 200 levels: the deepest nesting CPython compiles (one more is refused: nesting.test.ts).
+    const nested = `${'('.repeat(200)}1${')'.repeat(200)}`;
     const src = `from prefect import task\ntotal = ${sum}\ndeep = ${nested}\n@task(target="t.zarr")\ndef t(): ...\n`;
     const a = analyzePython(src);
     assert.deepEqual(
@@ -176,6 +177,12 @@ describe('robustness', () => {
       ['t'],
     );
     assert.equal(a.diagnostics.filter((d) => d.code === 'analysis-failed').length, 0);
+    const refused = analyzePython(src.replace(nested, `(${nested})`));
+    assert.deepEqual(
+      [refused.tasks, refused.syntaxErrors[0]?.line],
+      [[], 3],
+      'Python refuses the file at line 3',
+    );
   });
 });
 
