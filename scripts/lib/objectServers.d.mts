@@ -27,3 +27,8 @@ export function seedS3Store(
   prefix: string,
   dir: string,
 ): Promise<number>;
+export function createS3Bucket(
+  server: ObjectServer,
+  bucket: string,
+  opts?: { keep?: boolean },
+): Promise<unknown>;

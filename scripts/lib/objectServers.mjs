@@ -166,21 +166,33 @@ export async function startAzurite({ dir, log = () => {}, port = 0 } = {}) {
 }
 
 /**
- * Creates `bucket` on a moto server and uploads every regular file under `dir` as objects under
- * `prefix/` (a cache written by the real xpersist becomes the same store on S3).
+ * Creates `bucket` on a moto server (an existing one is fine). Returns the SDK client when `keep`,
+ * else closes it.
  */
-export async function seedS3Store(server, bucket, prefix, dir) {
-  const { CreateBucketCommand, PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
+export async function createS3Bucket(server, bucket, { keep = false } = {}) {
+  const { CreateBucketCommand, S3Client } = await import('@aws-sdk/client-s3');
   const s3 = new S3Client({
     region: 'us-east-1',
     endpoint: server.endpoint,
     forcePathStyle: true,
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   });
+  await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((err) => {
+    if (err?.name !== 'BucketAlreadyOwnedByYou') throw err;
+  });
+  if (keep) return s3;
+  s3.destroy();
+  return null;
+}
+
+/**
+ * Creates `bucket` on a moto server and uploads every regular file under `dir` as objects under
+ * `prefix/` (a cache written by the real xpersist becomes the same store on S3).
+ */
+export async function seedS3Store(server, bucket, prefix, dir) {
+  const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+  const s3 = await createS3Bucket(server, bucket, { keep: true });
   try {
-    await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((err) => {
-      if (err?.name !== 'BucketAlreadyOwnedByYou') throw err;
-    });
     const files = [];
     const walk = (d, rel) => {
       for (const e of readdirSync(d, { withFileTypes: true })) {

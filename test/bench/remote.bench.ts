@@ -14,8 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { startS3 } from '../../scripts/lib/objectServers.mjs';
+import { createS3Bucket, startS3 } from '../../scripts/lib/objectServers.mjs';
 import { CacheStore } from '../../src/core/index';
 import { listAll, mapLimit } from '../../src/core/remote/objectClient';
 import type { ObjectCacheStore } from '../../src/core/remote/remoteStore';
@@ -93,14 +92,7 @@ async function main(): Promise<void> {
   const server = await startS3({ dir });
   const indexDir = path.join(dir, 'index');
   try {
-    const s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: server.endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    });
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    s3.destroy();
+    await createS3Bucket(server, BUCKET);
     const url = `s3://${BUCKET}/cache`;
     const open = async (withIndex: boolean) =>
       (await CacheStore.open(url, {

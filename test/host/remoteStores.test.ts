@@ -7,9 +7,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import * as vscode from 'vscode';
-import { type ObjectServer, startS3 } from '../../scripts/lib/objectServers.mjs';
+import { createS3Bucket, type ObjectServer, startS3 } from '../../scripts/lib/objectServers.mjs';
 import type { CacheNode } from '../../src/extension/explorer/nodes';
 import { api, waitFor } from './helpers';
 import { answerDialogs, children, hooks, treeItem } from './hooks';
@@ -48,14 +47,7 @@ suite('a store on object storage (S3 on a local moto server)', () => {
     this.timeout(120_000);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-host-s3-'));
     server = await startS3({ dir });
-    const s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: server.endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    });
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    s3.destroy();
+    await createS3Bucket(server, BUCKET);
     writeWithXpersist(server);
   });
 

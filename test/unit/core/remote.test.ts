@@ -10,9 +10,13 @@ import assert from 'node:assert/strict';
 import { cpSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { type ObjectServer, startAzurite, startS3 } from '../../../scripts/lib/objectServers.mjs';
+import {
+  createS3Bucket,
+  type ObjectServer,
+  startAzurite,
+  startS3,
+} from '../../../scripts/lib/objectServers.mjs';
 import { CacheStore, ReadonlyStoreError } from '../../../src/core/index';
 import { mapLimit } from '../../../src/core/remote/objectClient';
 import { objectKey } from '../../../src/core/remote/objectUrl';
@@ -37,14 +41,7 @@ const KINDS: Kind[] = [
     start: startS3,
     protocols: ['s3'],
     async makeBucket(server) {
-      const s3 = new S3Client({
-        region: 'us-east-1',
-        endpoint: server.endpoint,
-        forcePathStyle: true,
-        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-      });
-      await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-      s3.destroy();
+      await createS3Bucket(server, BUCKET);
     },
   },
   {
