@@ -145,7 +145,24 @@ export function parseSpec(
   return f;
 }
 
+/**
+ * A target is a path: a file name is at most 255 bytes and a path 4096 (PATH_MAX), so Prefect
+ * fails writing anything longer with ENAMETOOLONG. Output longer than this is refused before it is
+ * built: `{f:.500000000e}` would otherwise build a 500 MB string for a key that cannot exist.
+ */
+export const MAX_FIELD_CHARS = 4096;
+
+function tooLong(): PyError {
+  return new PyError('OSError', '[Errno 36] File name too long');
+}
+
+/** The width alone makes the output at least that long. */
+function checkWidth(f: FormatSpec): void {
+  if (f.width > MAX_FIELD_CHARS) throw tooLong();
+}
+
 function padTo(s: string, nchars: number, f: FormatSpec, align: string): string {
+  checkWidth(f);
   const total = f.width >= 0 && f.width > nchars ? f.width : nchars;
   const l = align === '>' ? total - nchars : align === '^' ? Math.floor((total - nchars) / 2) : 0;
   const r = total - nchars - l;
@@ -217,6 +234,7 @@ function groupDigits(digits: string, minWidth: number, sep: string, size: number
 }
 
 function fillNumber(p: NumberParts, f: FormatSpec, toUpper: boolean): string {
+  checkWidth(f);
   let sign = '';
   if (f.sign === '+') sign = p.sign === '-' ? '-' : '+';
   else if (f.sign === ' ') sign = p.sign === '-' ? '-' : ' ';
@@ -311,6 +329,14 @@ function formatFloatParsed(value: number, f: FormatSpec): string {
   }
   if (precision < 0) precision = defaultPrecision;
   else if (type === 'r') type = 'g';
+  // CPython's format_float_internal: the precision must fit a C int.
+  if (precision > 2147483647) throw new PyError('ValueError', 'precision too big');
+  // 'e' and 'f' write every digit of the precision, 'g' only with '#' (else trailing zeros go).
+  if (
+    precision > MAX_FIELD_CHARS &&
+    (type === 'e' || type === 'E' || type === 'f' || type === 'F' || f.alternate)
+  )
+    throw tooLong();
   let s = doubleToString(v, type, precision, { addDot0, alt: f.alternate, noNegZero: f.noNeg0 });
   if (pct) s += '%';
   let sign = '';

@@ -72,7 +72,8 @@ export class PyError extends Error {
       | 'ValueError'
       | 'TypeError'
       | 'AttributeError'
-      | 'OverflowError',
+      | 'OverflowError'
+      | 'OSError',
     message: string,
   ) {
     super(message);

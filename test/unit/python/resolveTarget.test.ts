@@ -69,3 +69,31 @@ describe('resolveTarget', () => {
     assert.deepEqual(resolveTarget('{b}{', {}), { error: "KeyError: 'b'" });
   });
 });
+
+describe('resolveTarget: output longer than a path is refused before it is built (issue 16)', () => {
+  const TOO_LONG = { error: 'OSError: [Errno 36] File name too long' };
+  it('refuses a huge precision or width quickly, with the errors CPython and the OS give', () => {
+    const t0 = performance.now();
+    // CPython builds these (500 MB, 900 MB); Prefect then fails writing with ENAMETOOLONG.
+    assert.deepEqual(resolveTarget('{f:.500000000e}', { f: 1.5 }), TOO_LONG);
+    assert.deepEqual(resolveTarget('{f:>900000000}', { f: 'a' }), TOO_LONG);
+    assert.deepEqual(resolveTarget('{f:0900000000,d}', { f: 7 }), TOO_LONG);
+    assert.deepEqual(resolveTarget('{f:#.9000g}', { f: 1.5 }), TOO_LONG);
+    assert.deepEqual(resolveTarget('{f:.5000%}', { f: 1.5 }), TOO_LONG);
+    // Precision over INT_MAX: CPython's own ValueError (checked with CPython 3.11).
+    assert.deepEqual(resolveTarget('{f:.3000000000e}', { f: 1.5 }), {
+      error: 'ValueError: precision too big',
+    });
+    assert.deepEqual(resolveTarget('{f:.2147483648g}', { f: 3 }), { error: 'ValueError: precision too big' });
+    assert.ok(performance.now() - t0 < 100, 'well under 100 ms');
+  });
+
+  it('keeps what CPython builds at or under the bound, and huge precisions that stay short', () => {
+    assert.equal((resolveTarget('{f:>4096}', { f: 'a' }) as { key: string }).key.length, 4096);
+    assert.equal((resolveTarget('{f:.4096f}', { f: 1.5 }) as { key: string }).key.length, 4098);
+    // format(1.5, '.2147483647g') == '1.5'; format('ab', '.3000000000') == 'ab'.
+    assert.deepEqual(resolveTarget('{f:.2147483647g}', { f: 1.5 }), { key: '1.5' });
+    assert.deepEqual(resolveTarget('{f:.3000000000}', { f: 'ab' }), { key: 'ab' });
+    assert.deepEqual(resolveTarget('{f:>8.2e}', { f: 1.5 }), { key: '1.50e+00' });
+  });
+});
