@@ -167,17 +167,23 @@ export class Workbench {
    * or the last row was seen. Returns that row (or null) and every row seen.
    */
   async walkTree(stop = () => false) {
-    const last = await this.lastRowIndex();
-    await this.scrollTree({ to: 'top' });
-    const byIndex = new Map();
-    let hit = null;
-    for (let i = 0; i < 1000; i++) {
-      for (const r of await this.treeRows()) byIndex.set(r.index, r);
-      hit = [...byIndex.values()].find((r) => stop(r)) ?? null;
-      if (hit || byIndex.has(last)) break;
-      await this.scrollTree();
+    // The tree may change while it is walked (a store's first scan ends and its artifacts
+    // appear): a walk counts only when the last row is still the same after it, else it is redone.
+    for (let attempt = 0; ; attempt++) {
+      const last = await this.lastRowIndex();
+      await this.scrollTree({ to: 'top' });
+      const byIndex = new Map();
+      let hit = null;
+      for (let i = 0; i < 1000; i++) {
+        for (const r of await this.treeRows()) byIndex.set(r.index, r);
+        hit = [...byIndex.values()].find((r) => stop(r)) ?? null;
+        if (hit || byIndex.has(last)) break;
+        await this.scrollTree();
+      }
+      const rows = [...byIndex.values()].sort((a, b) => a.index - b.index);
+      if (hit || attempt >= 4 || (await this.lastRowIndex()) === last) return { hit, rows };
+      this.log(`the tree changed while it was walked (last row ${last}): walking it again`);
     }
-    return { hit, rows: [...byIndex.values()].sort((a, b) => a.index - b.index) };
   }
 
   /** Every row of the side bar's tree (only expanded nodes' children exist). */
