@@ -9,13 +9,14 @@ import {
   type StoragePipelineOptions,
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
+import { strOption, trueOption } from './fsspecConfig';
 import { mapLimit, type ObjectClient, type ObjectInfo, ObjectStoreError } from './objectClient';
 import type { ObjectLocation } from './objectUrl';
 
 type Options = Record<string, unknown>;
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const truthy = (v: unknown): boolean => v === true || v === 'true' || v === 'True' || v === '1';
+const str = strOption;
+const truthy = trueOption;
 
 const PIPELINE: StoragePipelineOptions = {
   // Throttling (503) and 5xx are retried with exponential backoff.

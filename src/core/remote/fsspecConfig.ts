@@ -66,3 +66,10 @@ export function fsspecOptions(
   for (const p of protocols) Object.assign(out, fromConfigDir(dir, p), fromEnv(env, p));
   return { ...out, ...explicit };
 }
+
+/** A non-empty string option, else undefined (fsspec treats "" as not given). */
+export const strOption = (v: unknown): string | undefined =>
+  typeof v === 'string' && v !== '' ? v : undefined;
+
+/** A boolean option as Python code or an FSSPEC_<PROTO>_<KWARG> variable spells it. */
+export const trueOption = (v: unknown): boolean => v === true || v === 'true' || v === 'True' || v === '1';

@@ -35,6 +35,11 @@ const PROTOCOLS = { s3: ['s3', 's3a'], az: ['az', 'abfs', 'abfss'] };
 /** Requests in flight for uploads and deletes (the scan has its own bound). */
 const IN_FLIGHT = 16;
 
+/** An object holding data of the key at `base`: the object itself, or one under `base/` a key can name. */
+function isDataObjectOf(k: string, base: string): boolean {
+  return k === base || (k.startsWith(`${base}/`) && !k.endsWith('/') && !oddName(k.slice(base.length + 1)));
+}
+
 export async function openObjectStore(url: string, options: OpenOptions): Promise<ObjectCacheStore> {
   const location = parseObjectUrl(url);
   const storageOptions = fsspecOptions(PROTOCOLS[location.scheme], options.storageOptions ?? {});
@@ -50,12 +55,7 @@ export async function urlSource(
   const location = parseObjectUrl(url);
   const client = await openObjectClient(location, fsspecOptions(PROTOCOLS[location.scheme], storageOptions));
   const base = location.prefix;
-  const keys = (await listAll(client, base))
-    .map((o) => o.key)
-    .filter(
-      (k) =>
-        k === base || (k.startsWith(`${base}/`) && !k.endsWith('/') && !oddName(k.slice(base.length + 1))),
-    );
+  const keys = (await listAll(client, base)).map((o) => o.key).filter((k) => isDataObjectOf(k, base));
   if (keys.length === 0) throw new Error(`Nothing to import: no object at ${location.root}.`);
   return objectSource(client, base, keys);
 }
@@ -122,12 +122,7 @@ export class ObjectCacheStore extends CacheStore {
   private async dataObjects(key: string): Promise<string[]> {
     const base = objectKey(this.location, key);
     const objects = await listAll(this.client, base);
-    return objects
-      .map((o) => o.key)
-      .filter(
-        (k) =>
-          k === base || (k.startsWith(`${base}/`) && !k.endsWith('/') && !oddName(k.slice(base.length + 1))),
-      );
+    return objects.map((o) => o.key).filter((k) => isDataObjectOf(k, base));
   }
 
   override async keys(): Promise<string[]> {

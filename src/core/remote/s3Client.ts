@@ -13,13 +13,14 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { strOption, trueOption } from './fsspecConfig';
 import { type ObjectClient, type ObjectInfo, ObjectStoreError } from './objectClient';
 import type { ObjectLocation } from './objectUrl';
 
 type Options = Record<string, unknown>;
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const truthy = (v: unknown): boolean => v === true || v === 'true' || v === 'True' || v === '1';
+const str = strOption;
+const truthy = trueOption;
 
 /** The SDK's configuration from s3fs options and boto3's environment variables. */
 export function s3Config(options: Options, env: NodeJS.ProcessEnv = process.env): S3ClientConfig {
