@@ -7,7 +7,8 @@ export const title = 'previews of zarr, netCDF4, CSV and joblib artifacts';
 
 /** Clicks an artifact row in the Caches view (its command opens the preview; a double click pins it). */
 async function openArtifact(wb, label, o = {}) {
-  const starts = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+  const esc = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const starts = new RegExp(`^${esc}`);
   await wb.waitForRow(starts);
   const row = wb.page.locator('#workbench\\.parts\\.sidebar .monaco-list-row', { hasText: starts }).first();
   if (o.pin) await row.dblclick();
@@ -16,8 +17,14 @@ async function openArtifact(wb, label, o = {}) {
     .locator('.tab', { hasText: `Preview ${label}` })
     .first()
     .waitFor({ timeout: 30_000 });
-  const t = await wb.inWebview('[data-testid="title"]');
-  assert.equal((await t.textContent()).trim(), label);
+  // A single click reuses the preview tab: its label changes at once, the webview's page a moment
+  // later, so wait for the page of this artifact rather than read the previous one's title.
+  const exact = new RegExp(`^\\s*${esc}\\s*$`);
+  const t = wb.webview().locator('[data-testid="title"]', { hasText: exact }).first();
+  await t.waitFor({ timeout: 30_000 }).catch(async () => {
+    const shown = await wb.webview().locator('[data-testid="title"]').first().textContent();
+    assert.equal(shown?.trim(), label, 'the preview page shows the artifact clicked');
+  });
 }
 
 /** The climate store: cftime dtypes, a line plot over a noleap time axis, pickled frames and arrays. */

@@ -286,7 +286,30 @@ export class Workbench {
         .first()
         .waitFor({ timeout: 30_000 });
     }
+    // A multi-step input reuses one widget: the next step may only read its input once this one
+    // has gone (hidden, or another title/placeholder), else the next fill types into this step.
+    const step = await this.quickInputStep();
     await this.page.keyboard.press('Enter');
+    const deadline = Date.now() + 15_000;
+    while ((await this.quickInputStep()) === step) {
+      if (Date.now() > deadline)
+        throw new Error(`the quick input stayed at ${step} after Enter on "${text}"`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /** Title, placeholder and label of the visible quick input step as one string; null when hidden. */
+  async quickInputStep() {
+    return this.page.evaluate(() => {
+      const w = document.querySelector('.quick-input-widget');
+      if (!w?.checkVisibility()) return null;
+      const i = w.querySelector('input');
+      return JSON.stringify([
+        w.querySelector('.quick-input-title')?.textContent,
+        i?.placeholder,
+        i?.ariaLabel,
+      ]);
+    });
   }
 
   /** The code lens texts shown in the active editor, top to bottom. */
