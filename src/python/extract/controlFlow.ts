@@ -3,10 +3,11 @@
 // `with case(cond, value)` adds a `case(value)` CompareValue task fed by the condition, upstream
 // of every task of the block that has no upstream task inside it; `merge(a, b)` binds a Merge
 // task (inputs task_1, task_2, ...); `ifelse(c, t, f)` an `as_bool` task and, tagged "switch",
-// one `CompareValue: "True"/"False"` task upstream of each branch; `apply_map(fn, ...)` runs fn
-// and maps everything it added.
+// one `CompareValue: "True"/"False"` task upstream of each branch, as `switch(c, cases)` adds one
+// `CompareValue: "<key>"` per case; `apply_map(fn, ...)` runs fn and maps everything it added.
 import type { Expr } from '../parse/ast';
 import { pyStr } from '../template/repr';
+import type { PyValue } from '../template/values';
 import type { FlowNode } from '../types';
 import type { FlowGraph } from './graph';
 import type { Interpreter } from './interpreter';
@@ -65,7 +66,7 @@ export function callControlFlow(
   args: ArgVal[],
   env: Env,
 ): Val | null {
-  if (kind !== 'merge' && kind !== 'ifelse' && kind !== 'apply_map') return null;
+  if (kind !== 'merge' && kind !== 'ifelse' && kind !== 'switch' && kind !== 'apply_map') return null;
   const flowArg = args.find((a) => a.name === 'flow')?.val;
   const graph = flowArg?.k === 'flow' ? it.graphs[flowArg.index] : it.activeFlow;
   if (!graph) return unknown(`${kind}() outside a flow`);
@@ -80,41 +81,74 @@ export function callControlFlow(
     return graph.bindCall(merge, inputs, mapped, line, false, it.tagStack);
   }
   if (kind === 'ifelse') {
-    ifelse(it, graph, positional, mapped, line, env);
+    ifelse(it, graph, positional, mapped, line);
+    return { k: 'py', v: null };
+  }
+  if (kind === 'switch') {
+    switchCall(it, graph, args, mapped, line);
     return { k: 'py', v: null };
   }
   return applyMap(it, graph, args, line);
 }
 
-function ifelse(
-  it: Interpreter,
-  graph: FlowGraph,
-  pos: ArgVal[],
-  mapped: boolean,
-  line: number,
-  env: Env,
-): void {
+function ifelse(it: Interpreter, graph: FlowGraph, pos: ArgVal[], mapped: boolean, line: number): void {
   const [condition, whenTrue, whenFalse] = pos;
   if (!condition) return;
-  const asBool = graph.bindCall(internalTask('as_bool', ['x']), [condition], mapped, line, true, it.tagStack);
-  const tags = [...it.tagStack, 'switch'];
-  for (const [value, branch] of [
+  const cases: [string, Val][] = [];
+  for (const [label, branch] of [
     ['True', whenTrue],
     ['False', whenFalse],
   ] as const) {
-    if (!branch || (branch.val.k === 'py' && branch.val.v === null)) continue;
+    if (branch && !(branch.val.k === 'py' && branch.val.v === null)) cases.push([label, branch.val]);
+  }
+  if (cases.length === 0) return;
+  const asBool = graph.bindCall(internalTask('as_bool', ['x']), [condition], mapped, line, true, it.tagStack);
+  switchCases(it, graph, { ...condition, val: asBool }, cases, mapped, line);
+}
+
+/**
+ * Prefect's switch body: under `tags("switch")`, for each case `as_task(branch)`, a
+ * `CompareValue: "<key>"` task fed by the condition, upstream of the branch.
+ */
+function switchCases(
+  it: Interpreter,
+  graph: FlowGraph,
+  condition: ArgVal,
+  cases: [string, Val][],
+  mapped: boolean,
+  line: number,
+): void {
+  const tags = [...it.tagStack, 'switch'];
+  for (const [label, branch] of cases) {
+    // as_task makes a List/Dict/Constant task before the CompareValue; a task object joins after.
+    const made = branch.k === 'seq' || branch.k === 'kwdict' || branch.k === 'py';
+    const pre = made ? graph.asTask(branch, line, tags) : null;
     const match = graph.bindCall(
-      internalTask(`CompareValue: "${value}"`, ['value']),
-      [argOf('value', asBool, condition.expr, env)],
+      internalTask(`CompareValue: "${label}"`, ['value']),
+      [{ ...condition, name: 'value' }],
       mapped,
       line,
       false,
       tags,
     );
-    const to = graph.nodeOf(branch.val, line, it.tagStack);
+    const to = pre ?? graph.nodeOf(branch, line, it.tagStack);
     const node = to ? graph.node(to) : undefined;
     if (node && match.k === 'node') graph.upstream(node, match, mapped, line);
   }
+}
+
+/** `switch(condition, cases)`: the cases a dict display or `dict(...)` with known keys. */
+function switchCall(it: Interpreter, graph: FlowGraph, args: ArgVal[], mapped: boolean, line: number): void {
+  const pos = args.filter((a) => !a.name && !a.star);
+  const condition = pos[0] ?? args.find((a) => a.name === 'condition');
+  const cases = (pos[1] ?? args.find((a) => a.name === 'cases'))?.val;
+  if (!condition || !cases) return;
+  let entries: [string, Val][] = [];
+  if (cases.k === 'kwdict') entries = [...cases.items];
+  else if (cases.k === 'py' && cases.v && typeof cases.v === 'object' && !Array.isArray(cases.v)) {
+    entries = Object.entries(cases.v as Record<string, PyValue>).map(([k, v]) => [k, { k: 'py', v }]);
+  }
+  switchCases(it, graph, condition, entries, mapped, line);
 }
 
 /** `apply_map(fn, *args, **kwargs)`: fn run once, every node it adds mapped over the arguments. */

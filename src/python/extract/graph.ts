@@ -2,9 +2,10 @@
 // as themselves, Parameters), data and upstream edges, constants. Node ids are Prefect's slugs:
 // `name[-tag...]-N` counted per flow, a Parameter's is its name. The interpreter evaluates; this
 // only records.
-import type { PyValue } from '../template/values';
+import { pyRepr, typeName } from '../template/repr';
+import { type PyValue, WILDCARD } from '../template/values';
 import type { FlowEdge, FlowInfo, FlowNode, InputValue } from '../types';
-import { type ArgVal, itemsOf, type ParamObject, type TaskObject, type Val } from './values';
+import { type ArgVal, hasTaskData, itemsOf, type ParamObject, type TaskObject, type Val } from './values';
 
 export class FlowGraph {
   private readonly counters = new Map<string, number>();
@@ -75,7 +76,9 @@ export class FlowGraph {
     const known =
       this.objectNodes.get(obj) ?? (obj.task !== null ? this.byTaskIndex.get(obj.task) : undefined);
     if (known) return known;
-    const tags = [...obj.tags, ...tagStack];
+    // Tags come from the context a task is created in: one of the file's task objects keeps its
+    // own wherever it is added, a task Prefect creates there (CompareValue, Merge) takes them.
+    const tags = obj.internal ? [...obj.tags, ...tagStack] : obj.tags;
     const id = this.newSlug(obj.name, tags);
     this.addNode({
       id,
@@ -117,8 +120,19 @@ export class FlowGraph {
     return id ? [id] : [];
   }
 
-  /** Binds one input of `node` (a data edge, or a constant kept in the flow's constants). */
-  bindInput(node: FlowNode, key: string, value: Val, mapped: boolean, line: number): void {
+  /**
+   * Binds one input of `node` as Prefect's add_edge does: a keyed, unmapped, unflattened
+   * constant goes into the flow's constants; anything else becomes a task through `asTask`
+   * (a Constant, List, Tuple, Set or Dict task when it is not one already) and a data edge.
+   */
+  bindInput(
+    node: FlowNode,
+    key: string,
+    value: Val,
+    mapped: boolean,
+    line: number,
+    tagStack: string[] = [],
+  ): void {
     let v = value;
     let edgeMapped = mapped;
     let flattened = false;
@@ -131,21 +145,104 @@ export class FlowGraph {
     const inputs = node.inputs ?? {};
     node.inputs = inputs;
     let input: InputValue = edgeMapped ? { kind: 'runtime', mapped: true } : { kind: 'runtime' };
-    if (v.k === 'node' || v.k === 'task' || v.k === 'param') {
-      const id = this.nodeOf(v, line);
-      if (id) {
-        this.addEdge({ from: id, to: node.id, kind: 'data', mapped: edgeMapped, key, ...flat });
-        input = { kind: 'node', id, mapped: edgeMapped };
-      }
+    const id = v.k === 'py' && !edgeMapped && !flattened ? null : this.asTask(v, line, tagStack);
+    if (id) {
+      this.addEdge({ from: id, to: node.id, kind: 'data', mapped: edgeMapped, key, ...flat });
+      input = { kind: 'node', id, mapped: edgeMapped };
     } else if (v.k === 'py') {
-      // A mapped constant is iterated: each child sees one element.
-      if (!edgeMapped) input = { kind: 'const', value: v.v };
+      input = { kind: 'const', value: v.v };
     } else {
-      for (const id of this.nodesIn(v, line)) {
-        this.addEdge({ from: id, to: node.id, kind: 'data', mapped: edgeMapped, key, ...flat });
+      for (const from of this.nodesIn(v, line)) {
+        this.addEdge({ from, to: node.id, kind: 'data', mapped: edgeMapped, key, ...flat });
       }
     }
     inputs[key] = input;
+  }
+
+  /**
+   * Prefect's `as_task` (utilities/tasks.py): the node a value becomes. A known value becomes a
+   * `Constant` task (named by its repr, or `Constant[type]` past 8 characters); a list, tuple or
+   * set holding tasks a `List`/`Tuple`/`Set` task bound to its items (`arg_1`, ...); a dict
+   * holding tasks a `Dict` task (`keys` a constant, `values` a List). null: no task (unknown).
+   */
+  asTask(v: Val, line: number, tagStack: string[]): string | null {
+    switch (v.k) {
+      case 'node':
+      case 'task':
+      case 'param':
+      case 'wrap':
+        return this.nodeOf(v, line, tagStack);
+      case 'py': {
+        const repr = pyRepr(v.v);
+        const name = repr.length > 8 || repr.includes(WILDCARD) ? `Constant[${typeName(v.v)}]` : repr;
+        return this.addInternal(name, [], line, tagStack).id;
+      }
+      case 'seq': {
+        if (!hasTaskData(v)) return null;
+        const name = v.kind === 'list' ? 'List' : v.kind === 'tuple' ? 'Tuple' : 'Set';
+        const items = v.items.map((x, i): [string, Val] => [`arg_${i + 1}`, x]);
+        return this.addInternal(name, items, line, tagStack).id;
+      }
+      case 'kwdict': {
+        if (!hasTaskData(v)) return null;
+        const keys: Val = { k: 'py', v: [...v.items.keys()] };
+        const values: Val = { k: 'seq', items: [...v.items.values()], kind: 'list' };
+        return this.addInternal(
+          'Dict',
+          [
+            ['keys', keys],
+            ['values', values],
+          ],
+          line,
+          tagStack,
+        ).id;
+      }
+      default:
+        return null;
+    }
+  }
+
+  /**
+   * `task_result[key]` in a flow: Prefect's Task.__getitem__ binds a `GetItem` task named
+   * `name[repr(key)]` (`name[other]` for a task key) to `task_result` and `key`.
+   */
+  getItem(obj: Val, key: Val, line: number, tagStack: string[]): Val | null {
+    const nameOf = (v: Val) => {
+      const id = v.k === 'node' || v.k === 'task' || v.k === 'param' ? this.nodeOf(v, line, tagStack) : null;
+      return id ? (this.byId.get(id)?.task ?? null) : null;
+    };
+    const name = nameOf(obj);
+    if (name === null) return null;
+    const keyName = key.k === 'py' ? pyRepr(key.v) : nameOf(key);
+    if (keyName === null) return null;
+    const node = this.addInternal(
+      `${name}[${keyName}]`,
+      [
+        ['task_result', obj],
+        ['key', key],
+      ],
+      line,
+      tagStack,
+    );
+    return { k: 'node', id: node.id, flow: this.index, task: null };
+  }
+
+  /** A task Prefect creates itself (Constant, List, GetItem, ...), bound to `inputs` in order. */
+  addInternal(name: string, inputs: [string, Val][], line: number, tagStack: string[]): FlowNode {
+    const tags = [...new Set(tagStack)].sort();
+    const node = this.addNode({
+      id: this.newSlug(name, tags),
+      task: name,
+      line,
+      mapped: false,
+      kind: 'task',
+      taskIndex: null,
+      tags,
+      inputs: {},
+      internal: true,
+    });
+    for (const [key, v] of inputs) this.bindInput(node, key, v, false, line, tagStack);
+    return node;
   }
 
   /** Upstream (state-only) edges from every task in `v` to `node`. */
@@ -195,7 +292,7 @@ export class FlowGraph {
     }
     if (call.upstream) this.upstream(node, call.upstream, call.mapped, line);
     for (const [key, v] of orderInputs(obj, call.positional, call.keyword)) {
-      this.bindInput(node, key, v, call.mapped, line);
+      this.bindInput(node, key, v, call.mapped, line, tagStack);
     }
     return { k: 'node', id: node.id, flow: this.index, task: obj };
   }

@@ -268,7 +268,7 @@ export class Interpreter {
       case 'attr':
         return this.attr(this.ev(e.obj, env), e.name);
       case 'sub':
-        return this.sub(this.ev(e.obj, env), this.ev(e.index, env));
+        return this.sub(this.ev(e.obj, env), this.ev(e.index, env), this.line(env, e));
       case 'bin':
         return this.bin(e.op, this.ev(e.left, env), this.ev(e.right, env), e, env);
       case 'unary': {
@@ -315,7 +315,7 @@ export class Interpreter {
     }
   }
 
-  private sub(o: Val, i: Val): Val {
+  private sub(o: Val, i: Val, line: number): Val {
     if (o.k === 'py' && i.k === 'py') {
       const r = subscript(o.v, i.v);
       return r === undefined ? unknown('subscript') : py(r);
@@ -328,7 +328,9 @@ export class Interpreter {
     if (o.k === 'module' && knownKind(o.qname) === 'environ' && i.k === 'py' && typeof i.v === 'string') {
       return { k: 'path', p: { k: 'env', name: i.v, raises: true }, pathlib: false };
     }
-    if (hasTaskData(o) || hasTaskData(i)) return { k: 'derived', from: [o, i] };
+    if (hasTaskData(o) || hasTaskData(i)) {
+      return this.activeFlow?.getItem(o, i, line, this.tagStack) ?? { k: 'derived', from: [o, i] };
+    }
     return unknown('subscript');
   }
 

@@ -69,6 +69,8 @@ const KNOWN: Record<string, string> = {
   'prefect.tasks.control_flow.conditional.merge': 'merge',
   'prefect.tasks.control_flow.ifelse': 'ifelse',
   'prefect.tasks.control_flow.conditional.ifelse': 'ifelse',
+  'prefect.tasks.control_flow.switch': 'switch',
+  'prefect.tasks.control_flow.conditional.switch': 'switch',
   'prefect.apply_map': 'apply_map',
   'prefect.utilities.tasks.apply_map': 'apply_map',
   'prefect.flow': 'prefect2-flow',

@@ -41,7 +41,9 @@ describe('targets of real Prefect runs', () => {
     const keys: string[] = [];
     const patterns: string[] = [];
     for (let i = 0; i < a.flows.length; i++) {
+      const internal = new Set(a.flows[i].nodes.filter((n) => n.internal).map((n) => n.id));
       for (const t of flowTargets(a, i, { now })) {
+        if (internal.has(t.node)) continue; // a task Prefect adds itself (Constant[list]): no target
         assert.equal(t.error, undefined, `${t.node}: ${t.error}`);
         assert.equal(t.storeIndex, 0, `${t.node} should write to the CacheStore`);
         if (t.writeKey) keys.push(t.writeKey);
