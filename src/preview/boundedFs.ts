@@ -4,8 +4,65 @@
 // error any single piece larger than a preview needs.
 
 import { constants, promises as fsp, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { isObjectUrl } from '../core/remote/objectUrl';
 import { UnsupportedError } from './errors';
 import { MAX_READ_BYTES } from './limits';
+import { RemoteFile, type RemoteStat, remoteReaddir, remoteStat } from './remote/objectFiles';
+
+/**
+ * What the readers read through: a local file's fs.FileHandle, or an object on S3/Azure read by
+ * ranged GETs (remote/objectFiles.ts). Paths may be object URLs wherever a reader takes a path.
+ */
+export interface ReadHandle {
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  stat(): Promise<{ size: number; mtimeMs: number; isFile(): boolean }>;
+  close(): Promise<void>;
+}
+
+/** True for an object URL (s3://, az://, abfs://), which the readers read from object storage. */
+export const isRemotePath = (p: string): boolean => isObjectUrl(p);
+
+/** path.join for local paths; for an object URL, its segments joined with '/'. */
+export function joinPath(root: string, ...parts: string[]): string {
+  if (!isRemotePath(root)) return path.join(root, ...parts);
+  const rest = parts.flatMap((p) => p.split(/\/+/)).filter((s) => s !== '' && s !== '.');
+  return [root.replace(/\/+$/, ''), ...rest].join('/');
+}
+
+/** path.dirname, also for object URLs. */
+export function dirnamePath(p: string): string {
+  if (!isRemotePath(p)) return path.dirname(p);
+  const q = p.replace(/\/+$/, '');
+  const i = q.lastIndexOf('/');
+  return i > q.indexOf('://') + 2 ? q.slice(0, i) : q;
+}
+
+/** path.relative, also for object URLs ('/'-separated; `to` is expected below `from`). */
+export function relativePath(from: string, to: string): string {
+  if (!isRemotePath(from)) return path.relative(from, to);
+  const base = from.replace(/\/+$/, '');
+  if (to === base) return '';
+  return to.startsWith(`${base}/`) ? to.slice(base.length + 1) : to;
+}
+
+/** fs.stat for local paths and object URLs alike; null when nothing is there. */
+export async function statPath(
+  p: string,
+): Promise<{ isFile(): boolean; isDirectory(): boolean; size: number; mtimeMs: number } | null> {
+  if (isRemotePath(p)) return remoteStat(p);
+  return fsp.stat(p).catch(() => null);
+}
+
+/** fs.readdir(withFileTypes) for local folders and object prefixes. */
+export async function readdirPath(
+  p: string,
+): Promise<Array<{ name: string; isDirectory(): boolean; isFile(): boolean }>> {
+  if (isRemotePath(p)) return remoteReaddir(p);
+  return fsp.readdir(p, { withFileTypes: true });
+}
+
+export type { RemoteStat };
 
 /** Largest length passed to one fs.read call (far below the int32 limit). */
 export const READ_SLICE = 64 * 1024 * 1024;
@@ -18,7 +75,8 @@ function notRegular(file: string, what: string): UnsupportedError {
 }
 
 /** Opens `file` for reading only if it is a regular file (after symlinks), checked before and after open. */
-export async function openRegular(file: string, what = 'file'): Promise<fsp.FileHandle> {
+export async function openRegular(file: string, what = 'file'): Promise<ReadHandle> {
+  if (isRemotePath(file)) return RemoteFile.open(file);
   const st = await fsp.stat(file);
   if (!st.isFile()) throw notRegular(file, what);
   const fh = await fsp.open(file, OPEN_FLAGS);
@@ -54,7 +112,7 @@ export function checkReadLength(length: number, what: string, max = MAX_READ_BYT
  * file (the result is shorter then). Refuses lengths over `max`.
  */
 export async function readRange(
-  fh: fsp.FileHandle,
+  fh: ReadHandle,
   offset: number,
   length: number,
   what: string,

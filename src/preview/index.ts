@@ -1,6 +1,7 @@
 // Public API of the preview readers (see docs/ARCHITECTURE.md, "Public API of the preview readers").
 // No vscode import: the panel host and tests call these directly.
 
+import { isRemotePath } from './boundedFs';
 import { readDecoded } from './dataset/readSelection';
 import { sliceStats } from './dataset/sliceStats';
 import { describeSniffed, headText, pathInfo, serializerForPath, sniffPath } from './detect/sniff';
@@ -16,6 +17,7 @@ import type {
 } from './model';
 import { openPickle } from './pickle/openPickle';
 import { type IoStats, openDataset, openTable, peekDataset, type ReaderKind, readerFor } from './readers';
+import { clearRemoteBlocks, useStorageOptions } from './remote/objectFiles';
 import type { ColumnSummaries } from './table/tableHandle';
 
 export type { DiffRow, DiffSection, DiffStatus } from './compare';
@@ -39,10 +41,23 @@ export type {
   Variable,
 } from './model';
 export type { IoStats } from './readers';
+export type { FetchStats } from './remote/objectFiles';
+/** Requests and bytes the readers fetched from object storage (extension: tests, bench). */
+export { remoteFetchStats, resetRemoteFetchStats } from './remote/objectFiles';
 export type { ColumnSummaries, ColumnSummary } from './table/tableHandle';
 export { serializerForPath, sliceStats };
 
 const KNOWN = 'xarray.zarr, xarray.netcdf, pandas.csv, pandas.parquet, joblib, xcollection';
+
+/** An object URL's storage options, for the readers below that see only paths. */
+function useOptions(path: string, options: ReadOptions | undefined): void {
+  // A malformed URL is reported by the reader that opens it (describe never throws).
+  if (isRemotePath(path)) {
+    try {
+      useStorageOptions(path, options?.storageOptions);
+    } catch {}
+  }
+}
 
 async function resolveKind(path: string, serializer: string): Promise<ReaderKind> {
   let s = serializer;
@@ -74,6 +89,7 @@ export async function describe(
   serializer: string,
   options: ReadOptions = {},
 ): Promise<PreviewModel> {
+  useOptions(path, options);
   try {
     const info = await pathInfo(path);
     if (!info.exists) return unsupported(path, `the data path does not exist: ${path}`);
@@ -107,6 +123,7 @@ export async function readValues(
   selection?: Selection,
   options: ReadOptions = {},
 ): Promise<ValuesResult> {
+  useOptions(path, options);
   const kind = await resolveKind(path, serializer);
   if (kind !== 'zarr' && kind !== 'netcdf')
     throw new RequestError(`readValues needs a dataset (zarr or netCDF), not a ${kind} artifact`);
@@ -122,6 +139,7 @@ export async function readRows(
   limit: number,
   options: ReadOptions = {},
 ): Promise<RowsResult> {
+  useOptions(path, options);
   const kind = await resolveKind(path, serializer);
   if (kind !== 'csv' && kind !== 'parquet')
     throw new RequestError(`readRows needs a table (CSV or parquet), not a ${kind} artifact`);
@@ -140,6 +158,7 @@ export async function summarizeColumns(
   serializer: string,
   options: ReadOptions = {},
 ): Promise<ColumnSummaries> {
+  useOptions(path, options);
   const kind = await resolveKind(path, serializer);
   if (kind !== 'csv' && kind !== 'parquet')
     throw new RequestError(`summarizeColumns needs a table, not a ${kind} artifact`);
@@ -152,6 +171,7 @@ export async function countRows(
   serializer: string,
   options: ReadOptions = {},
 ): Promise<number> {
+  useOptions(path, options);
   const kind = await resolveKind(path, serializer);
   if (kind !== 'csv' && kind !== 'parquet')
     throw new RequestError(`countRows needs a table, not a ${kind} artifact`);
@@ -169,6 +189,7 @@ export async function coordinateValues(
   range?: [start: number, stop: number],
   options: ReadOptions = {},
 ): Promise<ValuesResult & { fromCoordinate: boolean }> {
+  useOptions(path, options);
   const kind = await resolveKind(path, serializer);
   if (kind !== 'zarr' && kind !== 'netcdf') throw new RequestError('coordinateValues needs a dataset');
   const h = await openDataset(path, kind, options);
@@ -199,6 +220,7 @@ export async function ioStats(
   serializer: string,
   options: ReadOptions = {},
 ): Promise<IoStats | null> {
+  useOptions(path, options);
   const kind = await resolveKind(path, serializer);
   const h = peekDataset(path, kind, options);
   if (!h) return null;
@@ -208,6 +230,7 @@ export async function ioStats(
 
 /** Closes every cached reader (files, wasm handles); later calls reopen as needed. */
 export function closeAll(): Promise<void> {
+  clearRemoteBlocks();
   return closeAllHandles();
 }
 

@@ -11,6 +11,12 @@ export interface ReadOptions {
    * h5wasm for what it cannot read; 'h5wasm' forces the wasm library (comparisons, diagnostics).
    */
   engine?: 'auto' | 'native' | 'h5wasm';
+  /**
+   * For an object URL as `path` (s3://, az://, abfs://): fsspec-named storage options, as the
+   * store's (credentials not given are found as s3fs/adlfs find them). Only the byte ranges a
+   * preview needs are fetched.
+   */
+  storageOptions?: Record<string, unknown>;
 }
 
 export interface Variable {

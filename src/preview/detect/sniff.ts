@@ -3,6 +3,8 @@
 
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { isRemotePath, joinPath, openRegular, readdirPath, statPath } from '../boundedFs';
+import { remoteFolderSize, remoteHead } from '../remote/objectFiles';
 
 export type Sniffed =
   | 'hdf5'
@@ -28,6 +30,7 @@ export interface PathInfo {
 const MAX_WALK = 20_000;
 
 export async function pathInfo(p: string): Promise<PathInfo> {
+  if (isRemotePath(p)) return remotePathInfo(p);
   const st = await fsp.stat(p).catch(() => null);
   if (!st) return { exists: false, isDir: false, sizeBytes: null, mtimeMs: 0 };
   if (!st.isDirectory()) return { exists: true, isDir: false, sizeBytes: st.size, mtimeMs: st.mtimeMs };
@@ -47,9 +50,17 @@ export async function pathInfo(p: string): Promise<PathInfo> {
   return { exists: true, isDir: true, sizeBytes: complete ? total : null, mtimeMs: st.mtimeMs };
 }
 
+/** An object (one HEAD) or a prefix (its listing, bounded as the local walk). */
+async function remotePathInfo(p: string): Promise<PathInfo> {
+  const st = await statPath(p);
+  if (!st) return { exists: false, isDir: false, sizeBytes: null, mtimeMs: 0 };
+  if (!st.isDirectory()) return { exists: true, isDir: false, sizeBytes: st.size, mtimeMs: st.mtimeMs };
+  return { exists: true, isDir: true, sizeBytes: await remoteFolderSize(p), mtimeMs: st.mtimeMs };
+}
+
 export async function readHead(p: string, n = 64): Promise<Uint8Array | null> {
   try {
-    const fh = await fsp.open(p, 'r');
+    const fh = isRemotePath(p) ? await openRegular(p) : await fsp.open(p, 'r');
     try {
       const buf = new Uint8Array(n);
       const { bytesRead } = await fh.read(buf, 0, n, 0);
@@ -77,7 +88,7 @@ export function hexDump(b: Uint8Array): string {
 /** The `head` of an unsupported model: first bytes of a file, first entries of a folder. */
 export async function headText(p: string, isDir: boolean): Promise<string | null> {
   if (isDir) {
-    const entries = await fsp.readdir(p, { withFileTypes: true }).catch(() => null);
+    const entries = await readdirPath(p).catch(() => null);
     if (!entries) return null;
     const names = entries.slice(0, 20).map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
     return names.length
@@ -114,11 +125,11 @@ export function sniffBytes(b: Uint8Array | null): Sniffed {
 }
 
 export async function sniffPath(p: string): Promise<Sniffed> {
-  const st = await fsp.stat(p).catch(() => null);
+  const st = await statPath(p);
   if (!st) return 'unknown';
   if (st.isDirectory()) {
     for (const f of ['.zgroup', '.zarray', 'zarr.json', '.zmetadata']) {
-      if (await fsp.stat(path.join(p, f)).catch(() => null)) return 'zarr';
+      if (await (isRemotePath(p) ? remoteHead : statPath)(joinPath(p, f))) return 'zarr';
     }
     return 'folder';
   }

@@ -4,7 +4,9 @@
 
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { isRemotePath, joinPath } from '../boundedFs';
 import { MAX_OPEN_HANDLES } from '../limits';
+import { type RemoteStat, remoteHead, remoteStat } from '../remote/objectFiles';
 
 interface Entry<T> {
   signature: string;
@@ -16,6 +18,7 @@ const entries = new Map<string, Entry<unknown>>();
 
 /** size:mtime of the path and, for folders, of the metadata documents that describe a zarr store. */
 export async function signatureOf(p: string): Promise<string> {
+  if (isRemotePath(p)) return remoteSignature(p);
   const st = await fsp.stat(p).catch(() => null);
   if (!st) return 'missing';
   if (!st.isDirectory()) return `${st.size}:${st.mtimeMs}`;
@@ -25,6 +28,17 @@ export async function signatureOf(p: string): Promise<string> {
     if (s) parts.push(`${f}:${s.size}:${s.mtimeMs}`);
   }
   return parts.join('|');
+}
+
+/** The same for an object (its ETag) or a zarr prefix (the ETags of its metadata objects). */
+async function remoteSignature(p: string): Promise<string> {
+  const sig = (s: RemoteStat | null) => (s ? `${s.size}:${s.etag}` : '-');
+  const st = await remoteStat(p);
+  if (!st) return 'missing';
+  if (!st.isDirectory()) return sig(st);
+  const files = ['.zmetadata', 'zarr.json', '.zgroup', '.zattrs', '.zarray'];
+  const metas = await Promise.all(files.map((f) => remoteHead(joinPath(p, f)).catch(() => null)));
+  return ['d', ...metas.map((s, i) => `${files[i]}:${sig(s)}`)].join('|');
 }
 
 export async function cachedHandle<T>(

@@ -1,7 +1,7 @@
 // An HDF5 file opened for lazy reading: the superblock, and positioned reads through a small page
 // cache for metadata (object headers, heaps and B-tree nodes are many small reads).
 
-import { promises as fsp } from 'node:fs';
+import { openRegular, type ReadHandle } from '../boundedFs';
 import { ByteReader, UNDEFINED_ADDRESS } from './byteReader';
 import { H5Unsupported } from './h5Unsupported';
 
@@ -26,12 +26,12 @@ export class H5File {
   private base = 0;
 
   private constructor(
-    private readonly fh: fsp.FileHandle,
+    private readonly fh: ReadHandle,
     readonly size: number,
   ) {}
 
   static async open(path: string): Promise<H5File> {
-    const fh = await fsp.open(path, 'r');
+    const fh = await openRegular(path, 'HDF5 file');
     try {
       const { size } = await fh.stat();
       const f = new H5File(fh, size);

@@ -1,8 +1,7 @@
 // NETCDF3 (CDF-1/2/5) as a RawDataset: the header from a file prefix, then each read fetches only
 // the byte runs of the selected hyper-rectangle (big-endian, decoded with DataView).
 
-import type { promises as fsp } from 'node:fs';
-import { openRegular, readRange } from '../boundedFs';
+import { openRegular, type ReadHandle, readRange } from '../boundedFs';
 import type { RawArray, RawData, RawDataset, RawVariable, Storage } from '../dataset/rawDataset';
 import { UnsupportedError } from '../errors';
 import { MAX_NC3_HEADER_BYTES } from '../limits';
@@ -47,7 +46,7 @@ function storageOf(t: Nc3Type): Storage {
   }
 }
 
-export async function readNc3Header(fh: fsp.FileHandle, size: number): Promise<Nc3Header> {
+export async function readNc3Header(fh: ReadHandle, size: number): Promise<Nc3Header> {
   let len = Math.min(size, PREFIX);
   for (;;) {
     const buf = await readRange(fh, 0, len, 'NETCDF3 header');

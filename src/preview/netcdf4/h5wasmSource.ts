@@ -2,6 +2,7 @@
 // NODERAWFS). Loaded with a dynamic import on first use: esbuild turns it into the sibling bundle
 // h5wasm.js (see esbuild.mjs), 5.5 MB that the extension host does not pay for until then.
 
+import { isRemotePath } from '../boundedFs';
 import type { RawData, Storage } from '../dataset/rawDataset';
 import type { Nc4Attr, Nc4Group, Nc4Source, Nc4Var } from './nc4Source';
 
@@ -99,6 +100,11 @@ function toRaw(v: unknown, storage: Storage): RawData {
 export async function openH5wasmSource(
   file: string,
 ): Promise<Nc4Source & { readPath(path: string, ranges: Array<[number, number]>): Promise<RawData> }> {
+  // h5wasm reads through a local file system only: an object would have to be downloaded whole.
+  if (isRemotePath(file))
+    throw new Error(
+      'this netCDF-4 file needs the h5wasm reader, which reads local files only (a preview never downloads a whole object)',
+    );
   const h5wasm = await loadH5wasm();
   const f = new h5wasm.File(file, 'r');
   const isDataset = (e: unknown): e is H5Dataset => e instanceof h5wasm.Dataset;

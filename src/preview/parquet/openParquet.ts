@@ -2,7 +2,6 @@
 // schema, row count and row-group statistics; pages of rows decode only the column chunks (and,
 // with pyarrow's ~1 MiB pages, only the pages) that hold them.
 
-import { promises as fsp } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import {
   type AsyncBuffer,
@@ -12,6 +11,7 @@ import {
   parquetSchema,
 } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import { openRegular } from '../boundedFs';
 import { civilDate, UNIX_EPOCH_JDN } from '../cf/calendars';
 import { formatUnixNs } from '../cf/decodeTimes';
 import { isoDateTime } from '../cf/isoFormat';
@@ -48,7 +48,7 @@ interface PandasMeta {
 async function fileBuffer(
   path: string,
 ): Promise<{ buf: AsyncBuffer; close(): Promise<void>; stats: { reads: number; bytes: number } }> {
-  const fh = await fsp.open(path, 'r');
+  const fh = await openRegular(path, 'parquet file');
   const { size } = await fh.stat();
   const stats = { reads: 0, bytes: 0 };
   return {

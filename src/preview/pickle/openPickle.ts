@@ -3,6 +3,7 @@
 // object) are skipped over, keeping only where they are, so a multi-GB array costs no memory.
 
 import { promises as fsp } from 'node:fs';
+import { isRemotePath, openRegular, readRange } from '../boundedFs';
 import { UnsupportedError } from '../errors';
 import type { ObjectModel } from '../model';
 import { decompress, sniffCompression } from './decompress';
@@ -31,6 +32,7 @@ export const joblibArrays: BuildHook = (obj: PyObj, src: PickleSource, nested: (
 };
 
 export async function openPickle(path: string): Promise<{ model: ObjectModel; compression: string }> {
+  if (isRemotePath(path)) return openRemotePickle(path);
   const fh = await fsp.open(path, 'r');
   let size: number;
   let head: Uint8Array;
@@ -46,6 +48,27 @@ export async function openPickle(path: string): Promise<{ model: ObjectModel; co
   let src: PickleSource;
   if (compression === 'none' && size > READ_WHOLE) src = new FileSource(path, size);
   else src = new MemorySource(await decompress(compression, new Uint8Array(await fsp.readFile(path))));
+  return treeOf(src, compression);
+}
+
+/**
+ * A pickle on object storage is read whole (the pickle machine reads synchronously), so only up
+ * to READ_WHOLE bytes: a bigger one is refused before anything is fetched.
+ */
+async function openRemotePickle(path: string): Promise<{ model: ObjectModel; compression: string }> {
+  const fh = await openRegular(path, 'pickle');
+  const { size } = await fh.stat();
+  if (size === 0) throw new UnsupportedError('the file is empty');
+  if (size > READ_WHOLE)
+    throw new UnsupportedError(
+      `a pickle on object storage is read whole, and this one is ${size} bytes (more than ${READ_WHOLE}): not previewed`,
+    );
+  const bytes = await readRange(fh, 0, size, `pickle ${path}`, READ_WHOLE);
+  const compression = sniffCompression(bytes.subarray(0, 16));
+  return treeOf(new MemorySource(await decompress(compression, bytes)), compression);
+}
+
+function treeOf(src: PickleSource, compression: string): { model: ObjectModel; compression: string } {
   try {
     const root = runPickle(src, joblibArrays);
     return { model: { kind: 'object', tree: objectTree(root) }, compression };

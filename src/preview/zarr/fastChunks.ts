@@ -2,11 +2,9 @@
 // only the chunks a selection touches are opened, and for Blosc only the blocks that hold the
 // selected elements are read and decompressed. Other layouts go through zarrita.
 
-import type { promises as fsp } from 'node:fs';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
-import { openRegular, readRange } from '../boundedFs';
+import { dirnamePath, joinPath, openRegular, type ReadHandle, readRange, relativePath } from '../boundedFs';
 import { BLOSC_HEADER, blockExtent, blockStarts, decodeBloscBlock, parseBloscHeader } from '../codecs/blosc';
 import { blockRuns, cStrides } from '../dataset/blockRuns';
 import type { RawData, Storage } from '../dataset/rawDataset';
@@ -146,12 +144,8 @@ function runsFor(fa: FastArray, c: number[], ranges: Array<[number, number]>, ou
   }));
 }
 
-const readFileRange = (
-  fh: fsp.FileHandle,
-  offset: number,
-  length: number,
-  key: string,
-): Promise<Uint8Array> => readRange(fh, offset, length, `zarr chunk ${key}`);
+const readFileRange = (fh: ReadHandle, offset: number, length: number, key: string): Promise<Uint8Array> =>
+  readRange(fh, offset, length, `zarr chunk ${key}`);
 
 /** Bytes of one decoded chunk, from its declared shape. */
 export const chunkBytes = (fa: FastArray): number => fa.chunks.reduce((a, b) => a * b, 1) * fa.itemsize;
@@ -160,7 +154,7 @@ export const chunkBytes = (fa: FastArray): number => fa.chunks.reduce((a, b) => 
  * An uncompressed chunk: only the span the runs touch is read (a preview never needs a whole huge
  * chunk), and a file shorter than the declared chunk is an error, not zeros.
  */
-async function copyRawChunk(fa: FastArray, fh: fsp.FileHandle, key: string, runs: Run[], out: Uint8Array) {
+async function copyRawChunk(fa: FastArray, fh: ReadHandle, key: string, runs: Run[], out: Uint8Array) {
   const { size } = await fh.stat();
   const want = chunkBytes(fa) + fa.checksumBytes;
   if (size < want)
@@ -197,7 +191,7 @@ async function copyChunk(
   out: Uint8Array,
   stats: ReadStats,
 ): Promise<void> {
-  let fh: fsp.FileHandle;
+  let fh: ReadHandle;
   try {
     fh = await openRegular(file, 'zarr chunk');
   } catch (err) {
@@ -207,7 +201,7 @@ async function copyChunk(
     return;
   }
   const count = (key: string, n: number) => countRead(stats, key, n);
-  const key = path.relative(path.dirname(fa.dir), file);
+  const key = relativePath(dirnamePath(fa.dir), file);
   try {
     if (fa.codec === 'blosc') {
       const head = await readFileRange(fh, 0, 4096, key);
@@ -329,7 +323,7 @@ export async function readFast(
     const c = [...lo];
     for (;;) {
       const runs = runsFor(fa, c, ranges, outStrides);
-      jobs.push(copyChunk(fa, path.join(fa.dir, fa.chunkKey(c)), runs, out, stats));
+      jobs.push(copyChunk(fa, joinPath(fa.dir, fa.chunkKey(c)), runs, out, stats));
       let d = c.length - 1;
       while (d >= 0) {
         if (++c[d] <= hi[d]) break;

@@ -2,11 +2,10 @@
 // Metadata comes from consolidated metadata when present (one read) or from walking the groups;
 // chunks are read by zarrita only for the requested hyper-rectangle.
 
-import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import * as zarr from 'zarrita';
 import { parsePythonJson } from '../../core/json/tolerantJson';
-import { readWhole } from '../boundedFs';
+import { joinPath, readdirPath, readWhole, statPath } from '../boundedFs';
 import type { RawArray, RawData, RawDataset, RawVariable, Storage } from '../dataset/rawDataset';
 import { UnsupportedError } from '../errors';
 import { toCOrder } from './cOrder';
@@ -48,7 +47,7 @@ async function readJson(file: string): Promise<Json | undefined> {
 }
 
 async function listV2(root: string, nodes: Map<string, ZNode>, useConsolidated = true): Promise<boolean> {
-  const zmeta = useConsolidated ? await readJson(path.join(root, '.zmetadata')) : undefined;
+  const zmeta = useConsolidated ? await readJson(joinPath(root, '.zmetadata')) : undefined;
   const docs = zmeta?.metadata as Record<string, Json> | undefined;
   if (docs && typeof docs === 'object') {
     for (const [key, doc] of Object.entries(docs)) {
@@ -65,17 +64,17 @@ async function listV2(root: string, nodes: Map<string, ZNode>, useConsolidated =
     return true;
   }
   const walk = async (rel: string): Promise<void> => {
-    const dir = path.join(root, rel);
-    const zarray = await readJson(path.join(dir, '.zarray'));
-    const attrs = (await readJson(path.join(dir, '.zattrs'))) ?? {};
+    const dir = joinPath(root, rel);
+    const zarray = await readJson(joinPath(dir, '.zarray'));
+    const attrs = (await readJson(joinPath(dir, '.zattrs'))) ?? {};
     if (zarray) {
       nodes.set(rel, { kind: 'array', meta: zarray, attrs });
       return;
     }
-    const zgroup = await readJson(path.join(dir, '.zgroup'));
+    const zgroup = await readJson(joinPath(dir, '.zgroup'));
     if (!zgroup) return;
     nodes.set(rel, { kind: 'group', meta: zgroup, attrs });
-    const entries = await fsp.readdir(dir, { withFileTypes: true });
+    const entries = await readdirPath(dir);
     for (const e of entries) if (e.isDirectory()) await walk(rel ? `${rel}/${e.name}` : e.name);
   };
   await walk('');
@@ -101,11 +100,11 @@ async function listV3(root: string, rootMeta: Json, nodes: Map<string, ZNode>): 
     return true;
   }
   const walk = async (rel: string): Promise<void> => {
-    const entries = await fsp.readdir(path.join(root, rel), { withFileTypes: true });
+    const entries = await readdirPath(joinPath(root, rel));
     for (const e of entries) {
       if (!e.isDirectory()) continue;
       const child = rel ? `${rel}/${e.name}` : e.name;
-      const doc = await readJson(path.join(root, child, 'zarr.json'));
+      const doc = await readJson(joinPath(root, child, 'zarr.json'));
       if (!doc) continue;
       const kind = doc.node_type === 'array' ? 'array' : 'group';
       nodes.set(child, { kind, meta: doc, attrs: (doc.attributes as Json) ?? {} });
@@ -189,16 +188,16 @@ function normGroup(group: unknown): string {
 }
 
 export async function openZarr(root: string, groupOption?: unknown): Promise<ZarrDataset> {
-  const st = await fsp.stat(root).catch(() => null);
+  const st = await statPath(root);
   if (!st?.isDirectory()) throw new UnsupportedError(`${root} is not a folder, so not a zarr store`);
   const nodes = new Map<string, ZNode>();
   let version: 2 | 3;
   let consolidated: boolean;
-  const v3root = await readJson(path.join(root, 'zarr.json'));
+  const v3root = await readJson(joinPath(root, 'zarr.json'));
   if (v3root && v3root.zarr_format === 3) {
     version = 3;
     consolidated = await listV3(root, v3root, nodes);
-  } else if ((await readJson(path.join(root, '.zgroup'))) || (await readJson(path.join(root, '.zarray')))) {
+  } else if ((await readJson(joinPath(root, '.zgroup'))) || (await readJson(joinPath(root, '.zarray')))) {
     version = 2;
     consolidated = await listV2(root, nodes);
   } else {
@@ -254,9 +253,9 @@ export async function openZarr(root: string, groupOption?: unknown): Promise<Zar
     variables.push(v);
     const key = groupNode.kind === 'array' ? group : p;
     keyOf.set(v, key);
-    if (!isInside(root, path.join(root, key)))
+    if (!isInside(root, joinPath(root, key)))
       throw new UnsupportedError(`zarr key outside the store: ${key}`);
-    const fa = fastArrayFor(path.join(root, key), n.meta, v.storage);
+    const fa = fastArrayFor(joinPath(root, key), n.meta, v.storage);
     if (fa) fast.set(v, fa);
   }
   const opened = new Map<string, Promise<zarr.Array<zarr.DataType, ZarrFsStore>>>();

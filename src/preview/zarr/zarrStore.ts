@@ -2,10 +2,9 @@
 // listing, patched for zarrita), chunks from disk. Every chunk read is counted so tests and the
 // benchmark can prove that a slice reads only the chunks it needs.
 
-import type { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { AbsolutePath, AsyncReadable, RangeQuery } from '@zarrita/storage';
-import { openRegular, readRange, readWhole } from '../boundedFs';
+import { isRemotePath, joinPath, openRegular, type ReadHandle, readRange, readWhole } from '../boundedFs';
 
 export interface ReadStats {
   reads: number;
@@ -31,7 +30,7 @@ export class ZarrFsStore implements AsyncReadable {
 
   private file(key: string): string {
     const rel = key.replace(/^\/+/, '');
-    const p = path.join(this.root, rel);
+    const p = joinPath(this.root, rel);
     // Keys come from metadata we parsed; refuse anything that would leave the store.
     if (!isInside(this.root, p)) throw new Error(`key outside the store: ${key}`);
     return p;
@@ -56,7 +55,7 @@ export class ZarrFsStore implements AsyncReadable {
   }
 
   async getRange(key: AbsolutePath, range: RangeQuery): Promise<Uint8Array | undefined> {
-    let fh: fsp.FileHandle | undefined;
+    let fh: ReadHandle | undefined;
     try {
       fh = await openRegular(this.file(key), 'zarr chunk');
       let offset: number;
@@ -83,6 +82,11 @@ export class ZarrFsStore implements AsyncReadable {
 
 /** `p` is `root` or below it, lexically (keys with `..` segments never get here: see openZarr). */
 export function isInside(root: string, p: string): boolean {
+  if (isRemotePath(root)) {
+    // Object keys are literal: below the root means the root's prefix and no '.'/'..' segment.
+    const base = root.replace(/\/+$/, '');
+    return (p === base || p.startsWith(`${base}/`)) && isSafeKey(p.slice(base.length + 1));
+  }
   const rel = path.relative(root, p);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
