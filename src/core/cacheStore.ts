@@ -135,11 +135,11 @@ export class CacheStore {
   }
 
   /**
-   * Every artifact with its data, and every problem; never throws for a broken store. `options`
-   * matter for stores on object storage (progress, cancel); a local scan takes milliseconds.
+   * Every artifact with its data, and every problem; never throws for a broken store. `options`:
+   * progress and cancel for stores on object storage; a first page for big local stores.
    */
-  async scan(_options?: ScanOptions): Promise<StoreReport> {
-    return scanStore(this.root, this.scanMemory);
+  async scan(options?: ScanOptions): Promise<StoreReport> {
+    return scanStore(this.root, this.scanMemory, options);
   }
 
   /** How the last scan ran (diagnostics): every path stat'ed, or only what changed since. */

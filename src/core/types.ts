@@ -105,7 +105,7 @@ export interface WrittenArtifact extends Artifact {
   outcome: WriteOutcome;
 }
 
-/** What a long scan reports while it runs (stores on object storage). */
+/** What a long scan reports while it runs (stores on object storage; a local store's first page). */
 export interface ScanProgress {
   phase: 'listing' | 'sidecars';
   /** Objects listed, or sidecars fetched so far. */
@@ -120,4 +120,10 @@ export interface ScanOptions {
   /** Stops the scan: it then rejects with an Error whose message is "Scan cancelled.". */
   signal?: AbortSignal;
   onProgress?: (p: ScanProgress) => void;
+  /**
+   * A full scan of a local store more than twice this size first reports (onProgress, with a
+   * `report` of those artifacts only) the first `size` keys in `compare` order (default: sorted),
+   * each stat'ed and read at that moment: a view can list them before the rest is proven.
+   */
+  firstPage?: { size: number; compare?: (a: string, b: string) => number };
 }

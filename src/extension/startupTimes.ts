@@ -32,6 +32,8 @@ export interface StartupLine {
   firstPageMs: number;
   stores: number;
   rows: number;
+  /** Stores whose first page was listed before their first scan ended (big local stores). */
+  earlyPages: number;
 }
 
 const r1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
@@ -55,7 +57,7 @@ export class StartupTimes {
   private discoveryMs: number | null = null;
   private storesReadyMs: number | null = null;
   private expected: string[] | null = null;
-  private readonly served = new Map<string, { rows: number; scanMs: number }>();
+  private readonly served = new Map<string, { rows: number; scanMs: number; early: boolean }>();
   private done = false;
 
   activated(): void {
@@ -71,10 +73,13 @@ export class StartupTimes {
     this.maybeReport();
   }
 
-  /** The view was given a store's first real children (artifacts, problems, or a final message). */
-  pageServed(root: string, rows: number, scanMs: number | null): void {
+  /**
+   * The view was given a store's first real children (artifacts, problems, or a final message);
+   * `early`: the first page of a scan still running.
+   */
+  pageServed(root: string, rows: number, scanMs: number | null, early = false): void {
     if (this.done || this.served.has(root)) return;
-    this.served.set(root, { rows, scanMs: scanMs ?? 0 });
+    this.served.set(root, { rows, scanMs: scanMs ?? 0, early });
     this.maybeReport();
   }
 
@@ -100,6 +105,7 @@ export class StartupTimes {
         firstPageMs: performance.now() - this.t0,
         stores: pages.length,
         rows: pages.reduce((n, p) => n + p.rows, 0),
+        earlyPages: pages.filter((p) => p.early).length,
       }),
     );
   }

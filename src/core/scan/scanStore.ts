@@ -8,7 +8,8 @@ import path from 'node:path';
 import { ArtifactError } from '../errors';
 import { dataPathOf, keyProblem, METADATA_DIR, SIDECAR_SUFFIX, sidecarPathOf } from '../layout';
 import { localStorage } from '../storage/localStorage';
-import type { Artifact, ArtifactEntry, Problem, StoreReport } from '../types';
+import type { Artifact, ArtifactEntry, Problem, ScanOptions, StoreReport } from '../types';
+import { firstKeys } from './firstPage';
 import { listMetadata, type MetadataListing } from './listMetadata';
 import { findOrphans, orphanAgain } from './orphans';
 import {
@@ -33,6 +34,7 @@ import {
   readRecord,
   type SidecarRecord,
   STAMP,
+  scanPart,
   shareOf,
 } from './scanPart';
 import { deliverPendingEvents, StoreWatch, watchable } from './storeWatch';
@@ -171,7 +173,11 @@ interface Observation {
   size: number;
 }
 
-export async function scanStore(root: string, memory: ScanMemory): Promise<StoreReport> {
+export async function scanStore(
+  root: string,
+  memory: ScanMemory,
+  options: ScanOptions = {},
+): Promise<StoreReport> {
   const shape = storeShapeProblem(root);
   if (shape) return shape;
   if (memory.watch === undefined) memory.watch = watchable(root) ? new StoreWatch() : null;
@@ -187,7 +193,7 @@ export async function scanStore(root: string, memory: ScanMemory): Promise<Store
     watch.startFullScan();
     watch.watchFolders(new Set([root, path.join(root, METADATA_DIR), ...memory.folders]));
   }
-  return fullScan(root, memory);
+  return fullScan(root, memory, options);
 }
 
 /** What the previous full scan (this object's, or a persisted index) knew. */
@@ -278,7 +284,7 @@ function shareRequests(root: string, keys: string[], parsed: Map<string, Parsed>
   });
 }
 
-async function fullScan(root: string, memory: ScanMemory): Promise<StoreReport> {
+async function fullScan(root: string, memory: ScanMemory, options: ScanOptions): Promise<StoreReport> {
   // Before anything is read: a change after this moment is newer than any stamp trusted below.
   const observedAt = Date.now();
   const metaRoot = path.join(root, METADATA_DIR);
@@ -291,6 +297,7 @@ async function fullScan(root: string, memory: ScanMemory): Promise<StoreReport> 
     if (why) unsafe.push({ key, why });
     else keys.push(key);
   }
+  reportFirstPage(root, keys, options);
   const reqs = shareRequests(root, keys, prior.parsed);
   const pending = scanShares(reqs);
   // While the threads stat: orphan data and the index's records, here.
@@ -359,6 +366,45 @@ async function fullScan(root: string, memory: ScanMemory): Promise<StoreReport> 
   );
   if (changed && memory.indexDir) await saveIndex(root, memory);
   return out;
+}
+
+/**
+ * Hands `onProgress` the first page (ScanOptions.firstPage) of a store more than twice its size:
+ * those keys stat'ed and read now, inline, before the threads prove the rest.
+ */
+function reportFirstPage(root: string, keys: string[], options: ScanOptions): void {
+  const page = options.firstPage;
+  if (!page || !options.onProgress || keys.length <= page.size * 2) return;
+  const first = firstKeys(keys, page.size, page.compare);
+  const part = scanPart(
+    { root, keys: first, known: new Float64Array(first.length * STAMP).fill(Number.NaN) },
+    inlineDirCache,
+  );
+  const records = new Map(part.changed);
+  const observations: Observation[] = [];
+  for (let i = 0; i < first.length; i++) {
+    if (part.gone[i]) continue;
+    const record = records.get(i);
+    observations.push({
+      key: first[i],
+      parsed: record ? fromRecord(root, first[i], record, null) : null,
+      error: part.errors[i],
+      kind: part.data[i * 2],
+      size: part.data[i * 2 + 1],
+    });
+  }
+  const { artifacts, problems, brokenKeys, totalBytes } = collect(root, observations);
+  problems.sort(byPath);
+  const report: StoreReport = {
+    root,
+    artifacts,
+    problems,
+    brokenKeys,
+    totalBytes,
+    scannedAt: new Date().toISOString(),
+    isStore: true,
+  };
+  options.onProgress({ phase: 'sidecars', done: first.length, total: keys.length, report });
 }
 
 /** Persists what this scan knows (best effort: a store is scanned the same without it). */
@@ -487,37 +533,31 @@ export function strayProblems(
   return problems;
 }
 
-function report(
-  root: string,
-  memory: ScanMemory,
-  observations: Observation[],
-  unsafe: Unsafe,
-  strayFiles: string[],
-  emptyDirs: string[],
-  orphans: Problem[],
-): StoreReport {
-  const metaRoot = path.join(root, METADATA_DIR);
-  const problems: Problem[] = [];
-  const artifacts: ArtifactEntry[] = [];
-  const brokenKeys: string[] = [];
-  const seen = new Map<string, Parsed>();
-  let totalBytes = 0;
-  const inMeta = (rel: string): string => path.join(metaRoot, ...rel.split('/'));
-  problems.push(...unsafeProblems(unsafe, inMeta));
+/** Artifacts and their own problems from the observed keys (shared by scans and first pages). */
+interface Collected {
+  artifacts: ArtifactEntry[];
+  problems: Problem[];
+  brokenKeys: string[];
+  totalBytes: number;
+  seen: Map<string, Parsed>;
+}
+
+function collect(root: string, observations: Observation[]): Collected {
+  const out: Collected = { artifacts: [], problems: [], brokenKeys: [], totalBytes: 0, seen: new Map() };
   for (const o of observations) {
     if (o.error || !o.parsed) {
-      problems.push({
+      out.problems.push({
         kind: 'invalid-sidecar',
         key: o.key,
         path: sidecarPathOf(root, o.key),
         message: `The sidecar cannot be read: ${o.error}`,
         fixable: true,
       });
-      brokenKeys.push(o.key);
+      out.brokenKeys.push(o.key);
       continue;
     }
     const parsed = o.parsed;
-    seen.set(o.key, parsed);
+    out.seen.set(o.key, parsed);
     if (!parsed.built || parsed.built.kind !== o.kind || parsed.built.size !== o.size) {
       parsed.built = buildEntry(
         o.key,
@@ -529,20 +569,38 @@ function report(
       );
     }
     const built = parsed.built;
-    if (built.problems.length > 0) problems.push(...built.problems);
+    if (built.problems.length > 0) out.problems.push(...built.problems);
     if (built.entry) {
-      artifacts.push(built.entry);
-      totalBytes += built.entry.sizeBytes ?? 0;
-    } else brokenKeys.push(o.key);
+      out.artifacts.push(built.entry);
+      out.totalBytes += built.entry.sizeBytes ?? 0;
+    } else out.brokenKeys.push(o.key);
   }
+  // Shares come back grouped by thread: restore key order.
+  out.artifacts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  out.brokenKeys.sort();
+  return out;
+}
+
+const byPath = (a: Problem, b: Problem) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+function report(
+  root: string,
+  memory: ScanMemory,
+  observations: Observation[],
+  unsafe: Unsafe,
+  strayFiles: string[],
+  emptyDirs: string[],
+  orphans: Problem[],
+): StoreReport {
+  const metaRoot = path.join(root, METADATA_DIR);
+  const inMeta = (rel: string): string => path.join(metaRoot, ...rel.split('/'));
+  const { artifacts, problems: own, brokenKeys, totalBytes, seen } = collect(root, observations);
+  const problems = [...unsafeProblems(unsafe, inMeta), ...own];
   memory.parsed = seen;
   memory.lastCount = observations.length;
-  // Shares come back grouped by thread: restore key order.
-  artifacts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  brokenKeys.sort();
   problems.push(...strayProblems(strayFiles, emptyDirs, inMeta));
   problems.push(...orphans);
-  problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  problems.sort(byPath);
   if (memory.watch) {
     // Watch every folder whose entries this scan relied on; new ones are verified next time.
     const folders = new Set([root, metaRoot]);

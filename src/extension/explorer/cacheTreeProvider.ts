@@ -179,7 +179,8 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
   private storeChildren(node: StoreNode): CacheNode[] {
     const children = this.storeContent(node);
     const s = node.state;
-    if (s.report || s.scanError) this.startup?.pageServed(s.root, children.length, s.lastScanMs);
+    if (s.report || s.scanError || s.partial)
+      this.startup?.pageServed(s.root, children.length, s.report ? s.lastScanMs : null, !s.report);
     return children;
   }
 

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { CacheStore } from '../../core/cacheStore';
 import { holdsLargeIndex, warmUpScanThreads } from '../../core/index';
 import { isObjectUrl } from '../../core/remote/objectUrl';
-import type { StoreReport } from '../../core/types';
+import type { ScanOptions, StoreReport } from '../../core/types';
 import { findStoreFolders } from '../../explorer/discovery';
 import { secretsIn } from '../../explorer/storeCredentials';
 import {
@@ -15,6 +15,7 @@ import {
   resolveStorePath,
   storeDisplayName,
 } from '../../explorer/storeSettings';
+import { naturalCompare } from '../../explorer/treeModel';
 import type { KnownStore, StoreSource } from '../api';
 import { log } from '../log';
 
@@ -55,6 +56,8 @@ export interface PythonStoreRef {
 export type StoreSecrets = (root: string) => Promise<Record<string, unknown> | undefined>;
 
 const DEBOUNCE_MS = 400;
+/** Rows of a big store listed (in the tree's order) before the rest of its first scan is done. */
+const FIRST_PAGE = 200;
 const MAX_WAIT_MS = 3000;
 
 function writable(dir: string): boolean {
@@ -201,11 +204,18 @@ export class StoreRegistry implements vscode.Disposable {
     return this.isListed;
   }
 
-  /** The running first scan of a store that has no report yet (the view waits for it). */
+  /** The running first scan of a store with nothing to show yet: settles at its first page. */
   firstScan(root: string): Promise<unknown> | null {
     const state = this.states.get(root);
-    if (!state || state.report || state.scanError) return null;
-    return this.inflight.get(root) ?? null;
+    const running = this.inflight.get(root);
+    if (!state || !running || state.report || state.partial || state.scanError) return null;
+    let sub: vscode.Disposable | undefined;
+    return new Promise<void>((resolve) => {
+      sub = this.onDidUpdateStore((s) => {
+        if (s.root === root && s.partial) resolve();
+      });
+      void running.finally(() => resolve());
+    }).finally(() => sub?.dispose());
   }
 
   private async runDiscovery(): Promise<void> {
@@ -361,7 +371,7 @@ export class StoreRegistry implements vscode.Disposable {
           ? await this.scanRemote(state)
           : await vscode.window.withProgress(
               { location: { viewId: 'xpersist.caches' }, title: `Scanning ${state.name}` },
-              () => state.store.scan(),
+              () => state.store.scan(state.report ? undefined : this.firstPage(state)),
             );
       state.report = report;
       state.scanError = null;
@@ -429,6 +439,19 @@ export class StoreRegistry implements vscode.Disposable {
         },
       ),
     );
+  }
+
+  /** A local store's first scan: its first rows for the view while the rest is proven. */
+  private firstPage(state: StoreState): ScanOptions {
+    return {
+      firstPage: { size: FIRST_PAGE, compare: naturalCompare },
+      onProgress: (p) => {
+        if (!p.report || state.report) return;
+        state.partial = p.report;
+        state.progress = `first ${p.done.toLocaleString('en-US')} of ${(p.total ?? 0).toLocaleString('en-US')} shown`;
+        this.updatedStore.fire(state);
+      },
+    };
   }
 
   async scanAll(): Promise<void> {
