@@ -25,6 +25,14 @@ import { isoformat, utcNow } from './sidecar/createdAt';
 import { parseSidecarText } from './sidecar/parseSidecar';
 import { recordFromSidecarText, type SidecarRecord, sidecarText } from './sidecar/writeSidecar';
 import { readFileText } from './storage/localStorage';
+import {
+  listTrash,
+  purgeTrash,
+  restoreFromTrash,
+  type TrashEntry,
+  type TrashResult,
+  trashKey,
+} from './trash';
 import type {
   Artifact,
   DeleteResult,
@@ -193,6 +201,39 @@ export class CacheStore {
     }
     for (const dir of prunedDirs) removeEmptyDir(this.root, dir);
     return { paths, prunedDirs };
+  }
+
+  /**
+   * Deletes a key recoverably: its sidecar, then its data, move into the store's trash folder
+   * (src/core/trash.ts), which xpersist never lists; `restoreFromTrash(id)` undoes it. Local
+   * stores only (on object storage a move is a copy of every object).
+   */
+  async deleteToTrash(key: string): Promise<TrashResult> {
+    this.assertLocal('a recoverable delete');
+    this.assertWritable(`delete ${JSON.stringify(key)}`);
+    return trashKey(this.root, key);
+  }
+
+  /** Puts a trashed key back (data, then sidecar); refused when the key exists again. */
+  async restoreFromTrash(id: string): Promise<TrashEntry> {
+    this.assertLocal('restoring from the trash');
+    this.assertWritable('restoring from the trash');
+    return restoreFromTrash(this.root, id);
+  }
+
+  /** What the trash holds, oldest first (an object store has none). */
+  async trashEntries(): Promise<TrashEntry[]> {
+    return isObjectUrl(this.root) ? [] : listTrash(this.root);
+  }
+
+  /** Removes trash entries older than `olderThanMs` (0: all); how many. */
+  async purgeTrash(olderThanMs: number): Promise<number> {
+    if (isObjectUrl(this.root) || this.readonly) return 0;
+    return purgeTrash(this.root, olderThanMs);
+  }
+
+  private assertLocal(operation: string): void {
+    if (isObjectUrl(this.root)) throw new Error(`${this.root} is on object storage: no ${operation} there.`);
   }
 
   /**

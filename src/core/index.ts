@@ -12,6 +12,7 @@ export { keyProblem, METADATA_DIR, SIDECAR_SUFFIX } from './layout';
 export { OutsideStoreError } from './safeFs';
 export { holdsLargeIndex } from './scan/scanIndex';
 export { warmUpScanThreads } from './scan/workerPool';
+export { TRASH_DIR, type TrashEntry, type TrashResult } from './trash';
 export type {
   Artifact,
   ArtifactEntry,

@@ -8,6 +8,8 @@ export const METADATA_DIR = 'xpersist_metadata_store';
 export const SIDECAR_SUFFIX = '.artifact.json';
 /** Folders the core itself creates inside a store while moving data; never keys. */
 export const WORK_PREFIX = '.xpersist-';
+/** The undo-able deletes of the extension (src/core/trash.ts); in the root, never a key. */
+export const TRASH_DIR = `${WORK_PREFIX}trash`;
 
 const isWindows = process.platform === 'win32';
 

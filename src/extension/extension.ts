@@ -24,7 +24,7 @@ import { StartupTimes } from './startupTimes';
 import { StoreStatusBar } from './statusBar';
 import { StoreCredentials } from './stores/credentials';
 import { StoreRegistry } from './stores/storeRegistry';
-import { setDialogResponder } from './ui/dialogs';
+import { setDialogResponder, setNoticeResponder } from './ui/dialogs';
 
 export function activate(context: vscode.ExtensionContext): XpersistApi {
   const startup = new StartupTimes();
@@ -138,6 +138,7 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
         taskCommands,
         serializers,
         setDialogResponder,
+        setNoticeResponder,
       },
     });
   }

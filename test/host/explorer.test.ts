@@ -234,6 +234,84 @@ suite('cache explorer', () => {
     await setStores([]);
   });
 
+  test('a delete goes to the store trash first; Undo puts every byte back', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-undo-'));
+    writeArtifacts(root, 3);
+    const bytes = (k: string) => fs.readFileSync(path.join(root, k), 'utf8');
+    const before = ['a0000.joblib', 'a0001.joblib'].map(bytes);
+    await setStores([root]);
+    const h = await hooks();
+    await waitFor(() => h.registry.get(root)?.report, 20_000, 'scanned');
+    const node = (await children()).filter(isStore).find((n) => n.state.root === root);
+    assert.ok(node);
+    const arts = (await children(node)).filter(isArtifact);
+    // The Undo button is pressed when the test says so: first look at the store in between.
+    let press: (choice: string | undefined) => void = () => {};
+    const notices: { message: string; choices: string[] }[] = [];
+    h.setNoticeResponder((message, choices) => {
+      notices.push({ message, choices });
+      return new Promise((r) => {
+        press = r;
+      });
+    });
+    try {
+      const seen = await answerDialogs('Delete');
+      assert.equal(
+        await vscode.commands.executeCommand('xpersist.invalidate', arts[0], [arts[0], arts[1]]),
+        2,
+      );
+      assert.match(
+        seen[0].message,
+        /moves to the store's trash \(\.xpersist-trash\/\) and can be restored for 60 s/,
+      );
+      assert.equal(seen.length, 1, 'no typed confirmation in a local store of ordinary size');
+      await waitFor(() => notices.length === 1, 5_000, 'the Undo notification');
+      assert.deepEqual(notices[0].choices, ['Undo']);
+      assert.match(notices[0].message, /^Deleted 2 artifacts from .*\. Undo restores them for 60 s\.$/);
+      assert.ok(!fs.existsSync(path.join(root, 'a0000.joblib')), 'gone from its place');
+      assert.equal(fs.readdirSync(path.join(root, '.xpersist-trash')).length, 2, 'one trash entry per key');
+      const during = h.registry.get(root)?.report;
+      assert.deepEqual(
+        during?.artifacts.map((a) => a.key),
+        ['a0002.joblib'],
+      );
+      assert.deepEqual(during?.problems, [], 'the trash is not reported as orphan data');
+      press('Undo');
+      await waitFor(
+        () => h.registry.get(root)?.report?.artifacts.length === 3,
+        10_000,
+        'the tree shows the restored keys',
+      );
+      assert.deepEqual(['a0000.joblib', 'a0001.joblib'].map(bytes), before);
+      assert.ok(fs.existsSync(path.join(root, 'xpersist_metadata_store', 'a0001.joblib.artifact.json')));
+      assert.ok(!fs.existsSync(path.join(root, '.xpersist-trash')), 'the emptied trash is gone');
+      assert.deepEqual(h.registry.get(root)?.report?.problems, []);
+    } finally {
+      h.setNoticeResponder(null);
+      await setStores([]);
+    }
+  });
+
+  test('Copy as Python puts the store and store.get(key) on the clipboard', async () => {
+    const store = await storeNode('caches/seed-demo');
+    const bar = (await children(store)).filter(isArtifact).find((n) => n.artifact.key === 'bar.zarr');
+    assert.ok(bar);
+    await vscode.env.clipboard.writeText('');
+    await vscode.commands.executeCommand('xpersist.copyAsPython', bar);
+    assert.equal(
+      await vscode.env.clipboard.readText(),
+      `from xpersist import CacheStore\n\nstore = CacheStore(${JSON.stringify(store.state.root)})\nds = store.get("bar.zarr")\n`,
+    );
+    const menus = (contributes().menus as Record<string, { command: string; when?: string }[]>)[
+      'view/item/context'
+    ];
+    assert.ok(
+      menus.some(
+        (m) => m.command === 'xpersist.copyAsPython' && /viewItem =~ \/\^artifact/.test(m.when ?? ''),
+      ),
+    );
+  });
+
   test('invalidating a key folder deletes exactly the artifacts below it', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-group-'));
     for (const d of ['g/sub', 'xpersist_metadata_store/g/sub'])

@@ -13,7 +13,7 @@ import type { FlowRunner } from '../../src/extension/flows/flowRunner';
 import type { GraphPanels } from '../../src/extension/flows/graphPanel';
 import type { PreviewManager } from '../../src/extension/preview/previewManager';
 import type { StoreRegistry } from '../../src/extension/stores/storeRegistry';
-import type { DialogResponder } from '../../src/extension/ui/dialogs';
+import type { DialogResponder, NoticeResponder } from '../../src/extension/ui/dialogs';
 import { api } from './helpers';
 
 export interface TestHooks {
@@ -26,6 +26,7 @@ export interface TestHooks {
   graphs: GraphPanels;
   taskCommands: TaskCommands;
   setDialogResponder(r: DialogResponder | null): void;
+  setNoticeResponder(r: NoticeResponder | null): void;
 }
 
 export async function hooks(): Promise<TestHooks> {
@@ -34,14 +35,18 @@ export async function hooks(): Promise<TestHooks> {
   return a.test;
 }
 
-/** Answers the next modal dialogs with `answer`, recording what they said. */
+/**
+ * Answers the next modal dialogs with `answer`, recording what they said. A typed confirmation
+ * (no undo: object storage, large stores) gets what it asks for when `type` is set, else `answer`.
+ */
 export async function answerDialogs(
   answer: string | undefined,
-): Promise<{ message: string; detail: string }[]> {
-  const seen: { message: string; detail: string }[] = [];
-  (await hooks()).setDialogResponder((message, detail) => {
-    seen.push({ message, detail });
-    return answer;
+  type = false,
+): Promise<{ message: string; detail: string; typed?: boolean }[]> {
+  const seen: { message: string; detail: string; typed?: boolean }[] = [];
+  (await hooks()).setDialogResponder((message, detail, choices, typed) => {
+    seen.push({ message, detail, ...(typed ? { typed } : {}) });
+    return typed && type ? choices[0] : answer;
   });
   return seen;
 }

@@ -137,8 +137,12 @@ suite('a store on object storage (S3 on a local moto server)', () => {
       (n) => n.type === 'artifact' && n.artifact.key === 'bar.zarr',
     );
     assert.ok(bar);
-    const asked = await answerDialogs('Delete');
+    // No trash on object storage: after the list of objects, the key must be typed.
+    const asked = await answerDialogs('Delete', true);
     assert.equal(await vscode.commands.executeCommand('xpersist.invalidate', bar, [bar]), 1);
+    assert.match(asked[0].message, /cannot be restored: the store is on object storage/);
+    assert.equal(asked[1].typed, true, 'then a typed confirmation');
+    assert.equal(asked[1].detail, 'Type the key to delete 1 artifact for good.');
     const listed = asked[0].detail.split('\n');
     assert.equal(
       listed[0],

@@ -2,7 +2,7 @@
 // ancestor folder of a key's data (then its own entries are checked the same way).
 import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { METADATA_DIR, SIDECAR_SUFFIX, WORK_PREFIX } from '../layout';
+import { METADATA_DIR, SIDECAR_SUFFIX, TRASH_DIR, WORK_PREFIX } from '../layout';
 import type { Problem } from '../types';
 
 /** `walked` receives every folder whose entries the result depends on (root first). */
@@ -24,7 +24,8 @@ export function findOrphans(root: string, keys: string[], walked: string[] = [])
     // Names only: the type of an entry matters just for the few no key accounts for.
     for (const name of names) {
       const rel = prefix + name;
-      if (prefix === '' && name === METADATA_DIR) continue;
+      // The extension's trash (src/core/trash.ts) is neither data nor a leftover.
+      if (prefix === '' && (name === METADATA_DIR || name === TRASH_DIR)) continue;
       if (exact.has(rel)) continue;
       const p = path.join(dir, name);
       const isDir = lstatSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;

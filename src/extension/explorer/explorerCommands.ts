@@ -3,11 +3,20 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { CacheStore } from '../../core/cacheStore';
+import { TRASH_DIR } from '../../core/layout';
 import { isObjectUrl } from '../../core/remote/objectUrl';
 import type { ArtifactEntry, Problem } from '../../core/types';
+import {
+  type DeleteMode,
+  deleteMode,
+  typedConfirmation,
+  typedMismatch,
+  UNDO_WINDOW_MS,
+} from '../../explorer/deletePlan';
 import { fixLabel, PROBLEM_LABELS, storeSummary } from '../../explorer/describe';
 import { FilterSyntaxError, parseFilter } from '../../explorer/filter';
 import { plural } from '../../explorer/format';
+import { pythonSnippet } from '../../explorer/pythonSnippet';
 import { defaultResolveContext, resolveStorePath } from '../../explorer/storeSettings';
 import {
   GROUP_BY_LABELS,
@@ -19,7 +28,7 @@ import {
 import { log } from '../log';
 import type { StoreCredentials } from '../stores/credentials';
 import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
-import { confirmPaths } from '../ui/dialogs';
+import { askTyped, confirmPaths, notify } from '../ui/dialogs';
 import type { CacheTreeProvider } from './cacheTreeProvider';
 import { ArtifactNode, type CacheNode, GroupNode, LoadMoreNode, ProblemNode, StoreNode } from './nodes';
 import { type AddStoreArg, addStore, setStoreCredentials, updateStoresSetting } from './storeCommands';
@@ -89,7 +98,76 @@ async function pickArtifacts(
   return (picked ?? []).map((p) => ({ state: p.state, a: p.a }));
 }
 
-/** Deletes artifacts after one confirmation listing every path; returns how many were deleted. */
+interface DeletePlan {
+  state: StoreState;
+  key: string;
+  paths: string[];
+  /** Into the store's trash (Undo offered), or for good after a typed confirmation. */
+  mode: DeleteMode;
+}
+
+/** The exact paths of each delete (dry runs), or null after telling why one cannot be done. */
+async function planDeletes(targets: { state: StoreState; key: string }[]): Promise<DeletePlan[] | null> {
+  for (const t of targets) {
+    const why = mutationRefusal(t.state);
+    if (why) {
+      void vscode.window.showErrorMessage(why);
+      return null;
+    }
+  }
+  const plans: DeletePlan[] = [];
+  for (const t of targets) {
+    try {
+      const dry = await t.state.store.delete(t.key, { dryRun: true });
+      plans.push({
+        ...t,
+        paths: [...dry.paths, ...dry.prunedDirs.map((d) => `${d}${path.sep} (empty folder)`)],
+        mode: deleteMode(t.state),
+      });
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Cannot invalidate ${t.key}: ${(err as Error).message}`);
+      return null;
+    }
+  }
+  return plans;
+}
+
+/** One modal listing every path and saying what can be undone; then typing, where nothing can. */
+async function confirmDeletes(
+  plans: DeletePlan[],
+  what: string,
+  then: { sentence: string; action: string } | undefined,
+): Promise<boolean> {
+  const stores = [...new Set(plans.map((p) => p.state.name))];
+  const forGood = plans.filter((p) => p.mode.kind === 'typed');
+  const recover =
+    forGood.length === 0
+      ? `The data moves to the store's trash (${TRASH_DIR}/) and can be restored for ${UNDO_WINDOW_MS / 1000} s.`
+      : `The deleted data cannot be restored: ${[...new Set(forGood.map((p) => (p.mode.kind === 'typed' ? p.mode.reason : '')))].join('; ')}.`;
+  const n = plans.length;
+  const message = then
+    ? `Delete ${plural(n, what)} from ${stores.join(', ')}, then ${then.sentence}? ${recover}`
+    : `Delete ${plural(n, what)} from ${stores.join(', ')}? Prefect will recompute ${n === 1 ? 'it' : 'them'} on the next run. ${recover}`;
+  if (
+    !(await confirmPaths(
+      message,
+      plans.flatMap((p) => p.paths),
+      then?.action ?? 'Delete',
+    ))
+  )
+    return false;
+  if (forGood.length === 0) return true;
+  const typed = typedConfirmation(forGood.map((p) => p.key));
+  return askTyped(`Delete for good from ${stores.join(', ')}`, typed.prompt, typed.expected, (t) =>
+    typedMismatch(t, typed.expected),
+  );
+}
+
+/**
+ * Deletes artifacts after one confirmation listing every path; returns how many were deleted.
+ * In a local store of ordinary size the keys go to its trash and an Undo is offered (not after a
+ * Rerun: the flow is rewriting them); elsewhere the user has typed what goes for good.
+ */
 export async function invalidateArtifacts(
   registry: StoreRegistry,
   targets: { state: StoreState; key: string }[],
@@ -98,49 +176,78 @@ export async function invalidateArtifacts(
   then?: { sentence: string; action: string },
 ): Promise<number> {
   if (targets.length === 0) return 0;
-  for (const t of targets) {
-    const why = mutationRefusal(t.state);
-    if (why) {
-      void vscode.window.showErrorMessage(why);
-      return 0;
-    }
-  }
-  const plans: { state: StoreState; key: string; paths: string[] }[] = [];
-  for (const t of targets) {
-    try {
-      const dry = await t.state.store.delete(t.key, { dryRun: true });
-      plans.push({
-        ...t,
-        paths: [...dry.paths, ...dry.prunedDirs.map((d) => `${d}${path.sep} (empty folder)`)],
-      });
-    } catch (err) {
-      void vscode.window.showErrorMessage(`Cannot invalidate ${t.key}: ${(err as Error).message}`);
-      return 0;
-    }
-  }
-  const stores = [...new Set(plans.map((p) => p.state.name))];
-  const ok = await confirmPaths(
-    then
-      ? `Delete ${plural(plans.length, what)} from ${stores.join(', ')}, then ${then.sentence}? The deleted data cannot be restored.`
-      : `Delete ${plural(plans.length, what)} from ${stores.join(', ')}? Prefect will recompute ${plans.length === 1 ? 'it' : 'them'} on the next run; the deleted data cannot be restored.`,
-    plans.flatMap((p) => p.paths),
-    then?.action ?? 'Delete',
-  );
-  if (!ok) return 0;
-  let done = 0;
+  const plans = await planDeletes(targets);
+  if (!plans || !(await confirmDeletes(plans, what, then))) return 0;
+  const trashed: Trashed[] = [];
   const failures: string[] = [];
   for (const p of plans) {
     try {
-      await p.state.store.delete(p.key, { dryRun: false });
-      done++;
+      if (p.mode.kind === 'trash') {
+        trashed.push({ state: p.state, id: (await p.state.store.deleteToTrash(p.key)).id, key: p.key });
+      } else await p.state.store.delete(p.key, { dryRun: false });
     } catch (err) {
       failures.push(`${p.key}: ${(err as Error).message}`);
     }
   }
+  const done = plans.length - failures.length;
   await Promise.all([...new Set(plans.map((p) => p.state.root))].map((r) => registry.scan(r)));
+  if (trashed.length > 0) schedulePurge(trashed);
   if (failures.length) void vscode.window.showErrorMessage(`Some deletes failed:\n${failures.join('\n')}`);
+  else if (trashed.length > 0 && !then) offerUndo(registry, trashed, what);
   else void vscode.window.setStatusBarMessage(`Deleted ${plural(done, what)}`, 4000);
   return done;
+}
+
+interface Trashed {
+  state: StoreState;
+  id: string;
+  key: string;
+}
+
+/** After the undo window, the trashed data is removed for good (also on the next activation). */
+function schedulePurge(trashed: Trashed[]): void {
+  const stores = new Map(trashed.map((t) => [t.state.root, t.state]));
+  setTimeout(() => {
+    for (const s of stores.values())
+      s.store.purgeTrash(UNDO_WINDOW_MS).catch((err) => log().warn(`Purging the trash of ${s.root}: ${err}`));
+  }, UNDO_WINDOW_MS + 1000).unref?.();
+}
+
+/** "Deleted 2 artifacts. [Undo]": restores each key (data, then sidecar) within the window. */
+function offerUndo(registry: StoreRegistry, trashed: Trashed[], what: string): void {
+  const until = Date.now() + UNDO_WINDOW_MS;
+  const stores = [...new Set(trashed.map((t) => t.state.name))].join(', ');
+  void notify(
+    `Deleted ${plural(trashed.length, what)} from ${stores}. Undo restores ${trashed.length === 1 ? 'it' : 'them'} for ${UNDO_WINDOW_MS / 1000} s.`,
+    'Undo',
+  ).then(async (choice) => {
+    if (choice !== 'Undo') return;
+    if (Date.now() > until) {
+      void vscode.window.showWarningMessage(`Too late to undo: the trash of ${stores} was emptied.`);
+      return;
+    }
+    const failures: string[] = [];
+    for (const t of [...trashed].reverse()) {
+      try {
+        await t.state.store.restoreFromTrash(t.id);
+      } catch (err) {
+        failures.push(`${t.key}: ${(err as Error).message}`);
+      }
+    }
+    await Promise.all([...new Set(trashed.map((t) => t.state.root))].map((r) => registry.scan(r)));
+    if (failures.length)
+      void vscode.window.showErrorMessage(`Some keys were not restored:\n${failures.join('\n')}`);
+    else void vscode.window.setStatusBarMessage(`Restored ${plural(trashed.length, what)}`, 4000);
+  });
+}
+
+/** Trash older than the undo window, left by an earlier window that closed: removed once per store. */
+export function purgeStaleTrash(registry: StoreRegistry, done: Set<string>): void {
+  for (const s of registry.list()) {
+    if (done.has(s.root) || s.readonly) continue;
+    done.add(s.root);
+    s.store.purgeTrash(UNDO_WINDOW_MS).catch((err) => log().warn(`Purging the trash of ${s.root}: ${err}`));
+  }
 }
 
 async function fixProblem(registry: StoreRegistry, state: StoreState, problem: Problem): Promise<boolean> {
@@ -274,7 +381,11 @@ export function registerExplorerCommands(ctx: ExplorerContext): vscode.Disposabl
   const reg = (id: string, fn: Parameters<typeof vscode.commands.registerCommand>[1]) =>
     vscode.commands.registerCommand(id, fn);
 
+  // An earlier window's trash, past its undo window: removed as the stores become known.
+  const purged = new Set<string>();
+  purgeStaleTrash(registry, purged);
   return [
+    registry.onDidChangeStores(() => purgeStaleTrash(registry, purged)),
     reg('xpersist.refresh', async (node?: CacheNode) => {
       const state = node instanceof StoreNode ? node.state : undefined;
       if (state) await registry.scan(state.root);
@@ -371,6 +482,19 @@ export function registerExplorerCommands(ctx: ExplorerContext): vscode.Disposabl
     }),
     reg('xpersist.copyKey', async (node?: CacheNode) => {
       if (node instanceof ArtifactNode) await vscode.env.clipboard.writeText(node.artifact.key);
+    }),
+    reg('xpersist.copyAsPython', async (node?: CacheNode) => {
+      if (!(node instanceof ArtifactNode)) return undefined;
+      const st = node.store.state;
+      const { code } = pythonSnippet({
+        root: st.root,
+        key: node.artifact.key,
+        serializer: node.artifact.serializer,
+        storageOptions: JSON.parse(st.optionsKey) as Record<string, unknown> | null,
+      });
+      await vscode.env.clipboard.writeText(code);
+      void vscode.window.setStatusBarMessage(`Copied the Python that loads ${node.artifact.key}`, 4000);
+      return code;
     }),
     reg('xpersist.copyDataPath', async (node?: CacheNode) => {
       if (node instanceof ArtifactNode) await vscode.env.clipboard.writeText(node.artifact.dataPath);

@@ -3,7 +3,13 @@
 // cannot show modal dialogs); users always see the real dialog.
 import * as vscode from 'vscode';
 
-export type DialogResponder = (message: string, detail: string, choices: string[]) => string | undefined;
+/** `typed`: a typed confirmation (askTyped), whose only choice is the text to type. */
+export type DialogResponder = (
+  message: string,
+  detail: string,
+  choices: string[],
+  typed?: boolean,
+) => string | undefined;
 
 let responder: DialogResponder | null = null;
 
@@ -32,4 +38,44 @@ export function pathList(paths: string[]): string {
 
 export async function confirmPaths(message: string, paths: string[], action: string): Promise<boolean> {
   return (await askModal(message, pathList(paths), action)) === action;
+}
+
+/** Answers non-modal notifications in in-host tests (an Undo button), like DialogResponder. */
+export type NoticeResponder = (
+  message: string,
+  choices: string[],
+) => string | undefined | Promise<string | undefined>;
+
+let noticeResponder: NoticeResponder | null = null;
+
+export function setNoticeResponder(r: NoticeResponder | null): void {
+  noticeResponder = r;
+}
+
+/** A notification with buttons, not modal; resolves to the button pressed (never, if ignored). */
+export function notify(message: string, ...choices: string[]): Thenable<string | undefined> {
+  if (noticeResponder) return Promise.resolve(noticeResponder(message, choices));
+  return vscode.window.showInformationMessage(message, ...choices);
+}
+
+/**
+ * A confirmation by typing `expected` (a key, "delete 3"): Enter alone cannot confirm. In-host
+ * tests answer through the dialog responder with `expected` as the only choice: what it returns
+ * is what was typed.
+ */
+export async function askTyped(
+  title: string,
+  prompt: string,
+  expected: string,
+  mismatch: (typed: string) => string | null,
+): Promise<boolean> {
+  if (responder) return responder(title, prompt, [expected], true) === expected;
+  const typed = await vscode.window.showInputBox({
+    title,
+    prompt,
+    placeHolder: expected,
+    ignoreFocusOut: true,
+    validateInput: (t) => (t === '' ? null : mismatch(t)),
+  });
+  return typed !== undefined && mismatch(typed) === null;
 }
