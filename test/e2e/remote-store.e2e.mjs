@@ -1,15 +1,16 @@
 // A store on S3 (a local moto server over HTTP, holding caches the real xpersist wrote): added
 // through "Add Cache Store..." with typed credentials, browsed in the Caches view, its task's lens
-// says cached; Invalidate from the lens shows the real confirmation with every object URL, and
+// says cached; a zarr and a netCDF4 on S3 previewed (read by ranges); Invalidate from the lens shows the real confirmation with every object URL, and
 // the lens flips to "not cached".
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { seedS3Store, startS3 } from '../../scripts/lib/objectServers.mjs';
 import { FIXTURES } from '../../scripts/lib/workspaces.mjs';
 
-export const title = 'an S3 store added through the UI: browsed, invalidated from its lens, the lens flips';
+export const title =
+  'an S3 store added through the UI: browsed, a zarr and a netCDF4 previewed, invalidated from its lens, the lens flips';
 export const timeoutS = 240;
 
 const URL = 's3://xp-e2e/team/seed-demo';
@@ -32,6 +33,65 @@ function flowFile(endpoint) {
     '    get_data()',
     '',
   ].join('\n');
+}
+
+const S3_ROW = 'seed-demo (s3://xp-e2e)';
+
+/** Clicks the artifact row `label` below the S3 store's row (local stores hold the same keys). */
+async function openS3Artifact(wb, label) {
+  const rows = await wb.allTreeRows();
+  const at = rows.findIndex((r) => r.label === S3_ROW);
+  const hit = rows
+    .slice(at + 1)
+    .find(
+      (r, i, below) => r.level === 2 && r.label === label && below.slice(0, i).every((x) => x.level >= 2),
+    );
+  assert.ok(hit, `${label} below ${S3_ROW}: ${JSON.stringify(rows.map((r) => [r.label, r.level]))}`);
+  await wb.walkTree((r) => r.index === hit.index);
+  await wb.page
+    .locator(`#workbench\\.parts\\.sidebar .monaco-list-rows > .monaco-list-row[data-index="${hit.index}"]`)
+    .click();
+  await wb.page
+    .locator('.tab', { hasText: `Preview ${label}` })
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await wb
+    .webview()
+    .locator('[data-testid="title"]', { hasText: label })
+    .first()
+    .waitFor({ timeout: 30_000 });
+}
+
+/** Both previews of data on S3: the variables come from the objects' byte ranges. */
+async function previewOnS3(wb, s3, dir) {
+  // A netCDF4 artifact the real xpersist wrote, put into the same store, then a Refresh.
+  const nc = path.join(dir, 'nc');
+  mkdirSync(path.join(nc, 'xpersist_metadata_store'), { recursive: true });
+  copyFileSync(path.join(FIXTURES, 'all-serializers/sst_daily.nc'), path.join(nc, 'sst_daily.nc'));
+  copyFileSync(
+    path.join(FIXTURES, 'all-serializers/xpersist_metadata_store/sst_daily.nc.artifact.json'),
+    path.join(nc, 'xpersist_metadata_store/sst_daily.nc.artifact.json'),
+  );
+  await seedS3Store(s3, 'xp-e2e', 'team/seed-demo', nc);
+  await wb.runCommand('xpersist: Refresh');
+  await wb.waitForRow(/^seed-demo \(s3:\/\/xp-e2e\) 3 artifacts/);
+
+  await openS3Artifact(wb, 'bar.zarr');
+  const zvars = await wb.webview().locator('[data-testid="data-vars"] .var-row .name').allTextContents();
+  assert.deepEqual(zvars, ['bar'], `zarr variables on S3: ${zvars}`);
+  await wb.screenshot('2b-s3-zarr-preview');
+
+  await openS3Artifact(wb, 'sst_daily.nc');
+  const dims = await (await wb.inWebview('[data-testid="dims"]')).textContent();
+  for (const d of ['time: 30', 'lat: 45', 'lon: 90'])
+    assert.ok(dims.includes(d), `netCDF4 dims on S3: ${dims}`);
+  const ncVars = await wb.webview().locator('[data-testid="data-vars"] .var-row .name').allTextContents();
+  assert.ok(ncVars.includes('sst'), `netCDF4 variables on S3: ${ncVars}`);
+  await wb.inWebview('canvas.heatmap-canvas');
+  const nan = await (await wb.inWebview('[data-testid="nan-count"]')).textContent();
+  assert.ok(Number(nan) > 0, 'land is NaN, as in the local preview');
+  await (await wb.inWebview('canvas.heatmap-canvas')).scrollIntoViewIfNeeded();
+  await wb.screenshot('2c-s3-netcdf-preview');
 }
 
 /** @param {import('./lib/workbench.mjs').Workbench} wb */
@@ -69,6 +129,7 @@ export default async function run(wb) {
       `the store's artifacts below it: ${JSON.stringify(below)}`,
     );
     await wb.screenshot('2-s3-store');
+    await previewOnS3(wb, s3, dir);
 
     await wb.quickOpen('flows/s3_flow.py');
     const cached = async () => (await wb.codeLensTexts()).join(' | ');

@@ -1,6 +1,6 @@
 // A store on S3 in the real host: moto in server mode on 127.0.0.1, written by the real xpersist
 // through s3fs; added with "Add Cache Store..." (credentials to SecretStorage, never to settings),
-// browsed in the tree, a task's lens on it, invalidated with a confirmation listing every object,
+// browsed in the tree, an artifact previewed from it, a task's lens on it, invalidated with a confirmation listing every object,
 // and the lens flips to "not cached".
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -95,6 +95,27 @@ suite('a store on object storage (S3 on a local moto server)', () => {
     assert.deepEqual(
       arts.map((n) => (n.type === 'artifact' ? n.artifact.key : n.type)),
       ['bar.zarr', 'other.zarr'],
+    );
+  });
+
+  test("Preview of an artifact on S3 shows its dataset, read with the store's credentials", async () => {
+    const h = await hooks();
+    const opened = await vscode.commands.executeCommand('xpersist.preview', {
+      root: ROOT,
+      key: 'other.zarr',
+    });
+    assert.deepEqual(opened, { root: ROOT, key: 'other.zarr' });
+    const target = { kind: 'artifact' as const, root: ROOT, key: 'other.zarr' };
+    const model = await waitFor(() => h.previews.shownModel(target), 30_000, 'the panel got its model');
+    assert.equal(model.kind, 'dataset', model.kind === 'unsupported' ? model.reason : model.kind);
+    if (model.kind !== 'dataset') return;
+    assert.deepEqual(model.dims, { x: 4 });
+    assert.deepEqual(model.dataVars.t?.shape, [4]);
+    const labels = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+    await waitFor(
+      () => labels().includes('Preview other.zarr'),
+      10_000,
+      `a "Preview other.zarr" tab (${labels()})`,
     );
   });
 

@@ -80,8 +80,11 @@ export async function downloadToTemp(url: string): Promise<{ path: string; clean
 
 export class ObjectCacheStore extends CacheStore {
   readonly memory: RemoteScanMemory;
-  /** The options the store was opened with (kept for imports from URLs of the same kind). */
-  private readonly storageOptions: Record<string, unknown>;
+  /**
+   * The options the store was opened with (imports from URLs of the same kind, and the preview
+   * readers of its artifacts). They may hold secrets: pass them on in memory, never log them.
+   */
+  readonly storageOptions: Record<string, unknown>;
 
   constructor(
     readonly location: ObjectLocation,

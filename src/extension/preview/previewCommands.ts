@@ -1,7 +1,6 @@
 // Preview commands: from the tree (or any caller passing { root, key }), the palette, and the
 // Explorer's context menu on `.zarr` folders; plus the custom editors for data files.
 import * as vscode from 'vscode';
-import { isObjectUrl } from '../../core/remote/objectUrl';
 import { ArtifactNode } from '../explorer/nodes';
 import type { StoreRegistry } from '../stores/storeRegistry';
 import { compareArtifacts, pickArtifact } from './compareCommand';
@@ -34,13 +33,6 @@ export function registerPreview(registry: StoreRegistry, manager: PreviewManager
         if (!state || !a) {
           void vscode.window.showErrorMessage(
             `Cannot preview ${key}: it is not in ${root ?? 'any known store'}.`,
-          );
-          return undefined;
-        }
-        if (isObjectUrl(a.dataPath)) {
-          // The readers open local files only so far; a preview must read ranges, never download.
-          void vscode.window.showInformationMessage(
-            `Previews of data on object storage are not available yet (${a.key}, ${a.serializer}). Its metadata is in the tree; "Open Sidecar" shows the sidecar, and "Copy to Store..." can copy it into a local store to preview it there.`,
           );
           return undefined;
         }

@@ -4,7 +4,10 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { CacheStore } from '../../core/cacheStore';
+import { isObjectUrl } from '../../core/remote/objectUrl';
+import { ObjectCacheStore } from '../../core/remote/remoteStore';
 import type { ArtifactEntry } from '../../core/types';
+import type { PreviewModel } from '../../preview/model';
 import type { PreviewTarget, PreviewUiState } from '../../webview/preview/protocol';
 import { log } from '../log';
 import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
@@ -28,7 +31,14 @@ export function resolveArtifact(
     target: { kind: 'artifact', root: state.root, key: a.key },
     dataPath: a.dataPath,
     serializer: a.serializer,
-    options: { dumpKwargs: a.dumpKwargs, loadKwargs: a.loadKwargs },
+    options: {
+      dumpKwargs: a.dumpKwargs,
+      loadKwargs: a.loadKwargs,
+      // An artifact on object storage is read with the store's own credentials, in memory only.
+      ...('store' in state && state.store instanceof ObjectCacheStore
+        ? { storageOptions: state.store.storageOptions }
+        : {}),
+    },
     source: {
       title: a.key,
       path: a.dataPath,
@@ -88,6 +98,11 @@ export class PreviewManager implements vscode.Disposable {
   /** Targets of the open panels (for tests and for "reveal"). */
   openTargets(): PreviewTarget[] {
     return [...this.panels.values()].map((p) => p.session.target);
+  }
+
+  /** The model a target's panel shows (null: not described yet or no panel): for tests. */
+  shownModel(t: PreviewTarget): PreviewModel | null {
+    return this.panels.get(targetId(t))?.session.shownModel ?? null;
   }
 
   /** Whether a target's tab is pinned (undefined: no tab). */
@@ -210,7 +225,10 @@ export class PreviewManager implements vscode.Disposable {
                 });
             }
           : undefined,
-      reveal: () => void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(r.dataPath)),
+      // An object on S3/Azure has no place in the OS file manager.
+      reveal: isObjectUrl(r.dataPath)
+        ? undefined
+        : () => void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(r.dataPath)),
     };
   }
 

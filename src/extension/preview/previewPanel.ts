@@ -105,6 +105,11 @@ export class PreviewSession implements vscode.Disposable {
     return this.resolved.target;
   }
 
+  /** The model the webview was given (null before its first init): for tests. */
+  get shownModel(): PreviewModel | null {
+    return this.model;
+  }
+
   private post(msg: HostToPreview): void {
     void this.webview.postMessage(msg);
   }
