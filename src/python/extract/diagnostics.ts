@@ -1,5 +1,6 @@
 // The checks that need the whole module: task settings that cannot work, serializers the released
 // xpersist does not know, mapped targets that collide, checkpointing switched off.
+import { isObjectUrl } from '../../core/remote/objectUrl';
 import type { Diagnostic, FlowNode, ResultInfo, TaskInfo } from '../types';
 import { dumpKwargsUnknown } from './calls';
 import type { AnalysisState } from './state';
@@ -8,6 +9,16 @@ import type { AnalysisState } from './state';
 export const RELEASED_SERIALIZERS = ['xarray.zarr', 'xarray.netcdf', 'xcollection', 'joblib'];
 /** Registered only by the unreleased xpersist after 2021.12.17. */
 const UNRELEASED_SERIALIZERS = ['pandas.csv', 'pandas.parquet'];
+
+/**
+ * Released serializers that cannot write to object storage: xpersist hands them the bare URL
+ * (without the store's storage_options), joblib.dump opens it as a local path and netCDF4 refuses
+ * it ("Unknown file format"). Only xarray.zarr and xcollection write through fsspec there.
+ */
+const LOCAL_ONLY_SERIALIZERS: Record<string, string> = {
+  joblib: 'joblib.dump opens the URL as a local path',
+  'xarray.netcdf': 'to_netcdf cannot write to a URL (netCDF4: "Unknown file format")',
+};
 
 /** Template fields that differ between the children of a mapped task. */
 const PER_CHILD_FIELDS = /\{(map_index|task_full_name|task_run_id|task_run_name)\b/;
@@ -54,6 +65,22 @@ export function finalDiagnostics(state: AnalysisState): void {
         message: unreleased
           ? `Serializer '${r.serializer}' exists only in unreleased xpersist (after 2021.12.17): the released xpersist raises a RegistryError when the result is written. Known: ${RELEASED_SERIALIZERS.join(', ')}, auto.`
           : `Unknown serializer '${r.serializer}': xpersist 2021.12.17 knows ${RELEASED_SERIALIZERS.join(', ')} and auto (or register it with @xpersist.registry.serializers.register). Writing the result raises a RegistryError.`,
+      });
+    }
+    const store = r.storeIndex != null ? state.stores[r.storeIndex] : undefined;
+    const why = r.serializer !== null ? LOCAL_ONLY_SERIALIZERS[r.serializer] : undefined;
+    // A serializer the file registers itself (an fsspec-aware one under the same name) is fine.
+    if (
+      why &&
+      store?.path &&
+      isObjectUrl(store.path) &&
+      !state.registeredSerializers.has(r.serializer ?? '')
+    ) {
+      add({
+        code: 'serializer-fails-on-object-storage',
+        line,
+        severity: 'error',
+        message: `Serializer '${r.serializer}' cannot write to a store on object storage (${store.path}) with xpersist 2021.12.17: ${why}, so the task run fails when the result is written. Use serializer="xarray.zarr" (or xcollection) for datasets, or register an fsspec-aware serializer (write to a temporary file, then fs.put_file).`,
       });
     }
     if (r.serializer === 'xarray.zarr' && !dumpKwargsUnknown(r)) {

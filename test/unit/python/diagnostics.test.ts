@@ -152,6 +152,45 @@ def e(): ...
     assert.deepEqual(analyzePython(HEADER + body).registeredSerializers, ['numpy.npy']);
   });
 
+  it('serializer-fails-on-object-storage: joblib and xarray.netcdf results on s3/az stores, not zarr, local or re-registered', () => {
+    const body = `remote = CacheStore("s3://bucket/team/cache", storage_options={"anon": True})
+azure = CacheStore("az://container/cache")
+@task(target="a.joblib", result=XpersistResult(remote, serializer="joblib"))
+def a(): ...
+@task(target="b.nc", result=XpersistResult(azure, serializer="xarray.netcdf"))
+def b(): ...
+@task(target="c.zarr", result=XpersistResult(remote, serializer="xarray.zarr", serializer_dump_kwargs={"mode": "w"}))
+def c(): ...
+@task(target="d.joblib", result=XpersistResult(store, serializer="joblib"))
+def d(): ...
+`;
+    const src = HEADER + body;
+    const ds = diags(body).filter((d) => d.code === 'serializer-fails-on-object-storage');
+    assert.deepEqual(
+      ds.map((d) => [d.line, d.severity]),
+      [
+        [lineIn(src, '@task(target="a.joblib"'), 'error'],
+        [lineIn(src, '@task(target="b.nc"'), 'error'],
+      ],
+    );
+    assert.match(
+      ds[0].message,
+      /'joblib' cannot write to a store on object storage \(s3:\/\/bucket\/team\/cache\)/,
+    );
+    assert.match(ds[0].message, /joblib\.dump opens the URL as a local path/);
+    assert.match(ds[1].message, /Unknown file format/);
+    // An fsspec-aware serializer registered under the same name is the documented fix.
+    const fixed = `from xpersist import registry
+@registry.serializers.register("joblib")
+def put_joblib(): ...
+${body}`;
+    assert.deepEqual(
+      codes(diags(fixed)).filter((c) => c === 'serializer-fails-on-object-storage'),
+      ['serializer-fails-on-object-storage'],
+      'only the netcdf one is left',
+    );
+  });
+
   it('checkpointing-disabled: set to false, set too late, reset by xpersist, and prefect imported first', () => {
     const task = `@task(target="x", result=XpersistResult(store, serializer="joblib"))
 def t(): ...
