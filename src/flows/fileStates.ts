@@ -10,7 +10,7 @@ import { buildFlowGraph, type FlowGraph } from './graph';
 export interface FileStatesOptions {
   /** The day targets are evaluated for ("Evaluate targets as of..."); now by default. */
   now?: Date;
-  /** Parameter values per flow name (defaults otherwise). */
+  /** Parameter values per flow name, or name pattern (defaults otherwise). */
   parameters?: Record<string, Record<string, unknown>>;
   /** Where store paths resolve (env, home, cwd, storeExpressions setting). */
   pathContext?: PathContext;
@@ -36,7 +36,8 @@ export function fileCacheStates(analysis: PythonAnalysis, options: FileStatesOpt
     const graph = buildFlowGraph(flow);
     const targets = flowTargets(analysis, i, {
       now,
-      parameters: flow.name !== null ? options.parameters?.[flow.name] : undefined,
+      // A flow made in a loop or a factory has its pattern (`regional-*`) for a name.
+      parameters: options.parameters?.[flow.name ?? flow.namePattern ?? ''],
     });
     return {
       flow: i,

@@ -56,8 +56,38 @@ class TrackingKwargs extends Map<string, PyValue> {
   }
 }
 
+/**
+ * A flow by index or by name. A flow made in a loop or a factory (`name: null`, `namePattern:
+ * "regional-*"`) is found by its pattern itself or by any name the pattern matches
+ * (`regional-eu`); an exact name wins over a pattern.
+ */
 export function findFlow(analysis: PythonAnalysis, flow: string | number): FlowInfo | undefined {
-  return typeof flow === 'number' ? analysis.flows[flow] : analysis.flows.find((f) => f.name === flow);
+  if (typeof flow === 'number') return analysis.flows[flow];
+  return (
+    analysis.flows.find((f) => f.name === flow) ??
+    analysis.flows.find((f) => f.name === null && f.namePattern === flow) ??
+    analysis.flows.find(
+      (f) => f.name === null && f.namePattern !== undefined && globMatch(f.namePattern, flow),
+    )
+  );
+}
+
+/** Whether `name` is one of the names a `*` pattern stands for. */
+export function globMatch(pattern: string, name: string): boolean {
+  const parts = pattern.split('*');
+  if (parts.length === 1) return pattern === name;
+  const first = parts[0];
+  const last = parts[parts.length - 1];
+  if (!name.startsWith(first) || name.length < first.length + last.length || !name.endsWith(last))
+    return false;
+  let at = first.length;
+  const end = name.length - last.length;
+  for (const part of parts.slice(1, -1)) {
+    const i = name.indexOf(part, at);
+    if (i < 0 || i + part.length > end) return false;
+    at = i + part.length;
+  }
+  return true;
 }
 
 function parameterValues(f: FlowInfo, given: Record<string, unknown> | undefined): Map<string, PyValue> {
@@ -71,7 +101,7 @@ function parameterValues(f: FlowInfo, given: Record<string, unknown> | undefined
 }
 
 function flowContext(
-  f: FlowInfo,
+  flowName: PyValue,
   now: Date,
   exactTime: boolean,
   params: Map<string, PyValue>,
@@ -88,7 +118,6 @@ function flowContext(
   ctx.set('today_nodash', compact(date));
   ctx.set('yesterday_nodash', compact(date.addDays(-1)));
   ctx.set('tomorrow_nodash', compact(date.addDays(1)));
-  const flowName = f.name ?? new PyRuntime('flow name');
   ctx.set('flow_name', flowName);
   ctx.set('flow_id', flowName);
   ctx.set('parameters', Object.fromEntries(params));
@@ -201,7 +230,10 @@ export function flowTargets(
   const f = findFlow(analysis, flow);
   if (!f) return [];
   const params = parameterValues(f, context.parameters);
-  const base = flowContext(f, context.now, context.exactTime === true, params);
+  // Asked for one of the names a pattern flow takes (`regional-eu` of `regional-*`): that run's name.
+  const named = typeof flow === 'string' && f.name === null && flow !== f.namePattern ? flow : null;
+  const flowName = f.name ?? named ?? new PyRuntime('flow name');
+  const base = flowContext(flowName, context.now, context.exactTime === true, params);
   const out: FlowTarget[] = [];
   for (const node of f.nodes) {
     if (node.kind === 'parameter') continue;

@@ -3,7 +3,7 @@
 // `flatten` / `mapped`, calls of tasks inside a flow (a copy, bound), `.map`, and the imperative
 // API (`add_task`, `set_dependencies`, `add_edge`, `set_upstream` / `set_downstream`, `bind`).
 import type { Expr, Stmt } from '../parse/ast';
-import type { FlowInfo } from '../types';
+import type { FlowInfo, PathExpr } from '../types';
 import { callMethod, resultOf } from './calls';
 import { callControlFlow, runCase } from './controlFlow';
 import { FlowGraph } from './graph';
@@ -160,14 +160,30 @@ function createFlow(it: Interpreter, e: Call, args: ArgVal[], env: Env, variable
     edges: [],
     result: resultArg ? resultOf(it, resultArg) : null,
   };
-  const fs = nameVal && 'fs' in nameVal ? nameVal.fs : undefined;
-  if (info.name === null && fs) info.namePattern = fs.partial.replace(/\uE000+/g, '*');
+  const pattern = namePattern(nameVal);
+  if (info.name === null && pattern !== null) info.namePattern = pattern;
   it.state.flows.push(info);
   const graph = new FlowGraph(it.graphs.length, info);
   it.graphs.push(graph);
   const tasks = args.find((a) => a.name === 'tasks')?.val;
   if (tasks) for (const item of itemsOf(tasks) ?? [tasks]) graph.nodeOf(item, info.line);
   return graph.index;
+}
+
+/**
+ * The name of a flow made in a loop or a factory, `*` where only run time knows it: an f-string
+ * (`f"regional-{region}"`) or a concatenation (`"regional-" + region`). null: no known part.
+ */
+function namePattern(v: Val | undefined): string | null {
+  if (!v || v.k === 'py') return null;
+  const fs = 'fs' in v ? v.fs : undefined;
+  let pattern: string | null = fs ? fs.partial.replace(/\uE000+/g, '*') : null;
+  if (pattern === null && v.k === 'path' && v.p.k === 'concat') {
+    const flat = (p: PathExpr): string =>
+      p.k === 'str' ? p.value : p.k === 'concat' ? p.parts.map(flat).join('') : '*';
+    pattern = flat(v.p).replace(/\*+/g, '*');
+  }
+  return pattern === null || pattern.replace(/\*/g, '') === '' ? null : pattern;
 }
 
 /** Calls on values: tasks and nodes, flows, Task classes, decorators, strings and paths. */
