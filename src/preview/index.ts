@@ -4,6 +4,7 @@
 import { isRemotePath } from './boundedFs';
 import { readDecoded } from './dataset/readSelection';
 import { sliceStats } from './dataset/sliceStats';
+import { type StatsStreamOptions, streamVariableStats, type VariableStats } from './dataset/variableStats';
 import { describeSniffed, headText, pathInfo, serializerForPath, sniffPath } from './detect/sniff';
 import { errorMessage, RequestError, UnsupportedError } from './errors';
 import { closeAllHandles, openHandleCount } from './handles/handleCache';
@@ -21,8 +22,9 @@ import { clearRemoteBlocks, useStorageOptions } from './remote/objectFiles';
 import type { ColumnSummaries } from './table/tableHandle';
 
 export type { DiffRow, DiffSection, DiffStatus } from './compare';
-export { compareModels } from './compare';
+export { compareColumnStats, compareModels, compareStatistics } from './compare';
 export type { SliceStats } from './dataset/sliceStats';
+export type { StatsStreamOptions, VariableStats } from './dataset/variableStats';
 export { PreviewError, RequestError, UnsupportedError } from './errors';
 export { MAX_ROWS_PER_PAGE, MAX_SELECTION_VALUES } from './limits';
 export type {
@@ -209,6 +211,23 @@ export async function coordinateValues(
     values: Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i),
     fromCoordinate: false,
   };
+}
+
+/**
+ * min/max/mean/NaN count of a whole dataset variable, read block by block along its chunk grid
+ * (memory flat), with `stream.onProgress` after every block and `stream.signal` to cancel.
+ */
+export async function variableStats(
+  path: string,
+  serializer: string,
+  variable: string,
+  options: ReadOptions = {},
+  stream: StatsStreamOptions = {},
+): Promise<VariableStats> {
+  const kind = await resolveKind(path, serializer);
+  if (kind !== 'zarr' && kind !== 'netcdf') throw new RequestError('variableStats needs a dataset');
+  const h = await openDataset(path, kind, options);
+  return streamVariableStats(h.decoded, variable, stream);
 }
 
 /**

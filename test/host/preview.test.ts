@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { inWorkspace, samePath, waitFor } from './helpers';
+import type { ArtifactNode, CacheNode } from '../../src/extension/explorer/nodes';
+import { contributes, inWorkspace, samePath, waitFor } from './helpers';
 import { hooks } from './hooks';
 
 suite('previews', () => {
@@ -107,6 +108,42 @@ suite('previews', () => {
       right: { root: store.root, key: 'no-such-key.zarr' },
     });
     assert.equal(missing, undefined, 'a missing artifact gives a message, not a panel');
+  });
+
+  test("the Caches tree's two-artifact selection opens Compare (context menu, when-clause)", async () => {
+    const h = await hooks();
+    const root = inWorkspace('caches/seed-demo');
+    await waitFor(
+      () => h.registry.list().find((s) => samePath(s.root, root))?.report,
+      20_000,
+      'seed-demo scanned',
+    );
+    const menu = (contributes().menus as Record<string, { command: string; when?: string }[]>)[
+      'view/item/context'
+    ].find((m) => m.command === 'xpersist.compareArtifacts');
+    assert.ok(menu, 'Compare Artifacts is in the tree item context menu');
+    assert.match(menu.when ?? '', /view == xpersist\.caches/);
+    assert.match(menu.when ?? '', /listDoubleSelection/, 'only with exactly two items selected');
+    assert.match(menu.when ?? '', /viewItem =~ \/\^artifact\//);
+    const nodes = (await h.tree.getChildren()) as CacheNode[];
+    const store = nodes.find((n) => n.type === 'store' && samePath(n.state.root, root));
+    assert.ok(store);
+    const arts = ((await h.tree.getChildren(store)) as CacheNode[]).filter(
+      (n): n is ArtifactNode => n.type === 'artifact',
+    );
+    assert.ok(arts.length >= 2, 'two artifacts in seed-demo');
+    // What VS Code passes for a context-menu command on a multi-selection: the clicked node, then
+    // every selected node.
+    const panel = await vscode.commands.executeCommand<vscode.WebviewPanel | undefined>(
+      'xpersist.compareArtifacts',
+      arts[1],
+      [arts[0], arts[1]],
+    );
+    assert.ok(panel, 'a compare panel');
+    assert.equal(panel.viewType, 'xpersist.compare');
+    const base = (k: string) => path.basename(k);
+    assert.equal(panel.title, `Compare ${base(arts[0].artifact.key)} ↔ ${base(arts[1].artifact.key)}`);
+    panel.dispose();
   });
 
   test('a .zarr folder previews from the Explorer command', async () => {

@@ -4,12 +4,15 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ArtifactEntry } from '../../core/types';
-import { previewToHostSchema } from '../../webview/preview/protocol';
+import type { DiffSection, PreviewModel } from '../../preview/index';
+import { type CompareStatsPayload, previewToHostSchema } from '../../webview/preview/protocol';
+import { ArtifactNode } from '../explorer/nodes';
 import { previewReaders } from '../lazyModules';
 import { log } from '../log';
 import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
+import { streamCompareStats } from './compareStats';
 import { resolveArtifact } from './previewManager';
-import { jsonSafe, webviewHtml, webviewOptions } from './previewPanel';
+import { jsonSafe, type ResolvedTarget, webviewHtml, webviewOptions } from './previewPanel';
 
 interface Ref {
   root: string;
@@ -37,6 +40,55 @@ async function find(registry: StoreRegistry, ref: Ref): Promise<{ state: StoreSt
   const a = report?.artifacts.find((x) => x.key === ref.key);
   if (!state || !a) throw new Error(`${ref.key} is not in ${ref.root}.`);
   return { state, a };
+}
+
+/**
+ * The panel's messages: the structure on `ready`, then the statistics streamed once (re-sent as
+ * they stand when the page reloads); Cancel or closing the panel aborts the reads.
+ */
+function wireCompare(
+  panel: vscode.WebviewPanel,
+  sides: [ResolvedTarget, ResolvedTarget],
+  models: [PreviewModel, PreviewModel],
+  sections: DiffSection[],
+): void {
+  const abort = new AbortController();
+  let latest: CompareStatsPayload | null = null;
+  let started = false;
+  const postStats = (p: CompareStatsPayload) => {
+    latest = p;
+    void panel.webview.postMessage({ type: 'compareStats', payload: jsonSafe(p) });
+  };
+  const sub = panel.webview.onDidReceiveMessage((m) => {
+    const parsed = previewToHostSchema.safeParse(m);
+    if (!parsed.success) return;
+    if (parsed.data.type === 'cancelStats') abort.abort();
+    if (parsed.data.type !== 'ready') return;
+    void panel.webview.postMessage({
+      type: 'initCompare',
+      payload: { left: jsonSafe(sides[0].source), right: jsonSafe(sides[1].source), sections },
+    });
+    if (latest) postStats(latest);
+    if (started) return;
+    started = true;
+    void streamCompareStats(sides, models, postStats, abort.signal);
+  });
+  panel.onDidDispose(() => {
+    abort.abort();
+    sub.dispose();
+  });
+}
+
+/**
+ * The artifacts selected in the Caches tree (its context menu passes the clicked node, then the
+ * whole selection): two are compared; one becomes the left side and the right one is picked.
+ */
+export function refsFromSelection(clicked: unknown, selected: unknown): { left?: Ref; right?: Ref } {
+  const nodes = (Array.isArray(selected) && selected.length > 0 ? selected : [clicked]).filter(
+    (n): n is ArtifactNode => n instanceof ArtifactNode,
+  );
+  const refs = nodes.slice(0, 2).map((n) => ({ root: n.store.state.root, key: n.artifact.key }));
+  return { left: refs[0], right: refs[1] };
 }
 
 export async function compareArtifacts(
@@ -67,15 +119,7 @@ export async function compareArtifacts(
       webviewOptions(extensionUri),
     );
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'xpersist.svg');
-    const sub = panel.webview.onDidReceiveMessage((m) => {
-      const parsed = previewToHostSchema.safeParse(m);
-      if (!parsed.success || parsed.data.type !== 'ready') return;
-      void panel.webview.postMessage({
-        type: 'initCompare',
-        payload: { left: jsonSafe(lr.source), right: jsonSafe(rr.source), sections },
-      });
-    });
-    panel.onDidDispose(() => sub.dispose());
+    wireCompare(panel, [lr, rr], [lm, rm], sections);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'preview', panel.title);
     return panel;
   } catch (err) {

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { ArtifactNode } from '../explorer/nodes';
 import type { StoreRegistry } from '../stores/storeRegistry';
-import { compareArtifacts, pickArtifact } from './compareCommand';
+import { compareArtifacts, pickArtifact, refsFromSelection } from './compareCommand';
 import { DataFileEditorProvider, type PreviewManager } from './previewManager';
 
 export function registerPreview(registry: StoreRegistry, manager: PreviewManager): vscode.Disposable[] {
@@ -42,7 +42,14 @@ export function registerPreview(registry: StoreRegistry, manager: PreviewManager
     ),
     vscode.commands.registerCommand(
       'xpersist.compareArtifacts',
-      (arg?: Parameters<typeof compareArtifacts>[2]) => compareArtifacts(manager.extensionUri, registry, arg),
+      // From the palette (no argument), a caller ({ left, right }), or the Caches tree's context
+      // menu on a selection of two artifacts (the clicked node, then every selected node).
+      (arg?: Parameters<typeof compareArtifacts>[2] | ArtifactNode, selected?: unknown) =>
+        compareArtifacts(
+          manager.extensionUri,
+          registry,
+          arg instanceof ArtifactNode ? refsFromSelection(arg, selected) : arg,
+        ),
     ),
     vscode.commands.registerCommand('xpersist.previewFolder', async (uri?: vscode.Uri) => {
       const target =

@@ -35,6 +35,21 @@ export function unshuffleRange(
   out: Uint8Array,
   outOffset: number,
 ): void {
+  if (typesize === 4) {
+    // Four reading streams, one sequential write: the byte-at-a-stride loop below is ~5x slower
+    // on float32, the common netCDF-4 case (a whole-variable statistics pass is dominated by it).
+    const b0 = first;
+    const b1 = n + first;
+    const b2 = 2 * n + first;
+    const b3 = 3 * n + first;
+    for (let i = 0, o = outOffset; i < count; i++, o += 4) {
+      out[o] = src[b0 + i];
+      out[o + 1] = src[b1 + i];
+      out[o + 2] = src[b2 + i];
+      out[o + 3] = src[b3 + i];
+    }
+    return;
+  }
   for (let j = 0; j < typesize; j++) {
     const base = j * n + first;
     for (let i = 0; i < count; i++) out[outOffset + i * typesize + j] = src[base + i];

@@ -1,17 +1,75 @@
 // Two artifacts side by side: one table per section (dimensions, coordinates, data variables,
-// attributes; or rows and columns), differences marked, unchanged rows folded away on demand.
-import type { DiffSection } from '../../preview/compare';
-import { h, section } from '../common/dom';
-import type { PreviewSource } from './protocol';
+// attributes; or rows and columns), differences marked, unchanged rows folded away on demand;
+// then the statistics as the host streams them, with a progress bar and a Cancel button.
+import type { DiffRow, DiffSection } from '../../preview/compare';
+import { clear, h, section } from '../common/dom';
+import { send } from '../common/rpc';
+import type { CompareStatsPayload, PreviewSource } from './protocol';
 
 const MARK = { same: '', changed: '≠', added: '+', removed: '−' } as const;
+
+function diffRow(r: DiffRow): HTMLElement {
+  const status = r.pending ? 'pending' : r.status;
+  return h(
+    'tr',
+    { class: `diff-${r.status}${r.pending ? ' diff-pending' : ''}`, dataset: { path: r.path, status } },
+    h('td', { class: 'diff-mark', title: status }, r.pending ? '…' : MARK[r.status]),
+    h('th', null, r.path),
+    h('td', null, r.left ?? ''),
+    h('td', null, r.right ?? ''),
+  );
+}
+
+/** The Statistics section: empty until the host's first report, then redrawn on each. */
+function statsSection(left: PreviewSource, right: PreviewSource) {
+  const bar = h('progress', { attrs: { max: '1', value: '0', 'aria-label': 'Statistics read' } });
+  const note = h('span', { class: 'muted', dataset: { testid: 'stats-note' } }, 'Reading statistics…');
+  const cancel = h(
+    'button',
+    { class: 'link', dataset: { testid: 'stats-cancel' }, on: { click: () => send('cancelStats') } },
+    'Cancel',
+  );
+  const body = h('tbody', null);
+  const table = h(
+    'table',
+    { class: 'kv diff', dataset: { testid: 'diff-Statistics' } },
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', null, ''),
+        h('th', null, ''),
+        h('th', null, left.title),
+        h('th', null, right.title),
+      ),
+    ),
+    body,
+  );
+  const status = h('div', { class: 'stats-status', dataset: { testid: 'stats-status' } }, bar, note, cancel);
+  const el = section('cmp-Statistics', 'Statistics', h('div', null, status, table), { open: true });
+  const update = (p: CompareStatsPayload) => {
+    bar.value = p.progress;
+    bar.hidden = p.state !== 'running';
+    cancel.hidden = p.state !== 'running';
+    note.textContent = p.state === 'running' ? `${Math.round(p.progress * 100)} % · ${p.note}` : p.note;
+    status.dataset.state = p.state;
+    clear(body);
+    body.append(...p.section.rows.map(diffRow));
+    const changed = p.section.rows.filter((r) => r.status !== 'same' && !r.pending).length;
+    el.querySelector('summary .count')?.remove();
+    el.querySelector('summary')?.append(h('span', { class: 'count' }, String(changed)));
+  };
+  return { el, update };
+}
 
 export function renderCompare(
   app: HTMLElement,
   left: PreviewSource,
   right: PreviewSource,
   sections: DiffSection[],
-): void {
+): (stats: CompareStatsPayload) => void {
   const changes = sections.reduce((n, s) => n + s.rows.filter((r) => r.status !== 'same').length, 0);
   const onlyDiff = h('input', { attrs: { type: 'checkbox', 'aria-label': 'Only differences' } });
   app.append(
@@ -29,20 +87,7 @@ export function renderCompare(
   );
   const tables = sections.map((s) => {
     const changed = s.rows.filter((r) => r.status !== 'same').length;
-    const body = h(
-      'tbody',
-      null,
-      ...s.rows.map((r) =>
-        h(
-          'tr',
-          { class: `diff-${r.status}`, dataset: { path: r.path, status: r.status } },
-          h('td', { class: 'diff-mark', title: r.status }, MARK[r.status]),
-          h('th', null, r.path),
-          h('td', null, r.left ?? ''),
-          h('td', null, r.right ?? ''),
-        ),
-      ),
-    );
+    const body = h('tbody', null, ...s.rows.map(diffRow));
     const table = h(
       'table',
       { class: 'kv diff', dataset: { testid: `diff-${s.title}` } },
@@ -67,4 +112,7 @@ export function renderCompare(
   });
   onlyDiff.addEventListener('change', () => app.classList.toggle('only-diff', onlyDiff.checked));
   app.append(...tables);
+  const stats = statsSection(left, right);
+  app.append(stats.el);
+  return stats.update;
 }

@@ -29,14 +29,17 @@ export interface HeatmapInput {
 const Y_TICKS_W = 64;
 const COLORBAR_W = 76;
 
-function paint(canvas: HTMLCanvasElement, input: HeatmapInput): void {
+/**
+ * The map's RGBA pixels (one per value, row 0 at the bottom when flipped, NaN transparent): the
+ * whole of what a paint costs besides putImageData, so the bench can time it outside a browser.
+ */
+export function paintPixels(
+  px: Uint8ClampedArray,
+  input: Pick<HeatmapInput, 'values' | 'rows' | 'cols' | 'flipped' | 'lo' | 'hi' | 'colormap'>,
+): void {
   const { values, rows, cols, flipped, lo, hi } = input;
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
   const table = lut(input.colormap);
   const span = hi - lo || 1;
-  const img = ctx.createImageData(cols, rows);
-  const px = img.data;
   for (let r = 0; r < rows; r++) {
     const y = flipped ? rows - 1 - r : r;
     for (let c = 0; c < cols; c++) {
@@ -54,6 +57,13 @@ function paint(canvas: HTMLCanvasElement, input: HeatmapInput): void {
       px[o + 3] = 255;
     }
   }
+}
+
+function paint(canvas: HTMLCanvasElement, input: HeatmapInput): void {
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const img = ctx.createImageData(input.cols, input.rows);
+  paintPixels(img.data, input);
   ctx.putImageData(img, 0, 0);
 }
 

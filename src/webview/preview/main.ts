@@ -10,7 +10,7 @@ import { renderCompare } from './compareView';
 import { type DatasetUiState, renderDataset } from './datasetView';
 import { mapStateOf } from './mapView';
 import { renderObject } from './objectView';
-import type { HostToPreview, PreviewSource, PreviewUiState } from './protocol';
+import type { CompareStatsPayload, HostToPreview, PreviewSource, PreviewUiState } from './protocol';
 import { renderTable } from './tableView';
 import { renderUnsupported } from './unsupportedView';
 
@@ -61,6 +61,9 @@ function header(source: PreviewSource): HTMLElement {
   );
 }
 
+/** The compare view's statistics updater, once a compare is shown. */
+let updateStats: ((p: CompareStatsPayload) => void) | null = null;
+
 function onMessage(msg: HostToPreview): void {
   if (handleResponse(msg as never)) return;
   if (msg.type === 'initError') {
@@ -78,7 +81,11 @@ function onMessage(msg: HostToPreview): void {
   }
   if (msg.type === 'initCompare') {
     clear(app);
-    renderCompare(app, msg.payload.left, msg.payload.right, msg.payload.sections);
+    updateStats = renderCompare(app, msg.payload.left, msg.payload.right, msg.payload.sections);
+    return;
+  }
+  if (msg.type === 'compareStats') {
+    updateStats?.(msg.payload);
     return;
   }
   if (msg.type !== 'init') return;

@@ -39,6 +39,14 @@ export interface ColumnStats {
   falseCount?: number;
 }
 
+export interface CompareStatsPayload {
+  section: DiffSection;
+  progress: number;
+  state: 'running' | 'done' | 'cancelled' | 'error';
+  /** What the figures cover, or why they stopped. */
+  note: string;
+}
+
 /** Persisted by the webview (setState) and handed back by the panel serializer on reload. */
 export interface PreviewUiState {
   target?: PreviewTarget;
@@ -64,6 +72,8 @@ export type HostToPreview =
   | IpcMessage<'init', { source: PreviewSource; model: PreviewModel; state: PreviewUiState | null }>
   | IpcMessage<'initError', { source: PreviewSource | null; message: string }>
   | IpcMessage<'initCompare', { left: PreviewSource; right: PreviewSource; sections: DiffSection[] }>
+  /** The compare view's statistics, re-sent as they stream in (progress 0..1). */
+  | IpcMessage<'compareStats', CompareStatsPayload>
   | IpcMessage<'values', { requestId: number; dims: string[]; shape: number[]; values: Value[] }>
   | IpcMessage<'rows', { requestId: number; offset: number; columns: string[]; rows: Value[][] }>
   | IpcMessage<
@@ -109,6 +119,8 @@ export const previewToHostSchema = z.discriminatedUnion('type', [
     payload: z.object({ text: z.string().check(z.maxLength(1_000_000)) }),
   }),
   z.object({ type: z.literal('revealInExplorer'), payload: z.looseObject({}) }),
+  // The compare view's Cancel button: stop reading statistics.
+  z.object({ type: z.literal('cancelStats'), payload: z.looseObject({}) }),
 ]);
 
 export type PreviewToHost = z.infer<typeof previewToHostSchema>;
