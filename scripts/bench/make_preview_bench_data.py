@@ -4,6 +4,8 @@
 
 - preview_1gib.zarr: float32 (1024, 512, 512) = 1 GiB, chunks (32, 256, 256), xarray + zarr 2
   (consolidated, default Blosc lz4 + shuffle), with a CF time coordinate;
+- preview_1gib_b.zarr: the same, 0.25 K warmer, with another `history` (the "Tuesday" output the
+  compare bench diffs against preview_1gib.zarr);
 - preview_1gib.nc: the same variable as netCDF4 (zlib level 1 + shuffle, chunks (32, 256, 256));
 - preview_500mb.csv: pandas to_csv (index written) of a 7-column frame, ~500 MB;
 - preview_100mb.parquet: pandas + pyarrow (snappy) of a similar frame, ~100 MB.
@@ -54,8 +56,7 @@ def template():
     return time_, lat, lon
 
 
-def make_zarr():
-    name = "preview_1gib.zarr"
+def make_zarr(name="preview_1gib.zarr", shift=0.0, history="Monday run"):
     if done(name):
         print("skip", name)
         return
@@ -64,9 +65,9 @@ def make_zarr():
     time_, lat, lon = template()
     blocks = [da.from_delayed(_delayed_block(t, min(t + CHUNKS[0], NT)), (min(t + CHUNKS[0], NT) - t, NY, NX), np.float32)
               for t in range(0, NT, CHUNKS[0])]
-    arr = da.concatenate(blocks, axis=0).rechunk(CHUNKS)
+    arr = da.concatenate(blocks, axis=0).rechunk(CHUNKS) + np.float32(shift)
     ds = xr.Dataset({"temp": (("time", "lat", "lon"), arr, {"units": "K", "long_name": "air temperature"})},
-                    coords={"time": time_, "lat": lat, "lon": lon})
+                    coords={"time": time_, "lat": lat, "lon": lon}, attrs={"history": history})
     t = time.time()
     ds.to_zarr(os.path.join(OUT, name), mode="w", encoding={"temp": {"chunks": CHUNKS}})
     print(f"wrote {name} in {time.time() - t:.1f} s")
@@ -162,6 +163,7 @@ if __name__ == "__main__":
     which = set(sys.argv[2:]) or {"zarr", "nc", "csv", "parquet"}
     if "zarr" in which:
         make_zarr()
+        make_zarr("preview_1gib_b.zarr", 0.25, "Tuesday run")
     if "nc" in which:
         make_nc()
     if "csv" in which:

@@ -85,6 +85,20 @@ async function climateTimes(wb) {
   const arr = await wb.inWebview('[data-testid="array-table"]');
   assert.equal(await arr.locator('tbody tr').count(), 128, '(128, 8) as 128 rows');
   assert.equal(await arr.locator('thead th').count(), 9, 'a row label and 8 columns');
+  const rowsNote = await (await wb.inWebview('[data-testid="array-rows"]')).textContent();
+  assert.equal(rowsNote, '128 rows × 8 columns.');
+  // The array as a heatmap, as a dataset variable's 2-D slice is drawn: painted, with index ticks.
+  const map = await wb.inWebview('[data-testid="array-map"] canvas.heatmap-canvas');
+  const size = await map.evaluate((c) => [c.width, c.height]);
+  assert.deepEqual(size, [8, 128], 'one canvas pixel per value');
+  const painted = await map.evaluate((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    return new Set(
+      Array.from({ length: d.length / 4 }, (_, i) => d[i * 4] * 65536 + d[i * 4 + 1] * 256 + d[i * 4 + 2]),
+    ).size;
+  });
+  assert.ok(painted > 20, `the weights paint many colours (${painted})`);
+  await map.scrollIntoViewIfNeeded();
   await wb.screenshot('c3-pickled-array');
 }
 
@@ -248,6 +262,22 @@ async function compare(wb) {
   assert.equal(summary, '2 differences');
   await hist.scrollIntoViewIfNeeded();
   await wb.screenshot('c9-compare');
+  // The statistics stream in (progress bar, Cancel) and end marked: tas is warmer on Tuesday.
+  const status = wb.webview().locator('[data-testid="stats-status"][data-state="done"]');
+  await status.waitFor({ timeout: 60_000 });
+  const tasMin = await wb.inWebview('tr[data-path="stats.tas.min"]');
+  assert.equal(await tasMin.getAttribute('data-status'), 'changed');
+  const anom = await wb.inWebview('tr[data-path="stats.tas_anom.mean"]');
+  assert.equal(await anom.getAttribute('data-status'), 'added');
+  const nan = await wb.inWebview('tr[data-path="stats.tas.nan_count"]');
+  assert.equal(await nan.getAttribute('data-status'), 'same');
+  await tasMin.scrollIntoViewIfNeeded();
+  for (const theme of ['Dark Modern', 'Light Modern', 'Dark High Contrast']) {
+    await wb.setColorTheme(theme);
+    await wb.page.waitForTimeout(400);
+    await wb.screenshot(`c10-compare-stats-${theme.replace(/ /g, '-').toLowerCase()}`);
+  }
+  await wb.setColorTheme('Dark Modern');
 }
 
 /** @param {import('./lib/workbench.mjs').Workbench} wb */
@@ -255,6 +285,8 @@ export default async function run(wb) {
   await wb.open();
   await wb.setColorTheme('Dark Modern');
   await wb.openXpersistView();
+  // A narrow side bar, as many people keep it: the previews must read well beside it.
+  await wb.setSidebarWidth(300);
   await wb.waitForRow(/^all-serializers/);
   await climateTimes(wb);
   await climateMap(wb);

@@ -4,6 +4,8 @@
 import { displayDtype } from '../../preview/cf/calendarTime';
 import type { ObjectNode, Value } from '../../preview/model';
 import { fmt, h, icon } from '../common/dom';
+import { renderHeatmap } from './heatmap';
+import { axisTicks, colorRange } from './mapModel';
 
 function valuesLine(values: Value[] | undefined, total: number | undefined): string {
   if (!values) return '';
@@ -50,27 +52,61 @@ function frameTable(node: ObjectNode): HTMLElement | null {
   );
 }
 
+/** How a 2-D or higher array is laid out: its true row count and what the tree kept of it. */
+export interface ArrayGrid {
+  /** Rows of the table: every index of the leading dimensions (the array's true count). */
+  totalRows: number;
+  /** Rows whose values the tree kept (all of them unless the array is over 20,000 values). */
+  rows: number;
+  cols: number;
+  /** The first 2-D slice ([0, ..., 0, :, :]) of a numeric array, as far as it was kept. */
+  heat: { values: Value[]; rows: number; cols: number; title: string } | null;
+}
+
+const NUMERIC = /^(float|int|uint|bool)/;
+
+export function arrayGrid(node: ObjectNode): ArrayGrid | null {
+  const shape = node.shape ?? [];
+  const values = node.values;
+  if (shape.length < 2 || !values) return null;
+  const cols = shape[shape.length - 1];
+  const totalRows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  const rows = Math.min(totalRows, Math.floor(values.length / Math.max(1, cols)));
+  const sliceRows = Math.min(shape[shape.length - 2], rows);
+  const lead = shape.slice(0, -2).map(() => '0');
+  const heat =
+    NUMERIC.test(node.dtype ?? '') && sliceRows > 0 && cols > 0
+      ? {
+          values: values.slice(0, sliceRows * cols),
+          rows: sliceRows,
+          cols,
+          title: `[${[...lead, ':', ':'].join(', ')}]`,
+        }
+      : null;
+  return { totalRows, rows, cols, heat };
+}
+
+function rowLabel(shape: number[], r: number): string {
+  const lead = shape.slice(0, -1);
+  const idx: number[] = [];
+  let rest = r;
+  for (let d = lead.length - 1; d >= 0; d--) {
+    idx.unshift(rest % lead[d]);
+    rest = Math.floor(rest / lead[d]);
+  }
+  return idx.join(', ');
+}
+
 /**
  * A 2-D or higher array as a table: one row per index of the leading dimensions, one column per
  * index of the last (as numpy prints it), as many rows as the values kept.
  */
 export function arrayTable(node: ObjectNode): HTMLElement | null {
-  const shape = node.shape ?? [];
+  const grid = arrayGrid(node);
   const values = node.values;
-  if (shape.length < 2 || !values) return null;
-  const cols = shape[shape.length - 1];
-  const lead = shape.slice(0, -1);
-  const totalRows = lead.reduce((a, b) => a * b, 1);
-  const rows = Math.min(totalRows, Math.floor(values.length / Math.max(1, cols)));
-  const label = (r: number) => {
-    const idx: number[] = [];
-    let rest = r;
-    for (let d = lead.length - 1; d >= 0; d--) {
-      idx.unshift(rest % lead[d]);
-      rest = Math.floor(rest / lead[d]);
-    }
-    return idx.join(', ');
-  };
+  if (!grid || !values) return null;
+  const { rows, cols, totalRows } = grid;
+  const shape = node.shape ?? [];
   const table = h(
     'table',
     { class: 'values-table', dataset: { testid: 'array-table' } },
@@ -86,7 +122,7 @@ export function arrayTable(node: ObjectNode): HTMLElement | null {
         h(
           'tr',
           null,
-          h('th', null, label(r)),
+          h('th', null, rowLabel(shape, r)),
           ...Array.from({ length: cols }, (_, c) => {
             const v = values[r * cols + c];
             return h('td', { class: v === null ? 'nan' : typeof v === 'number' ? 'num' : '' }, fmt(v));
@@ -95,15 +131,45 @@ export function arrayTable(node: ObjectNode): HTMLElement | null {
       ),
     ),
   );
-  const note =
-    rows < totalRows
-      ? h(
-          'p',
-          { class: 'muted' },
-          `Showing the first ${rows.toLocaleString('en-US')} of ${totalRows.toLocaleString('en-US')} rows.`,
-        )
-      : null;
-  return h('div', null, table, note);
+  const count = `${totalRows.toLocaleString('en-US')} rows × ${cols.toLocaleString('en-US')} columns`;
+  const note = h(
+    'p',
+    { class: 'muted', dataset: { testid: 'array-rows' } },
+    rows < totalRows ? `${count}; showing the first ${rows.toLocaleString('en-US')} rows.` : `${count}.`,
+  );
+  return h('div', null, note, table);
+}
+
+/**
+ * The first 2-D slice of a numeric array as a map (row 0 at the top, as numpy prints it and as the
+ * table below lists it), index ticks, the robust colour range and colormap a dataset variable gets.
+ */
+export function arrayHeatmap(node: ObjectNode): HTMLElement | null {
+  const heat = arrayGrid(node)?.heat;
+  if (!heat) return null;
+  const range = colorRange(heat.values, true);
+  if (!range) return null;
+  const nd = node.shape?.length ?? 2;
+  return h(
+    'div',
+    { class: 'array-map', dataset: { testid: 'array-map' } },
+    h('p', { class: 'muted' }, `${node.dtype} ${heat.title}`),
+    renderHeatmap({
+      values: heat.values,
+      rows: heat.rows,
+      cols: heat.cols,
+      flipped: false,
+      rowTicks: axisTicks(null, heat.rows, 0, null, Math.max(2, Math.min(8, heat.rows))),
+      colTicks: axisTicks(null, heat.cols, 0, null, Math.max(2, Math.min(9, heat.cols))),
+      rowTitle: `axis ${nd - 2}`,
+      colTitle: `axis ${nd - 1}`,
+      cellAspect: 1,
+      colormap: range.diverging ? 'RdBu_r' : 'viridis',
+      lo: range.lo,
+      hi: range.hi,
+      describe: (i, j) => `[${[...heat.title.slice(1, -1).split(', ').slice(0, -2), i, j].join(', ')}]`,
+    }),
+  );
 }
 
 function renderNode(node: ObjectNode, depth: number): HTMLElement {
@@ -127,6 +193,8 @@ function renderNode(node: ObjectNode, depth: number): HTMLElement {
   );
   const extras: HTMLElement[] = [];
   const grid = arrayTable(node);
+  const map = grid ? arrayHeatmap(node) : null;
+  if (map) extras.push(map);
   if (grid) extras.push(h('div', { class: 'values-table-wrap tall' }, grid));
   else if (node.values) {
     const total = node.shape?.reduce((a, b) => a * b, 1) ?? node.length;
