@@ -52,7 +52,10 @@ describe('N-D arrays in pickles: tables and heatmaps', () => {
     const g = arrayGrid(t);
     assert.deepEqual([g?.totalRows, g?.rows, g?.cols], [3, 3, 5]);
     assert.deepEqual(g?.heat?.values, want.values);
-    assert.equal(arrayGrid({ type: 'numpy.ndarray', dtype: 'float64', shape: [4], values: [1, 2, 3, 4] }), null);
+    assert.equal(
+      arrayGrid({ type: 'numpy.ndarray', dtype: 'float64', shape: [4], values: [1, 2, 3, 4] }),
+      null,
+    );
     const strings = arrayGrid({ type: 'numpy.ndarray', dtype: '<U1', shape: [1, 2], values: ['a', 'b'] });
     assert.equal(strings?.heat, null);
     assert.equal(strings?.rows, 1);
