@@ -231,8 +231,11 @@ async function copyChunk(
         while (i < order.length) {
           let k = i;
           while (k + 1 < order.length && order[k + 1] === order[k] + 1) k++;
-          const [s0] = blockExtent(h, starts, order[i]);
-          const [, e1] = blockExtent(h, starts, order[k]);
+          // Multithreaded c-blosc writes blocks in the order they finished: block j+1 may come
+          // before block j in the chunk, so a run spans from its lowest start to its highest end.
+          const extents = order.slice(i, k + 1).map((j) => blockExtent(h, starts, j));
+          const s0 = Math.min(...extents.map(([a]) => a));
+          const e1 = Math.max(...extents.map(([, b]) => b));
           const bytes = await readFileRange(fh, s0, e1 - s0, key);
           count(key, bytes.length);
           for (let j = i; j <= k; j++) {
