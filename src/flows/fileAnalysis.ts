@@ -2,5 +2,5 @@
 // the entry of dist/analysis.js, which activation does not load (src/extension/lazyModules.ts).
 // The first Python file that mentions Prefect or xpersist loads it.
 export { PythonDocumentAnalyzer, resolveStorePath, storeDiagnostics } from '../python/index';
-export { fileCacheStates } from './fileStates';
+export { fileCacheStates, parseAsOf } from './fileStates';
 export { autoMkdirEdit, callAt, mergeDiagnostics, preRunDiagnostics } from './preRunChecks';

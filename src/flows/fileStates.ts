@@ -10,6 +10,11 @@ import { buildFlowGraph, type FlowGraph } from './graph';
 export interface FileStatesOptions {
   /** The day targets are evaluated for ("Evaluate targets as of..."); now by default. */
   now?: Date;
+  /**
+   * `now` is an instant a run could start at (the present, or a date and time typed in "Evaluate
+   * targets as of..."): time-of-day fields (`{date:%H%M}`) are exact, not `*` (flowTargets' exactTime).
+   */
+  exactTime?: boolean;
   /** Parameter values per flow name, or name pattern (defaults otherwise). */
   parameters?: Record<string, Record<string, unknown>>;
   /** Where store paths resolve (env, home, cwd, storeExpressions setting). */
@@ -36,6 +41,7 @@ export function fileCacheStates(analysis: PythonAnalysis, options: FileStatesOpt
     const graph = buildFlowGraph(flow);
     const targets = flowTargets(analysis, i, {
       now,
+      exactTime: options.exactTime === true,
       // A flow made in a loop or a factory has its pattern (`regional-*`) for a name.
       parameters: options.parameters?.[flow.name ?? flow.namePattern ?? ''],
     });
@@ -53,4 +59,17 @@ export function fileCacheStates(analysis: PythonAnalysis, options: FileStatesOpt
       }),
     };
   });
+}
+
+/**
+ * What "Evaluate targets as of..." was given: null for now (empty or `now`); a day (`YYYY-MM-DD`)
+ * is evaluated at its noon UTC with only the day known, a date and time (`YYYY-MM-DDTHH:MM`, UTC
+ * unless it has an offset) as that exact instant. undefined: not a date.
+ */
+export function parseAsOf(text: string): { at: Date; exact: boolean } | null | undefined {
+  const t = text.trim();
+  if (t === '' || t === 'now') return null;
+  const exact = /T/.test(t);
+  const at = new Date(exact ? (/[zZ]|[+-]\d\d:\d\d$/.test(t) ? t : `${t}Z`) : `${t}T12:00:00Z`);
+  return Number.isNaN(at.getTime()) ? undefined : { at, exact };
 }

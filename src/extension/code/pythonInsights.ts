@@ -55,6 +55,8 @@ export class PythonInsights implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changed];
   /** "Evaluate targets as of...": null means now. */
   asOf: Date | null = null;
+  /** `asOf` was given with a time of day (an instant), not as a day only. */
+  asOfExact = false;
 
   constructor(private readonly registry: StoreRegistry) {
     this.disposables.push(
@@ -132,6 +134,8 @@ export class PythonInsights implements vscode.Disposable {
       .filter((r): r is NonNullable<typeof r> => !!r);
     const flows = pythonAnalysis().fileCacheStates(base.analysis, {
       now: evaluatedAt,
+      // Now, or a typed date and time, is an instant a run could start at: time-of-day fields exact.
+      exactTime: this.asOf === null || this.asOfExact,
       storeRoots: base.storeRoots,
       pathContext: base.pathContext,
       reports,

@@ -9,6 +9,7 @@ import type { LiveRun } from '../../flows/runEvents';
 import { checkpointingHint, runFailureHint } from '../../flows/runHints';
 import { invalidateArtifacts, mutationRefusal } from '../explorer/explorerCommands';
 import type { FlowRunner } from '../flows/flowRunner';
+import { pythonAnalysis } from '../lazyModules';
 import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
 import { invalidationKeys, type TaskRef } from './cacheLenses';
 import type { PythonInsights } from './pythonInsights';
@@ -191,11 +192,10 @@ export class TaskCommands {
             : 'Not a date: use YYYY-MM-DD',
       }));
     if (text === undefined) return this.insights.asOf;
-    const t = text.trim();
-    this.insights.asOf =
-      t === '' || t === 'now'
-        ? null
-        : new Date(/T/.test(t) ? (/[zZ]|[+-]\d\d:\d\d$/.test(t) ? t : `${t}Z`) : `${t}T12:00:00Z`);
+    const asOf = pythonAnalysis().parseAsOf(text);
+    if (asOf === undefined) return this.insights.asOf;
+    this.insights.asOf = asOf?.at ?? null;
+    this.insights.asOfExact = asOf?.exact ?? false;
     this.insights.refreshStates();
     return this.insights.asOf;
   }
