@@ -38,7 +38,9 @@ import {
   shareOf,
 } from './scanPart';
 import { deliverPendingEvents, StoreWatch, watchable } from './storeWatch';
-import { inlineDirCache, scanShares, shareCount } from './workerPool';
+import { inlineDirCache, PARALLEL_THRESHOLD, scanShares, shareCount } from './workerPool';
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Sidecars of unsafe keys (refused: never read). */
 export type Unsafe = { key: string; why: string }[];
@@ -297,11 +299,18 @@ async function fullScan(root: string, memory: ScanMemory, options: ScanOptions):
     if (why) unsafe.push({ key, why });
     else keys.push(key);
   }
+  // A big store's phases each hold the thread for a while (seconds at 100,000 keys on a loaded
+  // machine): between them the host answers what waited, e.g. the view asking for the first page.
+  const breathe = keys.length >= PARALLEL_THRESHOLD ? nextTurn : async () => {};
   reportFirstPage(root, keys, options);
   const reqs = shareRequests(root, keys, prior.parsed);
   const pending = scanShares(reqs);
+  // Awaited below; a failure meanwhile is not an unhandled rejection.
+  pending.catch(() => undefined);
+  await breathe();
   // While the threads stat: orphan data and the index's records, here.
   const orphans = currentOrphans(root, listing.keys, prior.state, reused, observedAt);
+  await breathe();
   fillRecords(root, prior);
   const shares = await pending;
   memory.lastReuse = {
@@ -347,6 +356,7 @@ async function fullScan(root: string, memory: ScanMemory, options: ScanOptions):
       });
     }
   }
+  await breathe();
   changed ||= !prior.state || !sameNumbers(listingStamps, prior.state.listingStamps);
   memory.state = {
     listing,
