@@ -312,6 +312,24 @@ suite('cache explorer', () => {
     );
   });
 
+  test('Open in Notebook / Interactive Window are offered only with the Jupyter extension', async () => {
+    const menus = (contributes().menus as Record<string, { command: string; when?: string }[]>)[
+      'view/item/context'
+    ];
+    for (const id of ['xpersist.openInNotebook', 'xpersist.openInInteractiveWindow']) {
+      const m = menus.find((x) => x.command === id);
+      assert.match(m?.when ?? '', /viewItem =~ \/\^artifact\/ && xpersist\.jupyterInstalled$/, id);
+    }
+    // This host has no Jupyter extension: run by hand, the commands open nothing.
+    assert.equal(vscode.extensions.getExtension('ms-toolsai.jupyter'), undefined);
+    const store = await storeNode('caches/seed-demo');
+    const bar = (await children(store)).filter(isArtifact).find((n) => n.artifact.key === 'bar.zarr');
+    const notebooks = vscode.workspace.notebookDocuments.length;
+    assert.equal(await vscode.commands.executeCommand('xpersist.openInNotebook', bar), false);
+    assert.equal(await vscode.commands.executeCommand('xpersist.openInInteractiveWindow', bar), false);
+    assert.equal(vscode.workspace.notebookDocuments.length, notebooks);
+  });
+
   test('invalidating a key folder deletes exactly the artifacts below it', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-group-'));
     for (const d of ['g/sub', 'xpersist_metadata_store/g/sub'])

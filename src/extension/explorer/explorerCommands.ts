@@ -30,6 +30,7 @@ import type { StoreCredentials } from '../stores/credentials';
 import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
 import { askTyped, confirmPaths, notify } from '../ui/dialogs';
 import type { CacheTreeProvider } from './cacheTreeProvider';
+import { registerJupyterCommands } from './jupyterCommands';
 import { ArtifactNode, type CacheNode, GroupNode, LoadMoreNode, ProblemNode, StoreNode } from './nodes';
 import { type AddStoreArg, addStore, setStoreCredentials, updateStoresSetting } from './storeCommands';
 
@@ -386,6 +387,7 @@ export function registerExplorerCommands(ctx: ExplorerContext): vscode.Disposabl
   purgeStaleTrash(registry, purged);
   return [
     registry.onDidChangeStores(() => purgeStaleTrash(registry, purged)),
+    ...registerJupyterCommands(),
     reg('xpersist.refresh', async (node?: CacheNode) => {
       const state = node instanceof StoreNode ? node.state : undefined;
       if (state) await registry.scan(state.root);
