@@ -3,7 +3,7 @@
 // so that no moment has a key over missing data; a restore puts the data back first, then the
 // sidecar. xpersist never sees the trash (its keys() lists only xpersist_metadata_store/, and no
 // key may start with ".xpersist-"); our scan skips it (scan/orphans.ts). Entries are purged when
-// their undo window has passed (docs/explorer.md, "Delete and Undo").
+// their undo window has passed (docs/ARCHITECTURE.md, "Deletes that can be undone").
 import { randomBytes } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// How a delete is confirmed and whether it can be undone (docs/explorer.md, "Delete and Undo").
+// How a delete is confirmed and whether it can be undone (docs/ARCHITECTURE.md, "Deletes that can be undone").
 // A local store of ordinary size: the keys move into the store's trash and an Undo is offered for
 // UNDO_WINDOW_MS. A store on object storage (a move there is a copy of every object) or a large
 // one: no trash, the user types what is deleted instead of pressing Enter.
