@@ -86,7 +86,8 @@ export function compareModels(a: PreviewModel, b: PreviewModel): DiffSection[] |
 /** Statistics as text: min/max exactly, means to 8 significant digits (float sums differ below). */
 function statText(v: number | string | null | undefined, mean = false): string | null {
   if (v === undefined) return null;
-  if (v === null) return 'NaN';
+  // No mean (strings, times) is not a missing value: a dash, as pandas' describe leaves it blank.
+  if (v === null) return mean ? '—' : 'NaN';
   if (typeof v === 'number' && mean) return String(Number(v.toPrecision(8)));
   return String(v);
 }

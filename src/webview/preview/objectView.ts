@@ -163,7 +163,8 @@ export function arrayHeatmap(node: ObjectNode): HTMLElement | null {
       colTicks: axisTicks(null, heat.cols, 0, null, Math.max(2, Math.min(9, heat.cols))),
       rowTitle: `axis ${nd - 2}`,
       colTitle: `axis ${nd - 1}`,
-      cellAspect: 1,
+      // Square cells, unless that makes a strip (a (128, 8) array): then at most twice as tall as wide.
+      cellAspect: Math.min(1, (2 * heat.cols) / heat.rows),
       colormap: range.diverging ? 'RdBu_r' : 'viridis',
       lo: range.lo,
       hi: range.hi,

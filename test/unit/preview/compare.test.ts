@@ -67,6 +67,14 @@ describe('compare two artifacts', () => {
     assert.equal(rows.get('stats.tas.nan_count')?.status, 'same');
     assert.equal(rows.get('stats.tas_anom.mean')?.status, 'added');
     assert.ok(s.rows.every((r) => !r.pending));
+    // Times have no mean: a dash, not "NaN" (which would read as a missing value).
+    const times = api.compareStatistics(
+      { time_bnds: await api.variableStats(dir(mon), 'xarray.zarr', 'time_bnds') },
+      {},
+      { left: ['time_bnds'], right: [] },
+    );
+    assert.equal(times.rows.find((r) => r.path === 'stats.time_bnds.mean')?.left, '—');
+    assert.equal(times.rows.find((r) => r.path === 'stats.time_bnds.min')?.status, 'removed');
     // While one side is still reading, nothing is marked changed and the rows say so.
     const partial = { ...right.tas, done: false, blocksDone: 0 };
     const p = api.compareStatistics(left, { tas: partial }, names);
