@@ -22,9 +22,9 @@ import {
 import { listMetadata, sortKeys } from './scan/listMetadata';
 import { closeScanMemory, newScanMemory, type ScanMemory, type ScanReuse, scanStore } from './scan/scanStore';
 import { isoformat, utcNow } from './sidecar/createdAt';
-import { parseSidecarText } from './sidecar/parseSidecar';
+import { parseSidecarText, sidecarBytesText } from './sidecar/parseSidecar';
+import { readSidecarBytes, SidecarNotReadError } from './sidecar/readSidecar';
 import { recordFromSidecarText, type SidecarRecord, sidecarText } from './sidecar/writeSidecar';
-import { readFileText } from './storage/localStorage';
 import {
   listTrash,
   purgeTrash,
@@ -113,11 +113,13 @@ export class CacheStore {
 
   async getArtifact(key: string): Promise<Artifact> {
     const p = this.sidecarPath(key);
-    let text: string;
+    let bytes: Buffer;
     try {
       // One open/read/close, no thread-pool round trip: a few microseconds on a local disk.
-      text = readFileText(p);
+      bytes = readSidecarBytes(p);
     } catch (err) {
+      if (err instanceof SidecarNotReadError)
+        throw new ArtifactError(key, p, 'unsupported-sidecar', err.message);
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
         throw new ArtifactError(key, p, 'not-found', `not found in cache store ${this.root} (no ${p})`);
@@ -129,14 +131,14 @@ export class CacheStore {
         `the sidecar cannot be read: ${(err as Error).message}`,
       );
     }
-    return parseSidecarText(text, key, p);
+    return parseSidecarText(bytes, key, p);
   }
 
   /** The sidecar's text as stored (to show it; getArtifact parses it). */
   async sidecarText(key: string): Promise<string> {
     const p = this.sidecarPath(key);
     try {
-      return readFileText(p);
+      return sidecarBytesText(readSidecarBytes(p));
     } catch (err) {
       throw new ArtifactError(key, p, 'not-found', `the sidecar cannot be read: ${(err as Error).message}`);
     }
@@ -252,6 +254,8 @@ export class CacheStore {
       return this.delete(problem.key, options);
     }
     if (!(await exists(problem.path))) return { paths: [], prunedDirs: [] };
+    if (problem.kind === 'invalid-json' || problem.kind === 'invalid-sidecar')
+      this.assertStillBroken(problem);
     const stopAt = problem.path.startsWith(this.metadataRoot + path.sep) ? this.metadataRoot : this.root;
     const paths = [problem.path];
     const prunedDirs = await emptyAncestors(path.dirname(problem.path), stopAt, new Set(paths));
@@ -259,6 +263,30 @@ export class CacheStore {
     await removeAtomically(this.root, problem.path);
     for (const dir of prunedDirs) removeEmptyDir(this.root, dir);
     return { paths, prunedDirs };
+  }
+
+  /**
+   * A broken sidecar is deleted only while it is still one xpersist cannot read: parsed again at
+   * the moment of the fix (it may have been rewritten since the scan, or come from an older one).
+   */
+  private assertStillBroken(problem: Problem): void {
+    let bytes: Buffer;
+    try {
+      bytes = readSidecarBytes(problem.path);
+    } catch (err) {
+      if (err instanceof SidecarNotReadError)
+        throw new Error(`Refused: ${problem.path} was not read (${err.message}); xpersist may read it.`);
+      return; // unreadable for xpersist too (permissions...)
+    }
+    try {
+      parseSidecarText(bytes, problem.key ?? '', problem.path);
+    } catch (err) {
+      if (err instanceof ArtifactError && err.kind !== 'unsupported-sidecar') return;
+      throw new Error(
+        `Refused: ${problem.path} is not a sidecar this explorer calls broken now (${(err as Error).message}).`,
+      );
+    }
+    throw new Error(`Refused: ${problem.path} is a valid sidecar now (xpersist reads it); scan again.`);
   }
 
   /**
@@ -299,10 +327,16 @@ export class CacheStore {
   /** Copies an artifact (data and sidecar, created_at kept) into `target` as `newKey`. */
   async copyArtifact(key: string, target: CacheStore, newKey?: string): Promise<WrittenArtifact> {
     const sidecar = this.sidecarPath(key);
-    const text = await fsp.readFile(sidecar, 'utf8').catch(() => {
+    let bytes: Buffer;
+    try {
+      bytes = readSidecarBytes(sidecar);
+    } catch (err) {
+      if (err instanceof SidecarNotReadError)
+        throw new ArtifactError(key, sidecar, 'unsupported-sidecar', err.message);
       throw new ArtifactError(key, sidecar, 'not-found', `not found in cache store ${this.root}`);
-    });
-    parseSidecarText(text, key, sidecar); // refuses broken sidecars with their reason
+    }
+    parseSidecarText(bytes, key, sidecar); // refuses broken sidecars with their reason
+    const text = sidecarBytesText(bytes);
     const record = recordFromSidecarText(text);
     const data = this.dataPath(key);
     if (!(await exists(data)))

@@ -1,6 +1,10 @@
 // Errors the core throws. Each says what is wrong in words a user can act on.
 
-export type ArtifactErrorKind = 'not-found' | 'invalid-json' | 'invalid-sidecar';
+/**
+ * `unsupported-sidecar`: xpersist may read it, this library does not (too large to read here, not
+ * a regular file, nested deeper than is sure): reported as a warning, never fixed by deleting.
+ */
+export type ArtifactErrorKind = 'not-found' | 'invalid-json' | 'invalid-sidecar' | 'unsupported-sidecar';
 
 /** A key whose sidecar is missing or cannot be read as an xpersist Artifact. */
 export class ArtifactError extends Error {

@@ -19,6 +19,8 @@ export interface Artifact {
 export type ProblemKind =
   | 'invalid-json'
   | 'invalid-sidecar'
+  /** A sidecar xpersist may read that is not read here (too large, not a regular file...): no fix. */
+  | 'unreadable-sidecar'
   | 'data-missing'
   | 'orphan-data'
   | 'stray-file'

@@ -111,6 +111,7 @@ export function artifactTooltip(a: ArtifactEntry, now: Date = new Date()): strin
 export const PROBLEM_LABELS: Record<ProblemKind, string> = {
   'invalid-json': 'Invalid JSON sidecar',
   'invalid-sidecar': 'Invalid sidecar',
+  'unreadable-sidecar': 'Sidecar not read',
   'data-missing': 'Sidecar without data',
   'orphan-data': 'Data without sidecar',
   'stray-file': 'Stray file in metadata store',

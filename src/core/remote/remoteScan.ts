@@ -5,7 +5,7 @@ import { ArtifactError } from '../errors';
 import { METADATA_DIR, SIDECAR_SUFFIX } from '../layout';
 import { DATA_DIR, DATA_FILE, DATA_MISSING } from '../scan/scanPart';
 import { buildEntry, notAStore, strayProblems, unsafeProblems } from '../scan/scanStore';
-import { parseSidecarText } from '../sidecar/parseSidecar';
+import { parseSidecarText, sidecarBytesText } from '../sidecar/parseSidecar';
 import type { Artifact, ArtifactEntry, Problem, ScanOptions, StoreReport } from '../types';
 import { mapLimit, type ObjectClient, type ObjectInfo } from './objectClient';
 import { type ObjectLocation, objectUrl } from './objectUrl';
@@ -62,7 +62,7 @@ async function refreshSidecars(
       const bytes = await client.get(info.key, signal);
       if (bytes === null)
         memory.sidecars.delete(key); // deleted since the listing
-      else memory.sidecars.set(key, { etag: info.etag, text: bytes.toString('utf8') });
+      else memory.sidecars.set(key, { etag: info.etag, text: sidecarBytesText(bytes) });
     });
     at += batch.length;
     if (at < stale.length) progress(at, stale.length);

@@ -10,7 +10,7 @@ import { CacheStore } from '../cacheStore';
 import { ArtifactError, DuplicateKeyError, KeyNotFoundError } from '../errors';
 import { assertSafeKey, METADATA_DIR, SIDECAR_SUFFIX } from '../layout';
 import { isoformat, utcNow } from '../sidecar/createdAt';
-import { parseSidecarText } from '../sidecar/parseSidecar';
+import { parseSidecarText, sidecarBytesText } from '../sidecar/parseSidecar';
 import { recordFromSidecarText, type SidecarRecord, sidecarText } from '../sidecar/writeSidecar';
 import type {
   Artifact,
@@ -142,7 +142,7 @@ export class ObjectCacheStore extends CacheStore {
     const bytes = await this.client.get(this.sidecarObject(key));
     if (!bytes)
       throw new ArtifactError(key, url, 'not-found', `not found in cache store ${this.root} (no ${url})`);
-    return parseSidecarText(bytes.toString('utf8'), key, url);
+    return parseSidecarText(bytes, key, url);
   }
 
   override async sidecarText(key: string): Promise<string> {
@@ -150,7 +150,7 @@ export class ObjectCacheStore extends CacheStore {
     const bytes = await this.client.get(this.sidecarObject(key));
     if (!bytes)
       throw new ArtifactError(key, url, 'not-found', `not found in cache store ${this.root} (no ${url})`);
-    return bytes.toString('utf8');
+    return sidecarBytesText(bytes);
   }
 
   override async scan(options: ScanOptions = {}): Promise<StoreReport> {
@@ -237,8 +237,8 @@ export class ObjectCacheStore extends CacheStore {
     const url = this.sidecarPath(key);
     const bytes = await this.client.get(this.sidecarObject(key));
     if (!bytes) throw new ArtifactError(key, url, 'not-found', `not found in cache store ${this.root}`);
-    const text = bytes.toString('utf8');
-    parseSidecarText(text, key, url); // refuses broken sidecars with their reason
+    parseSidecarText(bytes, key, url); // refuses broken sidecars with their reason
+    const text = sidecarBytesText(bytes);
     const data = await this.dataObjects(key);
     if (data.length === 0)
       throw new Error(`Cannot copy ${JSON.stringify(key)}: its data ${this.dataPath(key)} is missing.`);

@@ -22,7 +22,8 @@ export const RACY_MS = 3000;
 /** Numbers per folder stamp: mtimeMs, ctimeMs, inode. */
 export const DIR_STAMP = 3;
 
-const MAGIC = 'xpersist-scan-index 2\n';
+// 3: sidecar verdicts of the pydantic-exact parser (huge numbers, UTF-16...) replace older ones.
+const MAGIC = 'xpersist-scan-index 3\n';
 
 // Records are stored as JSON (V8 parses it about twice as fast as v8.deserialize builds the same
 // objects), one compact array per sidecar. What JSON cannot hold exactly (NaN, Infinity) is not

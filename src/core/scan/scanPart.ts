@@ -8,7 +8,7 @@ import { sep } from 'node:path';
 import { ArtifactError } from '../errors';
 import { dataPathOf, sidecarPathOf } from '../layout';
 import { parseSidecarText } from '../sidecar/parseSidecar';
-import { readFileText } from '../storage/localStorage';
+import { notRegularReason, readSidecarBytes, SidecarNotReadError } from '../sidecar/readSidecar';
 import type { Artifact } from '../types';
 
 export const DATA_MISSING = 0;
@@ -17,7 +17,7 @@ export const DATA_DIR = 2;
 export const DATA_OTHER = 3;
 
 /** Bumped with any change to what crosses to the threads: a stale worker bundle refuses. */
-export const SCAN_PROTOCOL = 2;
+export const SCAN_PROTOCOL = 3;
 
 /** Numbers per sidecar stamp: mtimeMs, ctimeMs, size, inode. NaN: unknown (never equal). */
 export const STAMP = 4;
@@ -86,11 +86,12 @@ export function shareOf(key: string, parts: number): number {
 /** Reads and parses one sidecar; a broken one is a record too. Throws when it cannot be read. */
 export function readRecord(root: string, key: string): SidecarRecord {
   const p = sidecarPathOf(root, key);
-  const text = readFileText(p);
   try {
-    return parseSidecarText(text, key, p);
+    return parseSidecarText(readSidecarBytes(p), key, p);
   } catch (err) {
     if (err instanceof ArtifactError) return { error: { kind: err.kind, reason: err.reason } };
+    if (err instanceof SidecarNotReadError)
+      return { error: { kind: 'unsupported-sidecar', reason: err.message } };
     throw err;
   }
 }
@@ -128,8 +129,11 @@ export function scanPart(req: PartRequest, dirs: DirCache): PartResult {
     const j = i * STAMP;
     try {
       const st = statSync(sidecarPathOf(root, key), { throwIfNoEntry: false });
-      if (!st?.isFile()) gone[i] = 1;
-      else {
+      if (!st) gone[i] = 1;
+      else if (!st.isFile()) {
+        // A FIFO, device or folder named like a sidecar: xpersist lists the key; not read here.
+        changed.push([i, { error: { kind: 'unsupported-sidecar', reason: notRegularReason(st) } }]);
+      } else {
         stamps[j] = st.mtimeMs;
         stamps[j + 1] = st.ctimeMs;
         stamps[j + 2] = st.size;

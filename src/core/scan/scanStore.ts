@@ -642,6 +642,16 @@ export function buildEntry(
   kind: number,
   size: number,
 ): Built {
+  if (result instanceof ArtifactError && result.kind === 'unsupported-sidecar') {
+    const problem: Problem = {
+      kind: 'unreadable-sidecar',
+      key,
+      path: sidecarPath,
+      message: `Sidecar not read (${result.reason}). xpersist itself may read it: no automatic fix.`,
+      fixable: false,
+    };
+    return { kind, size, entry: null, problems: [problem] };
+  }
   if (result instanceof ArtifactError) {
     return {
       kind,

@@ -13,17 +13,46 @@ export interface PyDateTime {
   offsetMinutes: number | null;
 }
 
+// pydantic's datetime_re. Python's `\d` is any Unicode decimal digit (int() reads them) and its
+// `$` also matches before a final newline.
 const DATETIME_RE =
-  /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6})\d{0,6})?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+  /^(\p{Nd}{4})-(\p{Nd}{1,2})-(\p{Nd}{1,2})[T ](\p{Nd}{1,2}):(\p{Nd}{1,2})(?::(\p{Nd}{1,2})(?:\.(\p{Nd}{1,6})\p{Nd}{0,6})?)?(Z|[+-]\p{Nd}{2}(?::?\p{Nd}{2})?)?\n?$/u;
 // pydantic: values above this many seconds are milliseconds (divided by 1000 until below).
 const MS_WATERSHED = 2e10;
+// pydantic's MAX_NUMBER (int(3e20), exact as a double): beyond it, datetime.max / datetime.min.
+const MAX_NUMBER = 3e20;
+/** Python's datetime.max and datetime.min: naive, what pydantic returns for huge numbers and ±inf. */
+const DATETIME_MAX: PyDateTime = {
+  year: 9999,
+  month: 12,
+  day: 31,
+  hour: 23,
+  minute: 59,
+  second: 59,
+  microsecond: 999_999,
+  offsetMinutes: null,
+};
+const DATETIME_MIN: PyDateTime = {
+  ...DATETIME_MAX,
+  year: 1,
+  month: 1,
+  day: 1,
+  hour: 0,
+  minute: 0,
+  second: 0,
+  microsecond: 0,
+};
 
 export class DateTimeParseError extends Error {}
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month === 2 ? (isLeap(year) ? 29 : 28) : [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
 }
 
 /** The UTC fields of an instant given in milliseconds plus extra microseconds (0-999). */
@@ -41,20 +70,64 @@ function utcFields(ms: number, extraUs: number, offsetMinutes: number | null): P
   };
 }
 
+/** pydantic's from_unix_seconds: EPOCH + timedelta(seconds=s), then tzinfo=utc. */
 function fromUnixSeconds(seconds: number): PyDateTime {
-  if (!Number.isFinite(seconds)) throw new DateTimeParseError('invalid datetime format');
+  if (seconds > MAX_NUMBER) return DATETIME_MAX;
+  if (seconds < -MAX_NUMBER) return DATETIME_MIN;
+  // timedelta(seconds=nan) raises this ValueError, which pydantic reports.
+  if (Number.isNaN(seconds)) throw new DateTimeParseError('cannot convert float NaN to integer');
   let s = seconds;
   while (Math.abs(s) > MS_WATERSHED) s /= 1000;
-  const totalUs = Math.round(s * 1e6);
-  const ms = Math.floor(totalUs / 1000);
-  return utcFields(ms, totalUs - ms * 1000, 0);
+  // timedelta's float path: whole seconds, then whole microseconds of the fraction, the rest
+  // rounded half to even (CPython's accum() and its leftover rounding).
+  const whole = Math.trunc(s);
+  const d = (s - whole) * 1e6;
+  const us = Math.trunc(d);
+  const left = d - us;
+  let extra = Math.round(left);
+  if (Math.abs(extra - left) === 0.5) {
+    const odd = Math.abs(us) % 2;
+    extra = 2 * Math.round((left + odd) * 0.5) - odd;
+  }
+  const totalUs = us + extra;
+  const msPart = Math.floor(totalUs / 1000);
+  return utcFields(whole * 1000 + msPart, totalUs - msPart * 1000, 0);
 }
 
-/** Python's float(str) for the strings pydantic tries first (numbers, with optional spaces/_). */
+// Python's str.isspace(): float() strips these, and reads them as spaces inside.
+const PY_SPACE =
+  '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
+const FLOAT_RE = /^[-+]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][-+]?\d(?:_?\d)*)?$/;
+const INF_NAN_RE = /^([-+]?)(?:(nan)|inf|infinity)$/i;
+const ND_RE = /\p{Nd}/u;
+
+/** The value of a Unicode decimal digit: Nd digits come in runs of 0..9 (a Unicode guarantee). */
+function digitValue(ch: string): number {
+  const cp = ch.codePointAt(0) as number;
+  if (cp < 0x80) return cp - 0x30;
+  let start = cp;
+  while (ND_RE.test(String.fromCodePoint(start - 1))) start--;
+  return (cp - start) % 10;
+}
+
+/** Unicode decimal digits as ASCII (as CPython does before int() and float()). */
+function asciiDigits(text: string): string {
+  return text.replace(/\p{Nd}/gu, (c) => String(digitValue(c)));
+}
+
+/** Python's int(s) of a string of decimal digits. */
+const pyInt = (digits: string): number => Number(asciiDigits(digits));
+
+/** Python's float(str): null where it raises ValueError. */
 function pythonFloat(text: string): number | null {
-  const t = text.trim();
-  if (!/^[-+]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][-+]?\d(?:_?\d)*)?$/.test(t))
-    return null;
+  const t = asciiDigits(text.replace(PY_STRIP, ''));
+  const special = INF_NAN_RE.exec(t);
+  if (special) {
+    if (special[2]) return Number.NaN;
+    return special[1] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  }
+  if (!FLOAT_RE.test(t)) return null;
   return Number(t.replace(/_/g, ''));
 }
 
@@ -72,18 +145,19 @@ export function parsePydanticDateTime(value: unknown): PyDateTime {
   let offsetMinutes: number | null = null;
   if (tz === 'Z') offsetMinutes = 0;
   else if (tz !== undefined) {
-    const mins = tz.length > 3 ? Number(tz.slice(-2)) : 0;
-    offsetMinutes = (tz[0] === '-' ? -1 : 1) * (60 * Number(tz.slice(1, 3)) + mins);
+    const cps = [...tz];
+    const mins = cps.length > 3 ? pyInt(cps.slice(-2).join('')) : 0;
+    offsetMinutes = (cps[0] === '-' ? -1 : 1) * (60 * pyInt(cps.slice(1, 3).join('')) + mins);
     if (Math.abs(offsetMinutes) >= 24 * 60) throw new DateTimeParseError('invalid datetime format');
   }
   const dt: PyDateTime = {
-    year: Number(y),
-    month: Number(mo),
-    day: Number(d),
-    hour: Number(h),
-    minute: Number(mi),
-    second: s === undefined ? 0 : Number(s),
-    microsecond: us === undefined ? 0 : Number(us.padEnd(6, '0')),
+    year: pyInt(y),
+    month: pyInt(mo),
+    day: pyInt(d),
+    hour: pyInt(h),
+    minute: pyInt(mi),
+    second: s === undefined ? 0 : pyInt(s),
+    microsecond: us === undefined ? 0 : pyInt(asciiDigits(us).padEnd(6, '0')),
     offsetMinutes,
   };
   if (

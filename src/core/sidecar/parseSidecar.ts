@@ -3,6 +3,7 @@
 // key/serializer are strings, dicts or null, created_at a string or null), and the zod schema
 // for everything else, which also words the errors. A unit test runs both on every fixture.
 import { ArtifactError } from '../errors';
+import { decodeJsonBytes, JsonDecodeBytesError } from '../json/pythonDecode';
 import { JsonSyntaxError, parsePythonJson } from '../json/tolerantJson';
 import type { Artifact } from '../types';
 import { DateTimeParseError, isoformat, parsePydanticDateTime, toDate } from './createdAt';
@@ -65,11 +66,75 @@ export function parseSidecarFast(text: string): Artifact | null {
 }
 
 /**
- * Parses a sidecar. `fileKey` (from the file name) and `path` only label the error.
- * Throws ArtifactError (kind `invalid-json` or `invalid-sidecar`).
+ * Parses a sidecar: its bytes (decoded as Python's json.loads(bytes) decodes them: UTF-8, UTF-16
+ * or UTF-32) or its text. `fileKey` (from the file name) and `path` only label the error.
+ * Throws ArtifactError (kind `invalid-json`, `invalid-sidecar`, or `unsupported-sidecar` when
+ * xpersist may read it and this parser does not).
  */
-export function parseSidecarText(text: string, fileKey: string, path: string): Artifact {
+export function parseSidecarText(input: string | Uint8Array, fileKey: string, path: string): Artifact {
+  let text: string;
+  if (typeof input === 'string') text = input;
+  else {
+    try {
+      text = decodeJsonBytes(input);
+    } catch (err) {
+      if (!(err instanceof JsonDecodeBytesError)) throw err;
+      throw new ArtifactError(
+        fileKey,
+        path,
+        'invalid-json',
+        `invalid JSON: UnicodeDecodeError: ${err.message}`,
+      );
+    }
+  }
+  checkDepth(text, fileKey, path);
   return parseSidecarFast(text) ?? parseSidecarSlow(text, fileKey, path);
+}
+
+/** The text Python's json.loads sees in a sidecar's bytes, lossy UTF-8 where Python cannot decode. */
+export function sidecarBytesText(bytes: Uint8Array): string {
+  try {
+    return decodeJsonBytes(bytes);
+  } catch {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  }
+}
+
+// Python's json decoder recurses once per nested array/object against the recursion limit
+// (1000): called from xpersist's get_artifact, 992 levels always fail (RecursionError); how many
+// fewer succeed depends on the caller's stack. Up to SURE_DEPTH is read everywhere.
+const PY_JSON_FAIL_DEPTH = 992;
+const SURE_DEPTH = 800;
+
+/** The deepest nesting of arrays/objects outside strings (one linear pass). */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
+function checkDepth(text: string, fileKey: string, path: string): void {
+  if (text.length < 2 * SURE_DEPTH) return; // too short to nest that deep
+  const depth = jsonDepth(text);
+  if (depth >= PY_JSON_FAIL_DEPTH) {
+    const why = `invalid JSON: nested ${depth} levels deep, Python's json raises RecursionError (maximum recursion depth exceeded while decoding)`;
+    throw new ArtifactError(fileKey, path, 'invalid-json', why);
+  }
+  if (depth > SURE_DEPTH) {
+    const why = `nested ${depth} levels deep: xpersist reads it only when called with few frames on its stack (Python's recursion limit), this explorer does not read it`;
+    throw new ArtifactError(fileKey, path, 'unsupported-sidecar', why);
+  }
 }
 
 /** The schema path: every pydantic coercion, and a reason for each way a sidecar can fail. */
@@ -81,6 +146,15 @@ export function parseSidecarSlow(text: string, fileKey: string, path: string): A
       path,
       'invalid-json',
       `invalid JSON: the file is empty (${text.length} bytes)`,
+    );
+  }
+  // json.loads(bytes) strips one UTF-8 BOM when decoding (sidecarBytes did); one left is data.
+  if (text.charCodeAt(0) === 0xfeff) {
+    throw new ArtifactError(
+      fileKey,
+      path,
+      'invalid-json',
+      'invalid JSON: Expecting value: line 1 column 1 (char 0)',
     );
   }
   try {

@@ -14,15 +14,35 @@ const pyStr = z.pipe(
   }),
 );
 
+/**
+ * One item of dict(sequence): any iterable of exactly two items whose first is hashable. In JSON
+ * that is a 2-list (first item not a list or dict), a 2-character string, or a dict of 2 keys
+ * (iterating a dict gives its keys). null where dict() raises.
+ */
+function dictPair(p: unknown): [string, unknown] | null {
+  if (Array.isArray(p)) {
+    if (p.length !== 2 || (typeof p[0] === 'object' && p[0] !== null)) return null;
+    return [String(p[0]), p[1]];
+  }
+  if (typeof p === 'string') {
+    const chars = [...p];
+    return chars.length === 2 ? [chars[0], chars[1]] : null;
+  }
+  if (typeof p === 'object' && p !== null) {
+    const keys = Object.keys(p);
+    return keys.length === 2 ? [keys[0], keys[1]] : null;
+  }
+  return null;
+}
+
 /** pydantic's dict_validator: a dict, or anything dict() accepts (pairs, empty sequences). */
 const pyDict = z.optional(
   z.transform((v: unknown, ctx): Record<string, unknown> | null => {
     if (v === null || v === undefined) return null;
     if (typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
     if (v === '') return {};
-    if (Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2)) {
-      return Object.fromEntries(v.map(([k, val]) => [String(k), val]));
-    }
+    const pairs = Array.isArray(v) ? v.map(dictPair) : null;
+    if (pairs?.every((p) => p !== null)) return Object.fromEntries(pairs);
     ctx.issues.push({ code: 'custom', message: 'value is not a valid dict', input: v });
     return z.NEVER;
   }),
