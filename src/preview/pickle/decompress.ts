@@ -22,6 +22,62 @@ export function sniffCompression(head: Uint8Array): Compression {
   return 'none';
 }
 
+/**
+ * seek-bzip's output stream, growing up to `limit` bytes: past it the decoder is stopped (its
+ * own output buffer would grow without bound on a bz2 bomb).
+ */
+class BoundedOutput {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private n = 0;
+  constructor(private readonly limit: number) {}
+  writeByte(b: number): void {
+    if (this.n === this.buf.length) {
+      if (this.n >= this.limit) tooBig();
+      const next = Buffer.allocUnsafe(Math.min(this.limit, this.buf.length * 2));
+      this.buf.copy(next, 0, 0, this.n);
+      this.buf = next;
+    }
+    this.buf[this.n++] = b;
+  }
+  write(src: Uint8Array, off: number, len: number): number {
+    for (let i = 0; i < len; i++) this.writeByte(src[off + i]);
+    return len;
+  }
+  flush(): void {}
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.n);
+  }
+}
+
+/** Heap growth (bytes) an lzma decode may cause: its output is a JS array, 8+ bytes per byte. */
+export const LZMA_HEAP_BUDGET = 512 * 1024 * 1024;
+const LZMA_DEADLINE_MS = 10_000;
+
+/**
+ * lzma-d offers no output limit, and on a bomb its output array exhausts the heap (an abort of
+ * the whole process). It reads its input by index, so a proxy over the input checks the heap and
+ * the clock every 256 bytes read: the range decoder reads a byte at least every few KiB of
+ * output, so the decode is stopped within a few MiB of the budget.
+ */
+function heapBoundedInput(data: Uint8Array): Uint8Array {
+  const base = process.memoryUsage().heapUsed;
+  const deadline = performance.now() + LZMA_DEADLINE_MS;
+  let reads = 0;
+  return new Proxy(data, {
+    get(target, prop) {
+      if (typeof prop === 'string' && ++reads % 256 === 0) {
+        if (process.memoryUsage().heapUsed - base > LZMA_HEAP_BUDGET) tooBig();
+        if (performance.now() > deadline)
+          throw new UnsupportedError(
+            `lzma-compressed file: decompressing took over ${LZMA_DEADLINE_MS / 1000} s`,
+          );
+      }
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
 function tooBig(): never {
   throw new UnsupportedError(
     `decompressed pickle is larger than the preview limit (${MAX_PICKLE_BYTES / 2 ** 20} MiB)`,
@@ -40,15 +96,21 @@ export async function decompress(kind: Compression, data: Uint8Array): Promise<U
         return await gunzipAsync(data, opts);
       case 'bz2': {
         const { default: Bunzip } = await import('seek-bzip');
-        return new Uint8Array(Bunzip.decode(Buffer.from(data.buffer, data.byteOffset, data.byteLength)));
+        const out = new BoundedOutput(MAX_PICKLE_BYTES);
+        Bunzip.decode(Buffer.from(data.buffer, data.byteOffset, data.byteLength), out);
+        return out.bytes();
       }
       case 'lz4': {
         const lz4 = await import('lz4js');
-        return lz4.decompress(data);
+        // The frame's declared content size (or the sum of its block maxima) sizes the output
+        // buffer: refused over the limit before anything is allocated.
+        const bound = lz4.decompressBound(data);
+        if (!(bound >= 0) || bound > MAX_PICKLE_BYTES) tooBig();
+        return lz4.decompress(data, bound);
       }
       case 'lzma': {
         const { LZMA } = await import('lzma/src/lzma-d-min.js');
-        const out = LZMA.decompress(data);
+        const out = LZMA.decompress(heapBoundedInput(data));
         // lzma-d returns a string when the output happens to be valid UTF-8.
         return typeof out === 'string'
           ? new TextEncoder().encode(out)

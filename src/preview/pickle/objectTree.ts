@@ -233,7 +233,11 @@ function pandasIndex(py: Py): IndexInfo | null {
     return {
       type: 'RangeIndex',
       name,
-      length: Math.max(0, Math.ceil((stop - start) / step)),
+      // A declared length only: nothing is allocated by it (2**31-1 columns cost nothing).
+      length:
+        step === 0 || !Number.isFinite(start + stop + step)
+          ? 0
+          : Math.max(0, Math.ceil((stop - start) / step)),
       value: (i) => start + i * step,
     };
   }
@@ -301,6 +305,9 @@ function pandasColumn(py: Py): ColumnData | null {
   return null;
 }
 
+/** Columns of one block whose places are read (a block may declare 10**9 of them). */
+const MAX_PLACED = 100_000;
+
 function placement(py: Py, count: number): number[] {
   if (py instanceof PyObj && py.qualname === 'builtins.slice') {
     const [start, , step] = py.args.map((x) => (x === null ? null : Number(x)));
@@ -361,16 +368,18 @@ function dataFrameNode(o: PyObj): ObjectNode | null {
   const rowIndex = pandasIndex(mgr.axes[1] ?? null);
   if (!colsIndex) return null;
   const ncols = colsIndex.length;
+  // Only the columns shown are materialised: the lengths above are what the file declares.
+  const shownCols = Math.min(ncols, TREE_MAX_CHILDREN);
   const cols: Array<{ dtype: string; calendar?: Calendar; get: (r: number) => Value } | null> = new Array(
-    ncols,
+    shownCols,
   ).fill(null);
   let nrows = rowIndex?.length ?? 0;
   for (const b of mgr.blocks) {
     const data = pandasColumn(b.values);
     if (!data) continue;
     nrows = Math.max(nrows, data.length);
-    placement(b.locs, data.count).forEach((pos, k) => {
-      if (pos >= 0 && pos < ncols)
+    placement(b.locs, Math.min(data.count, MAX_PLACED)).forEach((pos, k) => {
+      if (pos >= 0 && pos < shownCols)
         cols[pos] = {
           dtype: data.dtype,
           calendar: data.calendar?.(k) ?? undefined,
@@ -379,12 +388,12 @@ function dataFrameNode(o: PyObj): ObjectNode | null {
     });
   }
   const shown = Math.min(nrows, ROWS);
-  const names = Array.from({ length: ncols }, (_, i) => String(colsIndex.value(i)));
+  const names = Array.from({ length: shownCols }, (_, i) => String(colsIndex.value(i)));
   return {
     type: 'pandas.DataFrame',
     shape: [nrows, ncols],
     summary: `DataFrame ${nrows.toLocaleString('en-US')} rows × ${ncols} columns`,
-    columns: names.slice(0, TREE_MAX_CHILDREN).map((name, i) => {
+    columns: names.map((name, i) => {
       const c = cols[i];
       return { name, dtype: c?.dtype ?? 'unknown', ...(c?.calendar ? { calendar: c.calendar } : {}) };
     }),
@@ -395,9 +404,7 @@ function dataFrameNode(o: PyObj): ObjectNode | null {
           values: Array.from({ length: shown }, (_, i) => rowIndex.value(i)),
         }
       : undefined,
-    rows: Array.from({ length: shown }, (_, r) =>
-      names.slice(0, TREE_MAX_CHILDREN).map((_, c) => cols[c]?.get(r) ?? null),
-    ),
+    rows: Array.from({ length: shown }, (_, r) => names.map((_, c) => cols[c]?.get(r) ?? null)),
     truncated: nrows > ROWS || ncols > TREE_MAX_CHILDREN || undefined,
   };
 }

@@ -2,10 +2,16 @@
 
 declare module 'lz4js' {
   export function decompress(src: Uint8Array, maxSize?: number): Uint8Array;
+  export function decompressBound(src: Uint8Array): number;
 }
 
 declare module 'seek-bzip' {
-  const Bunzip: { decode(input: Uint8Array | Buffer, output?: Buffer, multistream?: boolean): Buffer };
+  interface OutputStream {
+    writeByte(b: number): void;
+  }
+  const Bunzip: {
+    decode(input: Uint8Array | Buffer, output?: Buffer | OutputStream, multistream?: boolean): Buffer;
+  };
   export default Bunzip;
 }
 
