@@ -87,4 +87,22 @@ suite('declared sizes are not trusted', () => {
     assert.match(m.kind === 'unsupported' ? m.reason : '', /larger than the preview limit/);
     assert.ok(process.memoryUsage().arrayBuffers - ab0 < 256 * 2 ** 20);
   });
+
+  test('pickle LONG4 of 256 KB: its size, in linear time; 1000 bytes of 0xff is -1', async () => {
+    const long4 = (n: number, fill: number): Buffer => {
+      const len = Buffer.alloc(4);
+      len.writeUInt32LE(n);
+      return Buffer.concat([Buffer.from([0x80, 0x02, 0x8b]), len, Buffer.alloc(n, fill), Buffer.from('.')]);
+    };
+    const big = path.join(dir, 'long4.pkl');
+    writeFileSync(big, long4(256 * 1024, 0x01));
+    const { value: m, ms } = await timed(() => api.describe(big, 'joblib'));
+    assert.equal(m.kind, 'object', JSON.stringify(m).slice(0, 300));
+    assert.match((m.kind === 'object' ? m.tree.summary : '') ?? '', /int of 2,097,152 bits/);
+    assert.ok(ms < 2000, `${ms} ms`);
+    const minus1 = path.join(dir, 'minus1.pkl');
+    writeFileSync(minus1, long4(1000, 0xff));
+    const m1 = await api.describe(minus1, 'joblib');
+    assert.equal(m1.kind === 'object' ? m1.tree.summary : m1.kind, '-1');
+  });
 });
