@@ -21,6 +21,8 @@ interface ScanState {
   inQuote: boolean;
   recordStart: number;
   hasContent: boolean;
+  /** After a CR outside quotes: where the record ends unless an LF follows; else -1. */
+  crEnd: number;
 }
 
 export class RowIndex {
@@ -50,7 +52,7 @@ export class RowIndex {
    * false or the data ends. Returns the offset after the last record visited.
    */
   async scan(from: number, onRecord: (span: Span) => boolean, blockSize = this.block): Promise<number> {
-    const st: ScanState = { pos: from, inQuote: false, recordStart: from, hasContent: false };
+    const st: ScanState = { pos: from, inQuote: false, recordStart: from, hasContent: false, crEnd: -1 };
     let size = Math.min(blockSize, 64 * 1024);
     while (st.pos < this.src.size) {
       const buf = await this.src.read(st.pos, Math.min(size, this.src.size - st.pos));
@@ -59,7 +61,18 @@ export class RowIndex {
       const q = this.quote;
       for (let i = 0; i < buf.length; i++) {
         const b = buf[i];
-        if (b === q) {
+        if (st.crEnd >= 0) {
+          // A CR not followed by LF ends a record too (pandas' tokenizer: old Mac line ends).
+          const end = st.crEnd;
+          st.crEnd = -1;
+          if (b !== NL) {
+            if (st.hasContent && !onRecord({ start: st.recordStart, end })) return end;
+            st.recordStart = end;
+            st.hasContent = false;
+          }
+        }
+        if (b === CR && !st.inQuote) st.crEnd = base + i + 1;
+        else if (b === q) {
           st.inQuote = !st.inQuote;
           st.hasContent = true;
         } else if (b === NL && !st.inQuote) {
