@@ -8,13 +8,16 @@
 //     invalidated each round), in one long-lived Python process;
 //   - ceiling: the listing alone, and a raw GET of every sidecar at 32 in flight (the server's
 //     own limit: it shares the 2 cores with the client).
+// Then the same core rounds on Azurite's Blob service (BENCH_REMOTE_AZ_N artifacts, default 2,000;
+// BENCH_REMOTE_AZURE=0 skips them).
 //   out/bench/remote.bench.js        (npm run bench remote; BENCH_REMOTE_N, BENCH_ROUNDS)
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { createS3Bucket, startS3 } from '../../scripts/lib/objectServers.mjs';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { createS3Bucket, startAzurite, startS3 } from '../../scripts/lib/objectServers.mjs';
 import { CacheStore } from '../../src/core/index';
 import { listAll, mapLimit } from '../../src/core/remote/objectClient';
 import type { ObjectCacheStore } from '../../src/core/remote/remoteStore';
@@ -25,6 +28,8 @@ const python = process.env.XPERSIST_TEST_PYTHON ?? '.venv/bin/python';
 const N = Number(process.env.BENCH_REMOTE_N ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BUCKET = 'xp-bench';
+/** Artifacts of the Azure store (Azurite writes slower than moto: a smaller store, same rounds). */
+const AZ_N = Number(process.env.BENCH_REMOTE_AZ_N ?? 2_000);
 
 const XPERSIST_ROUNDS = `
 import json, sys, time, fsspec
@@ -65,11 +70,11 @@ class Xpersist {
 }
 
 /** N artifacts: xpersist's sidecar bytes (as its put() writes them) and a small data object each. */
-async function fill(store: ObjectCacheStore): Promise<void> {
+async function fill(store: ObjectCacheStore, n = N): Promise<void> {
   const t = nowMs();
   const prefix = store.location.prefix;
   // Flat keys: xpersist's keys() lists one level only, so nested keys would hide from it.
-  const items = Array.from({ length: N }, (_, i) => `member-${i % 50}-var-${i}.joblib`);
+  const items = Array.from({ length: n }, (_, i) => `member-${i % 50}-var-${i}.joblib`);
   await mapLimit(items, 64, async (key, i) => {
     const text = sidecarText({
       key,
@@ -83,8 +88,69 @@ async function fill(store: ObjectCacheStore): Promise<void> {
     await store.client.put(`${prefix}/${key}`, Buffer.alloc(256, i % 251));
   });
   console.error(
-    `[bench remote] wrote ${N} artifacts (${2 * N} objects) in ${round((nowMs() - t) / 1000, 1)} s`,
+    `[bench remote] wrote ${n} artifacts (${2 * n} objects) in ${round((nowMs() - t) / 1000, 1)} s`,
   );
+}
+
+/** The same scan rounds on Azurite's Blob service: cold, no-change rescan, new window, ceilings. */
+async function azureScan(): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'xp-bench-az-'));
+  const server = await startAzurite({ dir });
+  const indexDir = path.join(dir, 'index');
+  try {
+    const svc = BlobServiceClient.fromConnectionString(server.connectionString as string);
+    await svc.getContainerClient(BUCKET).createIfNotExists();
+    const url = `az://${BUCKET}/cache`;
+    const open = async (withIndex: boolean) =>
+      (await CacheStore.open(url, {
+        storageOptions: server.storageOptions,
+        ...(withIndex ? { indexDir } : {}),
+      })) as ObjectCacheStore;
+    const seed = await open(false);
+    await fill(seed, AZ_N);
+    const t: Record<string, number[]> = { cold: [], rescan: [], newWindow: [], listing: [], rawGets: [] };
+    let rescanReads = -1;
+    let keys = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      let s = nowMs();
+      const store = await open(true);
+      keys = (await store.scan()).artifacts.length;
+      t.cold.push(nowMs() - s);
+      s = nowMs();
+      await store.scan();
+      t.rescan.push(nowMs() - s);
+      rescanReads = store.lastScanReuse?.sidecarsRead ?? -1;
+      s = nowMs();
+      await (await open(true)).scan();
+      t.newWindow.push(nowMs() - s);
+      rmSync(indexDir, { recursive: true, force: true });
+      s = nowMs();
+      const objects = await listAll(seed.client, 'cache/');
+      t.listing.push(nowMs() - s);
+      s = nowMs();
+      await mapLimit(
+        objects.filter((o) => o.key.endsWith('.artifact.json')),
+        32,
+        (o) => seed.client.get(o.key),
+      );
+      t.rawGets.push(nowMs() - s);
+      console.error(`[bench remote] azure round ${r + 1}/${ROUNDS}: cold ${round(t.cold[r])} ms`);
+    }
+    return {
+      artifacts: AZ_N,
+      keysFound: keys,
+      server: 'Azurite 3.35 (Blob, 127.0.0.1, same 2 cores)',
+      coldOpenScanMs: summary(t.cold),
+      rescanNoChangeMs: summary(t.rescan),
+      rescanSidecarGets: rescanReads,
+      newStoreObjectWithIndexMs: summary(t.newWindow),
+      ceilingListingOnlyMs: summary(t.listing),
+      ceilingRawSidecarGetsMs: summary(t.rawGets),
+    };
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
@@ -162,6 +228,8 @@ async function main(): Promise<void> {
         rescanVsXpersist: round(med('xpersist') / med('rescan'), 1),
         newWindowVsXpersist: round(med('xpersist') / med('newWindow'), 1),
       },
+      // Beside the S3 figures: the same core scan rounds on Azure Blob (after the S3 rounds).
+      azure: process.env.BENCH_REMOTE_AZURE === '0' ? 'skipped (BENCH_REMOTE_AZURE=0)' : await azureScan(),
     });
   } finally {
     await server.stop();
