@@ -4,7 +4,7 @@
 import { ArtifactError } from '../errors';
 import { METADATA_DIR, SIDECAR_SUFFIX } from '../layout';
 import { DATA_DIR, DATA_FILE, DATA_MISSING } from '../scan/scanPart';
-import { buildEntry, notAStore, strayProblems, unsafeProblems } from '../scan/scanStore';
+import { buildEntry, notAStore, storeReport, strayProblems, unsafeProblems } from '../scan/scanStore';
 import { parseSidecarText, sidecarBytesText } from '../sidecar/parseSidecar';
 import type { Artifact, ArtifactEntry, Problem, ScanOptions, StoreReport } from '../types';
 import { mapLimit, type ObjectClient, type ObjectInfo } from './objectClient';
@@ -100,16 +100,7 @@ function remoteReport(loc: ObjectLocation, listing: RemoteListing, memory: Remot
   // Every listed key, read or not yet: data of a key still being read is not orphan data.
   const allKeys = [...listing.sidecars.keys(), ...listing.unsafe.map((u) => u.key)];
   problems.push(...remoteOrphans(listing, allKeys, url));
-  problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return {
-    root: loc.root,
-    artifacts,
-    problems,
-    brokenKeys,
-    totalBytes,
-    scannedAt: new Date().toISOString(),
-    isStore: true,
-  };
+  return storeReport(loc.root, { artifacts, problems, brokenKeys, totalBytes });
 }
 
 async function listStore(client: ObjectClient, base: string, options: ScanOptions): Promise<ObjectInfo[]> {

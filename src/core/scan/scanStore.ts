@@ -403,17 +403,7 @@ function reportFirstPage(root: string, keys: string[], options: ScanOptions): vo
       size: part.data[i * 2 + 1],
     });
   }
-  const { artifacts, problems, brokenKeys, totalBytes } = collect(root, observations);
-  problems.sort(byPath);
-  const report: StoreReport = {
-    root,
-    artifacts,
-    problems,
-    brokenKeys,
-    totalBytes,
-    scannedAt: new Date().toISOString(),
-    isStore: true,
-  };
+  const report = storeReport(root, collect(root, observations));
   options.onProgress({ phase: 'sidecars', done: first.length, total: keys.length, report });
 }
 
@@ -610,7 +600,6 @@ function report(
   memory.lastCount = observations.length;
   problems.push(...strayProblems(strayFiles, emptyDirs, inMeta));
   problems.push(...orphans);
-  problems.sort(byPath);
   if (memory.watch) {
     // Watch every folder whose entries this scan relied on; new ones are verified next time.
     const folders = new Set([root, metaRoot]);
@@ -623,6 +612,16 @@ function report(
     memory.unverified = memory.watch.watchFolders(folders);
     memory.folders = folders;
   }
+  return storeReport(root, { artifacts, problems, brokenKeys, totalBytes });
+}
+
+/** A store's report from what a scan found; problems in path order. */
+export function storeReport(
+  root: string,
+  found: Pick<StoreReport, 'artifacts' | 'problems' | 'brokenKeys' | 'totalBytes'>,
+): StoreReport {
+  const { artifacts, problems, brokenKeys, totalBytes } = found;
+  problems.sort(byPath);
   return {
     root,
     artifacts,
