@@ -155,6 +155,12 @@ export default async function run(wb) {
     assert.match(text, /s3:\/\/xp-e2e\/team\/seed-demo\/bar\.zarr\/\.zgroup/, 'the data objects are listed');
     await wb.screenshot('4-confirm');
     await dialog.locator('.monaco-button', { hasText: 'Delete' }).click();
+    // Object storage has no trash: the delete is confirmed once more by typing the key.
+    await wb.page
+      .locator('.quick-input-widget .quick-input-title', { hasText: 'Delete for good' })
+      .waitFor({ timeout: 30_000 });
+    await wb.screenshot('4b-typed-confirmation');
+    await wb.quickPick('bar.zarr', null);
     await wb.page.waitForFunction(
       () =>
         [...document.querySelectorAll('.codelens-decoration')].some((e) =>
