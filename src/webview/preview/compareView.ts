@@ -20,6 +20,19 @@ function diffRow(r: DiffRow): HTMLElement {
   );
 }
 
+/** A section's table: mark, path, then the two artifacts' values under their titles. */
+function diffTable(title: string, left: PreviewSource, right: PreviewSource, body: HTMLElement): HTMLElement {
+  const head = h(
+    'tr',
+    null,
+    h('th', null, ''),
+    h('th', null, ''),
+    h('th', null, left.title),
+    h('th', null, right.title),
+  );
+  return h('table', { class: 'kv diff', dataset: { testid: `diff-${title}` } }, h('thead', null, head), body);
+}
+
 /** The Statistics section: empty until the host's first report, then redrawn on each. */
 function statsSection(left: PreviewSource, right: PreviewSource) {
   const bar = h('progress', { attrs: { max: '1', value: '0', 'aria-label': 'Statistics read' } });
@@ -30,23 +43,7 @@ function statsSection(left: PreviewSource, right: PreviewSource) {
     'Cancel',
   );
   const body = h('tbody', null);
-  const table = h(
-    'table',
-    { class: 'kv diff', dataset: { testid: 'diff-Statistics' } },
-    h(
-      'thead',
-      null,
-      h(
-        'tr',
-        null,
-        h('th', null, ''),
-        h('th', null, ''),
-        h('th', null, left.title),
-        h('th', null, right.title),
-      ),
-    ),
-    body,
-  );
+  const table = diffTable('Statistics', left, right, body);
   const status = h('div', { class: 'stats-status', dataset: { testid: 'stats-status' } }, bar, note, cancel);
   const el = section('cmp-Statistics', 'Statistics', h('div', null, status, table), { open: true });
   const update = (p: CompareStatsPayload) => {
@@ -88,23 +85,7 @@ export function renderCompare(
   const tables = sections.map((s) => {
     const changed = s.rows.filter((r) => r.status !== 'same').length;
     const body = h('tbody', null, ...s.rows.map(diffRow));
-    const table = h(
-      'table',
-      { class: 'kv diff', dataset: { testid: `diff-${s.title}` } },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', null, ''),
-          h('th', null, ''),
-          h('th', null, left.title),
-          h('th', null, right.title),
-        ),
-      ),
-      body,
-    );
+    const table = diffTable(s.title, left, right, body);
     return section(`cmp-${s.title}`, s.title, s.rows.length ? table : h('p', { class: 'muted' }, '(none)'), {
       open: true,
       count: changed,

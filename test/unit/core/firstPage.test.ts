@@ -2,32 +2,16 @@
 // at that moment, handed to onProgress before the full scan's report; equal to what the full scan
 // says of those keys, also when a persisted index is out of date.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CacheStore } from '../../../src/core/index';
 import { firstKeys } from '../../../src/core/scan/firstPage';
 import type { ScanProgress, StoreReport } from '../../../src/core/types';
 import { tempDir } from '../helpers';
+import { META, put } from './storeFiles';
 
-const META = 'xpersist_metadata_store';
 const natural = new Intl.Collator('en', { numeric: true }).compare;
-
-function put(root: string, key: string, note: string, data: string | null = 'x'.repeat(10)): void {
-  mkdirSync(path.dirname(path.join(root, META, key)), { recursive: true });
-  const sidecar = {
-    key,
-    serializer: 'joblib',
-    load_kwargs: {},
-    dump_kwargs: {},
-    additional_metadata: { note },
-    created_at: '2026-11-27T10:00:00',
-  };
-  writeFileSync(path.join(root, META, `${key}.artifact.json`), JSON.stringify(sidecar, null, 2));
-  if (data === null) return;
-  mkdirSync(path.dirname(path.join(root, key)), { recursive: true });
-  writeFileSync(path.join(root, key), data);
-}
 
 /** 600 keys r0..r599 (natural order differs from code-unit order), one missing its data, one broken. */
 function bigStore(): string {

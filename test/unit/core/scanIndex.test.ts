@@ -4,16 +4,7 @@
 // opened yesterday would have left it; it lives outside the store, which is never written.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import {
-  cpSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CacheStore } from '../../../src/core/index';
@@ -21,30 +12,7 @@ import { asciiJson, holdsLargeIndex, indexFile, RACY_MS } from '../../../src/cor
 import { poolInfo } from '../../../src/core/scan/workerPool';
 import type { StoreReport } from '../../../src/core/types';
 import { cachesDir, copyFixtureKind, tempDir } from '../helpers';
-
-const META = 'xpersist_metadata_store';
-
-function sidecar(key: string, note: string): string {
-  return JSON.stringify(
-    {
-      key,
-      serializer: 'joblib',
-      load_kwargs: {},
-      dump_kwargs: {},
-      additional_metadata: { note },
-      created_at: '2026-11-27T10:00:00',
-    },
-    null,
-    2,
-  );
-}
-
-function put(root: string, key: string, note: string, data = 'x'.repeat(10)): void {
-  mkdirSync(path.dirname(path.join(root, META, key)), { recursive: true });
-  mkdirSync(path.dirname(path.join(root, key)), { recursive: true });
-  writeFileSync(path.join(root, META, `${key}.artifact.json`), sidecar(key, note));
-  writeFileSync(path.join(root, key), data);
-}
+import { META, put, sidecar } from './storeFiles';
 
 function makeStore(): string {
   const root = path.join(tempDir('xp-index-'), 'store');
