@@ -10,6 +10,7 @@ import { PyDict, PyError, PySet, PyTuple, type PyValue, WILDCARD } from '../temp
 import type { PathExpr } from '../types';
 import { callKnown, toPath } from './calls';
 import type { FlowGraph } from './graph';
+import { isTaskValue, taskOperator, taskUnary } from './operators';
 import { callOnValue, classAttr, classStmt, defStmt, withStmt } from './prefect';
 import { binOp, numberLiteral, subscript, truthy, unaryOp } from './pyops';
 import { isFallbackName, knownKind, Scope } from './scope';
@@ -273,6 +274,7 @@ export class Interpreter {
         return this.bin(e.op, this.ev(e.left, env), this.ev(e.right, env), e, env);
       case 'unary': {
         const v = this.ev(e.arg, env);
+        if (isTaskValue(v)) return taskUnary(e.op);
         if (v.k !== 'py') return hasTaskData(v) ? { k: 'derived', from: [v] } : unknown(`operator ${e.op}`);
         const r = unaryOp(e.op, v.v);
         return r === null ? unknown(`operator ${e.op}`) : py(r);
@@ -338,6 +340,10 @@ export class Interpreter {
     if (l.k === 'py' && r.k === 'py') {
       const v = binOp(op, l.v, r.v);
       return v === null ? unknown(`operator ${op}`) : py(v);
+    }
+    if (this.activeFlow && (isTaskValue(l) || isTaskValue(r))) {
+      const v = taskOperator(this.activeFlow, op, l, r, this.line(env, e), this.tagStack);
+      if (v) return v;
     }
     // A string built from the environment, or from parts known only at run time: a path recipe
     // (its unknown parts resolved through the storeExpressions setting).

@@ -8,79 +8,22 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { analyzePython, type FlowInfo, flowTargets } from '../../../src/python/index';
-import { pyRepr } from '../../../src/python/template/repr';
-import { toPyValue } from '../../../src/python/template/resolve';
-import { fixturesDir, runPython } from '../helpers';
+import { fixturesDir } from '../helpers';
+import { assertSameFlow, type Dumped, prefectFlows } from './prefectGraphs';
 
 const file = path.join(fixturesDir(), 'python/implicit_tasks.py');
-
-const DUMP = `
-import json, runpy, sys, warnings
-warnings.simplefilter("ignore")
-import prefect
-g = runpy.run_path(sys.argv[1], run_name="implicit")
-print(json.dumps([{
-    "name": f.name,
-    "tasks": sorted([f.slugs[t], t.name, type(t).__name__, sorted(t.tags)] for t in f.tasks),
-    "edges": sorted([f.slugs[e.upstream_task], f.slugs[e.downstream_task], e.key or "", e.mapped, e.flattened] for e in f.edges),
-    "constants": sorted([f.slugs[t], k, repr(v)] for t, c in f.constants.items() for k, v in c.items()),
-} for f in g.values() if isinstance(f, prefect.Flow)]))
-`;
-
-interface Dumped {
-  name: string;
-  tasks: [string, string, string, string[]][];
-  edges: [string, string, string, boolean, boolean][];
-  constants: [string, string, string][];
-}
-
-/** The class Prefect gives a node: ours only says parameter, one of the file's tasks, or internal. */
-const PREFECT_OWN = new Set(['Constant', 'List', 'Tuple', 'Set', 'Dict', 'GetItem', 'CompareValue', 'Merge']);
-
-function ours(f: FlowInfo) {
-  return {
-    tasks: f.nodes
-      .map((n) => [
-        n.id,
-        n.task,
-        n.kind === 'parameter' ? 'Parameter' : n.internal ? 'internal' : 'task',
-        n.tags ?? [],
-      ])
-      .sort(),
-    edges: f.edges.map((e) => [e.from, e.to, e.key ?? '', e.mapped, e.flattened ?? false]).sort(),
-    constants: f.nodes
-      .flatMap((n) =>
-        Object.entries(n.inputs ?? {}).flatMap(([k, v]) =>
-          v.kind === 'const' ? [[n.id, k, pyRepr(toPyValue(v.value))] as [string, string, string]] : [],
-        ),
-      )
-      .sort(),
-  };
-}
 
 describe("Prefect's implicit tasks match real Prefect", () => {
   const src = readFileSync(file, 'utf8');
   const a = analyzePython(src);
   let dumped: Dumped[] = [];
   before(() => {
-    dumped = JSON.parse(runPython(DUMP, [file]));
+    dumped = prefectFlows(file);
   });
 
   for (const name of ['cmip-ensemble', 'regional-switch']) {
     it(`flow ${name}: every task (Constant, List, Tuple, Dict, GetItem, CompareValue), edge and constant`, () => {
-      const d = dumped.find((x) => x.name === name);
-      assert.ok(d, `prefect has no flow ${name}`);
-      const f = a.flows.find((x) => x.name === name);
-      assert.ok(f, `flow ${name} not found`);
-      const o = ours(f);
-      const kind = (cls: string) =>
-        cls === 'Parameter' ? 'Parameter' : PREFECT_OWN.has(cls) ? 'internal' : 'task';
-      assert.deepEqual(
-        o.tasks,
-        d.tasks.map(([slug, task, cls, tags]) => [slug, task, kind(cls), tags]),
-      );
-      assert.deepEqual(o.edges, d.edges);
-      assert.deepEqual(o.constants, d.constants);
+      assertSameFlow(a, dumped, name);
     });
   }
 

@@ -1,0 +1,66 @@
+// Operators on task results in a `with Flow` body (test/fixtures/python/operator_tasks.py), as
+// Prefect 1.4.1 builds them: Add/Sub/Mul/Div/FloorDiv/Mod/Pow/And and the ordering tasks (the
+// reflected ones for `1 - x`, `10 % x`, `290 > x`), tags(...) on them, `a | b` as a state edge,
+// and no task for `==`, `is`, `and`. The real prefect (the venv) builds the flow, nothing runs.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { analyzePython, type FlowInfo, flowTargets } from '../../../src/python/index';
+import { fixturesDir } from '../helpers';
+import { assertSameFlow, type Dumped, prefectFlows } from './prefectGraphs';
+
+const file = path.join(fixturesDir(), 'python/operator_tasks.py');
+
+describe('operator tasks match real Prefect', () => {
+  const src = readFileSync(file, 'utf8');
+  const a = analyzePython(src);
+  let dumped: Dumped[] = [];
+  before(() => {
+    dumped = prefectFlows(file);
+  });
+
+  it('flow climate-operators: every operator task, edge and constant', () => {
+    assertSameFlow(a, dumped, 'climate-operators');
+  });
+
+  it('puts an operator task at the line of its expression', () => {
+    const lineOf = (needle: string) => src.slice(0, src.indexOf(needle)).split('\n').length;
+    const f = a.flows.find((x) => x.name === 'climate-operators') as FlowInfo;
+    const at = (id: string) => f.nodes.find((n) => n.id === id)?.line;
+    assert.equal(at('Sub-1'), lineOf('anomaly = tas - baseline'));
+    assert.equal(at('LessThan-1'), lineOf('colder = 290 > tas'));
+    assert.equal(at('GreaterThanOrEqual-checks-1'), lineOf('warm = tas >= baseline'));
+  });
+
+  it("resolves a target fed by an operator task as known only at run time, one fed by '==' as its constant", () => {
+    const t = flowTargets(a, 'climate-operators', { now: new Date('2026-11-25T10:00:00Z') });
+    assert.equal(t.find((x) => x.node === 'summarise-1')?.pattern, 'anomaly-*.pkl');
+    const f = a.flows.find((x) => x.name === 'climate-operators') as FlowInfo;
+    assert.deepEqual(f.nodes.find((n) => n.id === 'summarise-4')?.inputs?.flag, {
+      kind: 'const',
+      value: false,
+    });
+  });
+
+  it('adds no operator task outside a flow, and none for unary minus or ~ (TypeError in Prefect)', () => {
+    const b = analyzePython(
+      [
+        'from prefect import Flow, task',
+        '@task',
+        'def f(x):',
+        '    return x',
+        'outside = f + 1',
+        'with Flow("unary") as flow:',
+        '    y = f(1)',
+        '    f(-y)',
+        '    f(~y)',
+        '    f(not y)',
+        '',
+      ].join('\n'),
+    );
+    const flow = b.flows[0];
+    assert.deepEqual(flow.nodes.map((n) => n.id).sort(), ['f-1', 'f-2', 'f-3', 'f-4']);
+    assert.deepEqual(flow.nodes.find((n) => n.id === 'f-4')?.inputs?.x, { kind: 'const', value: false });
+  });
+});
