@@ -23,6 +23,7 @@ import { PreviewManager } from './preview/previewManager';
 import { StartupTimes } from './startupTimes';
 import { StoreStatusBar } from './statusBar';
 import { StoreCredentials } from './stores/credentials';
+import { registerSidecarObjects } from './stores/sidecarDocuments';
 import { StoreRegistry } from './stores/storeRegistry';
 import { setDialogResponder, setNoticeResponder } from './ui/dialogs';
 
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
   };
   context.subscriptions.push(
     registry,
+    registerSidecarObjects(registry),
     tree,
     view,
     new StoreStatusBar(registry),

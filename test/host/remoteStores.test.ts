@@ -98,6 +98,56 @@ suite('a store on object storage (S3 on a local moto server)', () => {
     );
   });
 
+  test("Open Sidecar of an artifact on S3: the object's own text, read-only, its URL in the tab and no secret", async () => {
+    const storeNode = (await children()).find(
+      (n): n is Extract<CacheNode, { type: 'store' }> => n.type === 'store' && n.state.root === ROOT,
+    );
+    assert.ok(storeNode);
+    const other = (await children(storeNode)).find(
+      (n) => n.type === 'artifact' && n.artifact.key === 'other.zarr',
+    );
+    assert.ok(other);
+    await vscode.commands.executeCommand('xpersist.openSidecar', other);
+    const doc = await waitFor(
+      () => {
+        const d = vscode.window.activeTextEditor?.document;
+        return d?.uri.scheme === 'xpersist-object' ? d : undefined;
+      },
+      15_000,
+      'an editor on the sidecar object',
+    );
+    const url = `${ROOT}/xpersist_metadata_store/other.zarr.artifact.json`;
+    assert.equal(`${doc.uri.authority}:/${doc.uri.path}`, url, 'the URI names the object');
+    // The bytes xpersist wrote, as s3fs reads them back (not the extension's own reader).
+    const py = vscode.workspace.getConfiguration('xpersist').get<string>('pythonPath') as string;
+    const written = execFileSync(
+      py,
+      [
+        '-c',
+        'import json,sys,s3fs; sys.stdout.write(s3fs.S3FileSystem(**json.loads(sys.argv[2])).cat(sys.argv[1]).decode())',
+        url,
+        JSON.stringify(server.storageOptions),
+      ],
+      { encoding: 'utf8', env: { ...process.env, PYTHONWARNINGS: 'ignore' } },
+    );
+    assert.equal(doc.getText(), written);
+    assert.equal(doc.languageId, 'json');
+    const secret = (server.storageOptions as { secret: string }).secret;
+    assert.ok(!doc.uri.toString(true).includes(secret), 'no secret in the URI');
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.equal(tab?.label, 'other.zarr.artifact.json');
+    assert.equal(
+      vscode.workspace.fs.isWritableFileSystem('xpersist-object'),
+      false,
+      'a read-only file system',
+    );
+    await assert.rejects(
+      Promise.resolve(vscode.workspace.fs.writeFile(doc.uri, new TextEncoder().encode('{}'))),
+      'a write is refused',
+    );
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test("Preview of an artifact on S3 shows its dataset, read with the store's credentials", async () => {
     const h = await hooks();
     const opened = await vscode.commands.executeCommand('xpersist.preview', {

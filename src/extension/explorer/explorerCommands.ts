@@ -4,7 +4,6 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { CacheStore } from '../../core/cacheStore';
 import { TRASH_DIR } from '../../core/layout';
-import { isObjectUrl } from '../../core/remote/objectUrl';
 import type { ArtifactEntry, Problem } from '../../core/types';
 import {
   type DeleteMode,
@@ -27,6 +26,7 @@ import {
 } from '../../explorer/treeModel';
 import { log } from '../log';
 import type { StoreCredentials } from '../stores/credentials';
+import { sidecarDocumentUri } from '../stores/sidecarDocuments';
 import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
 import { askTyped, confirmPaths, notify } from '../ui/dialogs';
 import type { CacheTreeProvider } from './cacheTreeProvider';
@@ -519,14 +519,9 @@ export function registerExplorerCommands(ctx: ExplorerContext): vscode.Disposabl
     }),
     reg('xpersist.openSidecar', async (node?: CacheNode) => {
       if (!(node instanceof ArtifactNode)) return;
-      if (!isObjectUrl(node.artifact.sidecarPath)) {
-        await vscode.window.showTextDocument(vscode.Uri.file(node.artifact.sidecarPath), { preview: true });
-        return;
-      }
-      // On object storage: the object's text in an untitled JSON document (a copy, not the object).
-      const content = await node.store.state.store.sidecarText(node.artifact.key);
-      const doc = await vscode.workspace.openTextDocument({ language: 'json', content });
-      await vscode.window.showTextDocument(doc, { preview: true });
+      // On object storage: the object itself, read-only (an untitled copy could be saved as a file).
+      const uri = sidecarDocumentUri(node.store.state.root, node.artifact.sidecarPath);
+      await vscode.window.showTextDocument(uri, { preview: true });
     }),
     // (node, targetFolder?, newKey?): without a target, the user picks one (or a new folder).
     reg('xpersist.copyToStore', async (node?: CacheNode, targetFolder?: string, key?: string) => {

@@ -10,6 +10,7 @@ import type { ArtifactEntry } from '../../core/types';
 import type { PreviewModel } from '../../preview/model';
 import type { PreviewTarget, PreviewUiState } from '../../webview/preview/protocol';
 import { log } from '../log';
+import { sidecarDocumentUri } from '../stores/sidecarDocuments';
 import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
 import {
   fileSerializer,
@@ -219,7 +220,7 @@ export class PreviewManager implements vscode.Disposable {
                 .get(t.root)
                 ?.report?.artifacts.find((a) => a.key === t.key)?.sidecarPath;
               if (sidecar)
-                void vscode.window.showTextDocument(vscode.Uri.file(sidecar), {
+                void vscode.window.showTextDocument(sidecarDocumentUri(t.root, sidecar), {
                   preview: true,
                   viewColumn: vscode.ViewColumn.Beside,
                 });
