@@ -11,7 +11,7 @@ import {
   parquetSchema,
 } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import { openRegular } from '../boundedFs';
+import { openRegular, readRange } from '../boundedFs';
 import { civilDate, UNIX_EPOCH_JDN } from '../cf/calendars';
 import { formatUnixNs } from '../cf/decodeTimes';
 import { isoDateTime } from '../cf/isoFormat';
@@ -51,25 +51,70 @@ async function fileBuffer(
   const fh = await openRegular(path, 'parquet file');
   const { size } = await fh.stat();
   const stats = { reads: 0, bytes: 0 };
+  // A corrupt footer gives ranges past the end, backwards or empty (fs.read throws on an empty
+  // buffer): refused here with the file's name, never handed to fs.
+  const readSlice = async (start: number, end: number): Promise<ArrayBuffer> => {
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end > size)
+      throw new UnsupportedError(
+        `parquet file ${path}: bytes ${start}-${end} are outside the file (${size} bytes): its footer is corrupt`,
+      );
+    const b = await readRange(fh, start, end - start, `parquet column chunk of ${path}`);
+    stats.reads++;
+    stats.bytes += b.length;
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer;
+  };
   return {
     stats,
     buf: {
       byteLength: size,
-      async slice(start: number, end = size): Promise<ArrayBuffer> {
-        const len = Math.max(0, end - start);
-        const b = new Uint8Array(len);
-        const { bytesRead } = await fh.read(b, 0, len, start);
-        stats.reads++;
-        stats.bytes += bytesRead;
-        return b.buffer.slice(0, bytesRead);
+      slice(start: number, end = size): Promise<ArrayBuffer> {
+        const p = readSlice(start, end);
+        // hyparquet prefetches ranges it never awaits once another column has failed: without a
+        // handler such a rejection is an unhandled one, which takes the extension host down.
+        // Whoever awaits p still gets the error.
+        p.catch(() => {});
+        return p;
       },
     },
     close: () => fh.close(),
   };
 }
 
+type Schema = ReturnType<typeof parquetSchema>;
+
+/**
+ * hyparquet reads every column chunk of a row group but assembles (and so awaits) only the first
+ * one per top-level schema field: a chunk naming a path not in the schema, or a second chunk of
+ * the same path, fails in a promise nobody observes (an uncaught error). Refused up front.
+ */
+function checkColumnChunks(metadata: FileMetaData, schema: Schema): void {
+  const leaves = new Set<string>();
+  const walk = (node: Schema): void => {
+    if (!node.children.length) leaves.add(node.path.join('\u0000'));
+    for (const c of node.children) walk(c);
+  };
+  for (const c of schema.children) walk(c);
+  metadata.row_groups.forEach((rg, g) => {
+    const seen = new Set<string>();
+    for (const cc of rg.columns) {
+      const p = cc.meta_data?.path_in_schema;
+      const key = p?.join('\u0000');
+      const bad = !p
+        ? 'has no metadata'
+        : !leaves.has(key as string)
+          ? `names ${JSON.stringify(p.join('.'))}, which is not in the schema`
+          : seen.has(key as string)
+            ? `repeats column ${JSON.stringify(p.join('.'))}`
+            : null;
+      if (bad)
+        throw new UnsupportedError(`not a readable parquet file: a column chunk of row group ${g} ${bad}`);
+      seen.add(key as string);
+    }
+  });
+}
+
 /** dtype pandas gives a column, from its pandas metadata or else its parquet schema. */
-function dtypeOf(field: string, schema: ReturnType<typeof parquetSchema>, pandas: PandasMeta | null): string {
+function dtypeOf(field: string, schema: Schema, pandas: PandasMeta | null): string {
   const pc = pandas?.columns?.find((c) => c.field_name === field);
   if (pc) {
     if (pc.pandas_type === 'categorical') return 'category';
@@ -102,7 +147,7 @@ function dtypeOf(field: string, schema: ReturnType<typeof parquetSchema>, pandas
   }
 }
 
-function isUtc(field: string, schema: ReturnType<typeof parquetSchema>): boolean {
+function isUtc(field: string, schema: Schema): boolean {
   const lt = schema.children.find((c) => c.element.name === field)?.element.logical_type as
     | { type: string; isAdjustedToUTC?: boolean }
     | undefined;
@@ -124,13 +169,16 @@ export async function openParquet(
 ): Promise<TableHandle & { stats: { reads: number; bytes: number } }> {
   const { buf, close, stats } = await fileBuffer(path);
   let metadata: FileMetaData;
+  let schema: Schema;
   try {
     metadata = await parquetMetadataAsync(buf, { parsers });
+    schema = parquetSchema(metadata);
+    checkColumnChunks(metadata, schema);
   } catch (err) {
     await close();
+    if (err instanceof UnsupportedError) throw err;
     throw new UnsupportedError(`not a readable parquet file: ${(err as Error).message}`);
   }
-  const schema = parquetSchema(metadata);
   const pandasText = metadata.key_value_metadata?.find((kv) => kv.key === 'pandas')?.value;
   let pandas: PandasMeta | null = null;
   try {
@@ -168,6 +216,11 @@ export async function openParquet(
       rowEnd,
       compressors: codecs,
       parsers,
+    }).catch((err: unknown) => {
+      if (err instanceof UnsupportedError) throw err;
+      throw new UnsupportedError(
+        `parquet rows ${rowStart}-${rowEnd} cannot be decoded: ${(err as Error).message}`,
+      );
     });
     const rows = objs.map((o) =>
       fields.map((f, j) => {
