@@ -105,6 +105,11 @@ export interface TaskInfo {
   targetLine?: number;
   /** `name=` is not a literal: the real name is only known at run time. */
   nameDynamic?: boolean;
+  /**
+   * Prefect's `nout`: how many results unpacking the task's result gives (`nout=` or a
+   * `-> Tuple[a, b]` run annotation); absent when Prefect cannot iterate it.
+   */
+  nout?: number;
 }
 
 /** What a task's input is bound to in a flow. */

@@ -24,6 +24,7 @@ import {
   itemsOf,
   py,
   type TaskObject,
+  taskNout,
   unknown,
   type Val,
 } from './values';
@@ -45,6 +46,8 @@ export class Interpreter {
   activeFlow: FlowGraph | null = null;
   /** `with tags(...)` in force. */
   tagStack: string[] = [];
+  /** `from __future__ import annotations`: annotations stay strings Prefect does not read. */
+  futureAnnotations = false;
   readonly taskObjects = new Map<number, TaskObject>();
   /** Functions that build flows or stores: run where the module calls them, else at the end. */
   readonly builders = new Map<DefStmt, { env: Env; called: boolean }>();
@@ -99,6 +102,9 @@ export class Interpreter {
           env.scope.set(n.as ?? n.name, { k: 'module', qname });
         }
         if (s.level === 0) this.noteImport(s.module, env, s);
+        if (s.module === '__future__' && s.names.some((n) => n.name === 'annotations')) {
+          this.futureAnnotations = true;
+        }
         return null;
       case 'assign':
         this.assignStmt(s.targets, s.value, env);
@@ -169,7 +175,13 @@ export class Interpreter {
       return;
     }
     if (t.k === 'tuple' || t.k === 'list') {
-      const items = itemsOf(v);
+      const nout = this.activeFlow ? taskNout(v) : null;
+      // Unpacking a task iterates it: one GetItem per result (a count that differs raises).
+      const items =
+        itemsOf(v) ??
+        (nout === t.items.length
+          ? Array.from({ length: nout }, (_, i) => this.taskItem(v, i, this.line(env, t)))
+          : null);
       t.items.forEach((x, i) => {
         const item = items && items.length === t.items.length ? items[i] : undefined;
         this.assignTo(x, item ?? (hasTaskData(v) ? { k: 'derived', from: [v] } : unknown('unpacked')), env);
@@ -197,6 +209,11 @@ export class Interpreter {
     }
   }
 
+  /** `task[i]` as Task.__iter__ makes it (a GetItem task in the active flow). */
+  private taskItem(v: Val, i: number, line: number): Val {
+    return this.activeFlow?.getItem(v, py(i), line, this.tagStack) ?? { k: 'derived', from: [v] };
+  }
+
   noteCheckpointEnv(v: Val, line: number): void {
     this.state.checkpointEnv.push({ value: v.k === 'py' && typeof v.v === 'string' ? v.v : null, line });
   }
@@ -205,7 +222,15 @@ export class Interpreter {
   private forStmt(s: Extract<Stmt, { k: 'for' }>, env: Env): Returned | null {
     const iter = this.ev(s.iter, env);
     const items = this.activeFlow ? itemsOf(iter) : null;
-    if (items && items.length <= MAX_UNROLL) {
+    const nout = this.activeFlow && !items ? taskNout(iter) : null;
+    if (nout !== null && nout <= MAX_UNROLL) {
+      // Task.__iter__ is a generator: each GetItem is made just before its pass.
+      for (let i = 0; i < nout; i++) {
+        this.assignTo(s.target, this.taskItem(iter, i, this.line(env, s.iter)), env);
+        const r = this.run(s.body, env);
+        if (r) return r;
+      }
+    } else if (items && items.length <= MAX_UNROLL) {
       for (const item of items) {
         this.assignTo(s.target, item, env);
         const r = this.run(s.body, env);

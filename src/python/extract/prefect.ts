@@ -9,7 +9,7 @@ import { callControlFlow, runCase } from './controlFlow';
 import { FlowGraph } from './graph';
 import { bindParams, type Interpreter } from './interpreter';
 import { knownKind, Scope } from './scope';
-import { initKwargs, makeTask, runParams, TASK_INIT_ORDER } from './tasks';
+import { annotatedNout, initKwargs, makeTask, runParams, TASK_INIT_ORDER } from './tasks';
 import {
   type ArgVal,
   type ClassVal,
@@ -89,6 +89,7 @@ export function taskObject(it: Interpreter, index: number): TaskObject {
       tags: t.tags ?? [],
       params: t.params ?? null,
       varKeywords: t.varKeywords ?? false,
+      nout: t.nout ?? null,
     };
     it.taskObjects.set(index, obj);
   }
@@ -124,6 +125,7 @@ function functionalTask(
     params,
     varKeywords,
     defaultName: functionName,
+    annotatedNout: fn.val.k === 'function' ? annotatedNout(it, fn.val.def, fn.val.env) : null,
   });
   return { k: 'task', obj: taskObject(it, index) };
 }
@@ -354,6 +356,7 @@ export function defStmt(it: Interpreter, s: DefStmt, env: Env): void {
       params: names,
       varKeywords,
       defaultName: s.name,
+      annotatedNout: annotatedNout(it, s, env),
     });
     env.scope.set(s.name, { k: 'task', obj: taskObject(it, index) });
     return;
@@ -419,6 +422,7 @@ function instantiate(
     params: names,
     varKeywords,
     defaultName: cls.name,
+    annotatedNout: run?.k === 'function' ? annotatedNout(it, run.def, run.env) : null,
   });
   return { k: 'task', obj: taskObject(it, index) };
 }

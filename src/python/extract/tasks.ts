@@ -7,7 +7,7 @@ import type { TaskInfo, TaskTarget } from '../types';
 import { dumpKwargsUnknown, resultOf } from './calls';
 import type { Interpreter } from './interpreter';
 import type { AnalysisState } from './state';
-import type { ArgVal, Env, Val } from './values';
+import type { ArgVal, DefStmt, Env, Val } from './values';
 
 export interface TaskSpec {
   functionName: string | null;
@@ -19,6 +19,8 @@ export interface TaskSpec {
   varKeywords: boolean;
   /** Name used when `name=` is absent (the function's, or the class's). */
   defaultName: string;
+  /** `nout` from the run function's return annotation (`nout=` wins). */
+  annotatedNout: number | null;
 }
 
 /** Run-function inputs: what Prefect binds positional arguments to. */
@@ -49,6 +51,9 @@ export function makeTask(it: Interpreter, spec: TaskSpec): number {
   const cp = kw.get('checkpoint')?.val;
   const checkpoint = cp?.k === 'py' && typeof cp.v === 'boolean' ? cp.v : null;
   const tags = stringItems(kw.get('tags')?.val) ?? [];
+  const noutVal = kw.get('nout')?.val;
+  const nout =
+    noutVal?.k === 'py' && typeof noutVal.v === 'number' && noutVal.v >= 0 ? noutVal.v : spec.annotatedNout;
   const tgt = kw.get('target');
   const target = tgt ? targetFrom(it, tgt, notes) : null;
   const res = kw.get('result');
@@ -71,6 +76,7 @@ export function makeTask(it: Interpreter, spec: TaskSpec): number {
   };
   if (tgt) task.targetLine = it.line(tgt.env, tgt.expr);
   if (nameDynamic) task.nameDynamic = true;
+  if (nout !== null) task.nout = nout;
   state.tasks.push(task);
   state.taskNotes.push(notes);
   return state.tasks.length - 1;
@@ -222,6 +228,26 @@ export function callableRecipe(it: Interpreter, params: Param[], body: Expr, env
   };
   const r = recipe(body, 0);
   return r === WILDCARD ? undefined : r;
+}
+
+/**
+ * Prefect's `_infer_run_nout` (core/task.py): a `Tuple[a, b]` / `tuple[a, b]` return annotation
+ * gives its length (`Tuple[()]` 0); a bare or variable-length tuple (`Tuple[int, ...]`) or any
+ * other annotation none. Under `from __future__ import annotations` the annotation is a string
+ * Prefect does not evaluate: none either.
+ */
+export function annotatedNout(it: Interpreter, def: DefStmt, env: Env): number | null {
+  const r = def.returns;
+  if (r?.k !== 'sub' || it.futureAnnotations) return null;
+  const base = it.ev(r.obj, env);
+  const tuple =
+    (base.k === 'module' && base.qname === 'typing.Tuple') ||
+    (r.obj.k === 'name' && r.obj.id === 'tuple' && base.k === 'unknown');
+  if (!tuple) return null;
+  const items = r.index.k === 'tuple' ? r.index.items : [r.index];
+  if (items.length === 2 && it.text(env, items[1]) === '...') return null;
+  if (items.length === 1 && items[0].k === 'tuple' && items[0].items.length === 0) return 0;
+  return items.length;
 }
 
 /** Task.__init__'s keyword arguments from a call's (positional ones by `order`). */

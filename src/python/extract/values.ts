@@ -25,6 +25,8 @@ export interface TaskObject {
   /** Run-function parameter names (null when unknown: inputs by position cannot be named). */
   params: string[] | null;
   varKeywords: boolean;
+  /** Prefect's `nout` (iterating the task gives that many GetItem tasks); null: not iterable. */
+  nout?: number | null;
   /** One of Prefect's own tasks (case, Merge, as_bool, CompareValue). */
   internal?: boolean;
 }
@@ -142,6 +144,11 @@ export function taskOf(v: Val): TaskObject | null {
   if (v.k === 'task') return v.obj;
   if (v.k === 'node') return v.task;
   return null;
+}
+
+/** How many results iterating a Task object gives (its `nout`); null: Prefect raises TypeError. */
+export function taskNout(v: Val): number | null {
+  return v.k === 'node' || v.k === 'task' ? (taskOf(v)?.nout ?? null) : null;
 }
 
 /** Items of a sequence value (a known list/tuple as known values), or null. */

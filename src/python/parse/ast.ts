@@ -65,6 +65,8 @@ export type Stmt =
       decorators: Decorator[];
       body: Stmt[];
       isAsync: boolean;
+      /** The return annotation (`-> Tuple[int, int]` gives a task its `nout`). */
+      returns: Expr | null;
     })
   | (Span & { k: 'class'; name: string; bases: Arg[]; decorators: Decorator[]; body: Stmt[] })
   | (Span & { k: 'with'; items: { ctx: Expr; as: Expr | null }[]; body: Stmt[] })

@@ -434,6 +434,7 @@ class Converter {
     const nameNode = ch.find((c) => c.name === 'VariableName');
     const pl = ch.find((c) => c.name === 'ParamList');
     const bodyNode = ch.find((c) => c.name === 'Body');
+    const annotation = ch.find((c) => c.name === 'TypeDef')?.lastChild;
     return {
       k: 'def',
       name: nameNode ? this.text(nameNode) : '',
@@ -441,6 +442,7 @@ class Converter {
       decorators: [],
       body: bodyNode && (!decorated || this.bodyMatters(bodyNode)) ? this.body(bodyNode) : [],
       isAsync: ch.some((c) => c.name === 'async'),
+      returns: annotation && annotation.name !== '->' ? this.expr(annotation) : null,
       ...this.span(n),
     };
   }

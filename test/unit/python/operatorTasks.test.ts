@@ -1,7 +1,9 @@
 // Operators on task results in a `with Flow` body (test/fixtures/python/operator_tasks.py), as
 // Prefect 1.4.1 builds them: Add/Sub/Mul/Div/FloorDiv/Mod/Pow/And and the ordering tasks (the
 // reflected ones for `1 - x`, `10 % x`, `290 > x`), tags(...) on them, `a | b` as a state edge,
-// and no task for `==`, `is`, `and`. The real prefect (the venv) builds the flow, nothing runs.
+// and no task for `==`, `is`, `and`; unpacking a task with `nout` (from `nout=` or a
+// `-> Tuple[...]` annotation) into GetItem tasks. The real prefect (the venv) builds the flows,
+// nothing runs.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -62,5 +64,56 @@ describe('operator tasks match real Prefect', () => {
     const flow = b.flows[0];
     assert.deepEqual(flow.nodes.map((n) => n.id).sort(), ['f-1', 'f-2', 'f-3', 'f-4']);
     assert.deepEqual(flow.nodes.find((n) => n.id === 'f-4')?.inputs?.x, { kind: 'const', value: false });
+  });
+
+  it('flow split-periods: nout=, a Tuple[...] annotation and a Task subclass nout unpack into GetItem tasks', () => {
+    assertSameFlow(a, dumped, 'split-periods');
+    assert.deepEqual(
+      ['split_period', 'bounds', 'stats'].map((n) => a.tasks.find((t) => t.name === n)?.nout),
+      [2, 3, 3],
+    );
+  });
+});
+
+/** The GetItem nodes a flow body makes from `@task` definitions `defs` and a body `body`. */
+function getItems(defs: string[], body: string[]): string[] {
+  // A __future__ import must come first.
+  const future = defs.filter((l) => l.startsWith('from __future__'));
+  const rest = defs.filter((l) => !l.startsWith('from __future__'));
+  const src = [
+    ...future,
+    'from typing import Tuple',
+    'import typing',
+    'from prefect import Flow, task',
+    ...rest,
+  ];
+  src.push('with Flow("unpack") as flow:', ...body.map((l) => `    ${l}`), '');
+  const flow = analyzePython(src.join('\n')).flows[0];
+  return flow.nodes.filter((n) => n.internal).map((n) => n.id);
+}
+
+describe('nout as Prefect 1.4.1 infers it (core/task.py _infer_run_nout)', () => {
+  const def = (ann: string) => ['@task', `def t(x)${ann}:`, '    return x'];
+  it('typing.Tuple, tuple[...] and Tuple[()] give their length', () => {
+    assert.deepEqual(getItems(def(' -> typing.Tuple[int, str]'), ['a, b = t(1)']), ['t[0]-1', 't[1]-1']);
+    assert.deepEqual(getItems(def(' -> tuple[int, int]'), ['a, b = t(1)']), ['t[0]-1', 't[1]-1']);
+    assert.deepEqual(getItems(def(' -> Tuple[()]'), ['for x in t(1):', '    t(x)']), []);
+  });
+
+  it('a variable-length or bare tuple, another annotation or none: not iterable, no GetItem', () => {
+    for (const ann of [' -> Tuple[int, ...]', ' -> Tuple', ' -> list', '']) {
+      assert.deepEqual(getItems(def(ann), ['a, b = t(1)']), [], ann);
+    }
+  });
+
+  it('under from __future__ import annotations the annotation is a string Prefect does not read', () => {
+    const defs = ['from __future__ import annotations', ...def(' -> Tuple[int, int]')];
+    assert.deepEqual(getItems(defs, ['a, b = t(1)']), []);
+  });
+
+  it('nout= wins over the annotation, and a count that differs from the targets unpacks nothing', () => {
+    const defs = ['@task(nout=3)', 'def t(x) -> Tuple[int, int]:', '    return x'];
+    assert.deepEqual(getItems(defs, ['a, b, c = t(1)']), ['t[0]-1', 't[1]-1', 't[2]-1']);
+    assert.deepEqual(getItems(defs, ['a, b = t(1)']), []);
   });
 });
