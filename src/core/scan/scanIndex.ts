@@ -23,7 +23,15 @@ export const RACY_MS = 3000;
 export const DIR_STAMP = 3;
 
 // 3: sidecar verdicts of the pydantic-exact parser (huge numbers, UTF-16...) replace older ones.
-const MAGIC = 'xpersist-scan-index 3\n';
+// 4: records in chunks.
+const MAGIC = 'xpersist-scan-index 4\n';
+
+/**
+ * Records per stored chunk. Each chunk is its own JSON text, parsed on its own, so a scan can let
+ * the host breathe between chunks: one JSON.parse of 100,000 records held the extension host for
+ * a second or more on a loaded machine.
+ */
+export const RECORD_CHUNK = 2000;
 
 // Records are stored as JSON (V8 parses it about twice as fast as v8.deserialize builds the same
 // objects), one compact array per sidecar. What JSON cannot hold exactly (NaN, Infinity) is not
@@ -96,8 +104,10 @@ export interface SavedIndex {
   state: ScanState;
   keys: string[];
   stamps: Float64Array;
-  /** Parses the records (the larger part), in the order of `keys`; null where not stored. */
-  records(): (SidecarRecord | null)[] | null;
+  /** How many chunks of (at most) RECORD_CHUNK records follow, in the order of `keys`. */
+  recordChunks: number;
+  /** Parses chunk `i` of the records (the larger part); null where a record is not stored. */
+  records(chunk: number): (SidecarRecord | null)[] | null;
 }
 
 export function isRacy(mtimeMs: number, ctimeMs: number, observedAt: number): boolean {
@@ -183,21 +193,43 @@ export function loadIndex(indexDir: string, root: string): SavedIndex | null {
     if (head?.root !== root || head.v8 !== process.versions.v8 || !validState(head.state)) return null;
     if (!Array.isArray(head.keys) || !(head.stamps instanceof Float64Array)) return null;
     if (head.stamps.length !== head.keys.length * STAMP) return null;
-    const n = head.keys.length;
+    const chunks = chunkSpans(buf, headAt + headLen, head.keys.length);
+    if (!chunks) return null;
     return {
       state: head.state,
       keys: head.keys,
       stamps: head.stamps,
-      records: () => {
-        try {
-          // ASCII only (asciiJson): latin1 decoding is a copy, UTF-8 decoding is not.
-          const r = JSON.parse(buf.toString('latin1', headAt + headLen));
-          return Array.isArray(r) && r.length === n ? r.map(loadRecord) : null;
-        } catch {
-          return null;
-        }
-      },
+      recordChunks: chunks.length,
+      records: (i) => parseChunk(buf, chunks[i], Math.min(RECORD_CHUNK, head.keys.length - i * RECORD_CHUNK)),
     };
+  } catch {
+    return null;
+  }
+}
+
+/** Where each chunk's JSON lies ([start, end) byte offsets); null unless they fill the file exactly. */
+function chunkSpans(buf: Buffer, from: number, keys: number): [number, number][] | null {
+  const spans: [number, number][] = [];
+  let at = from;
+  while (at + 4 <= buf.length) {
+    const len = buf.readUInt32LE(at);
+    if (at + 4 + len > buf.length) return null;
+    spans.push([at + 4, at + 4 + len]);
+    at += 4 + len;
+  }
+  return at === buf.length && spans.length === Math.ceil(keys / RECORD_CHUNK) ? spans : null;
+}
+
+function parseChunk(
+  buf: Buffer,
+  span: [number, number] | undefined,
+  n: number,
+): (SidecarRecord | null)[] | null {
+  if (!span) return null;
+  try {
+    // ASCII only (asciiJson): latin1 decoding is a copy, UTF-8 decoding is not.
+    const r = JSON.parse(buf.toString('latin1', span[0], span[1]));
+    return Array.isArray(r) && r.length === n ? r.map(loadRecord) : null;
   } catch {
     return null;
   }
@@ -211,19 +243,31 @@ export function asciiJson(v: unknown): string {
   );
 }
 
-/** The index as bytes (written atomically by the caller). */
-export function indexBytes(
+/**
+ * The index as bytes (written atomically by the caller). `between` runs between record chunks:
+ * turning 100,000 records into JSON is a few hundred milliseconds the host need not hold at once.
+ */
+export async function indexBytes(
   root: string,
   state: ScanState,
   keys: string[],
   stamps: Float64Array,
   records: SidecarRecord[],
-): Buffer {
-  const stored = records.map(storeRecord);
-  for (let i = 0; i < stored.length; i++)
-    if (stored[i] === null) stamps.fill(Number.NaN, i * STAMP, (i + 1) * STAMP);
+  between: () => Promise<void> = async () => {},
+): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for (let from = 0; from < records.length; from += RECORD_CHUNK) {
+    const stored = records.slice(from, from + RECORD_CHUNK).map(storeRecord);
+    for (let i = 0; i < stored.length; i++)
+      if (stored[i] === null) stamps.fill(Number.NaN, (from + i) * STAMP, (from + i + 1) * STAMP);
+    const json = Buffer.from(asciiJson(stored), 'latin1');
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(json.length);
+    parts.push(len, json);
+    if (from + RECORD_CHUNK < records.length) await between();
+  }
   const head = serialize({ root, v8: process.versions.v8, state, keys, stamps });
   const len = Buffer.alloc(4);
   len.writeUInt32LE(head.length);
-  return Buffer.concat([Buffer.from(MAGIC, 'latin1'), len, head, Buffer.from(asciiJson(stored), 'latin1')]);
+  return Buffer.concat([Buffer.from(MAGIC, 'latin1'), len, head, ...parts]);
 }

@@ -18,6 +18,7 @@ import {
   indexFile,
   isRacy,
   loadIndex,
+  RECORD_CHUNK,
   type SavedIndex,
   type ScanState,
   sameNumbers,
@@ -31,6 +32,7 @@ import {
   DATA_OTHER,
   dirSize,
   type PartRequest,
+  type PartResult,
   readRecord,
   type SidecarRecord,
   STAMP,
@@ -220,19 +222,25 @@ function priorOf(root: string, memory: ScanMemory): Prior {
 
 const PENDING = new ArtifactError('', '', 'invalid-sidecar', 'not read yet');
 
-/** Fills in the records of a loaded index; a key without one is read again. */
-function fillRecords(root: string, prior: Prior): void {
-  if (!prior.saved) return;
-  const records = prior.saved.records();
-  const keys = prior.saved.keys;
-  for (let i = 0; i < keys.length; i++) {
-    const p = prior.parsed.get(keys[i]);
-    if (!p) continue;
-    const r = records?.[i];
-    if (!r) p.stamp = null;
-    else if ('error' in r)
-      p.result = new ArtifactError(keys[i], sidecarPathOf(root, keys[i]), r.error.kind, r.error.reason);
-    else p.result = r;
+/** Fills in the records of a loaded index, a chunk at a time; a key without one is read again. */
+async function fillRecords(root: string, prior: Prior, breathe: () => Promise<void>): Promise<void> {
+  const saved = prior.saved;
+  if (!saved) return;
+  const keys = saved.keys;
+  for (let c = 0; c < saved.recordChunks; c++) {
+    if (c > 0) await breathe();
+    const records = saved.records(c);
+    const from = c * RECORD_CHUNK;
+    const to = Math.min(keys.length, from + RECORD_CHUNK);
+    for (let i = from; i < to; i++) {
+      const p = prior.parsed.get(keys[i]);
+      if (!p) continue;
+      const r = records?.[i - from];
+      if (!r) p.stamp = null;
+      else if ('error' in r)
+        p.result = new ArtifactError(keys[i], sidecarPathOf(root, keys[i]), r.error.kind, r.error.reason);
+      else p.result = r;
+    }
   }
 }
 
@@ -280,7 +288,8 @@ function shareRequests(root: string, keys: string[], parsed: Map<string, Parsed>
     const known = new Float64Array(ks.length * STAMP).fill(Number.NaN);
     for (let i = 0; i < ks.length; i++) {
       const stamp = parsed.get(ks[i])?.stamp;
-      if (stamp) known.set(stamp, i * STAMP);
+      // Element by element: a TypedArray#set call per key cost more than the copy at 100,000.
+      if (stamp) for (let j = 0; j < STAMP; j++) known[i * STAMP + j] = stamp[j];
     }
     return { root, keys: ks, known };
   });
@@ -291,6 +300,8 @@ async function fullScan(root: string, memory: ScanMemory, options: ScanOptions):
   const observedAt = Date.now();
   const metaRoot = path.join(root, METADATA_DIR);
   const prior = priorOf(root, memory);
+  // Loading a big index is itself a step: let the host answer what waited before the listing.
+  if ((prior.saved?.keys.length ?? 0) >= PARALLEL_THRESHOLD) await nextTurn();
   const { listing, stamps: listingStamps, reused } = currentListing(metaRoot, prior.state, observedAt);
   const keys: string[] = [];
   const unsafe: Unsafe = [];
@@ -303,6 +314,7 @@ async function fullScan(root: string, memory: ScanMemory, options: ScanOptions):
   // machine): between them the host answers what waited, e.g. the view asking for the first page.
   const breathe = keys.length >= PARALLEL_THRESHOLD ? nextTurn : async () => {};
   reportFirstPage(root, keys, options);
+  await breathe();
   const reqs = shareRequests(root, keys, prior.parsed);
   const pending = scanShares(reqs);
   // Awaited below; a failure meanwhile is not an unhandled rejection.
@@ -311,51 +323,17 @@ async function fullScan(root: string, memory: ScanMemory, options: ScanOptions):
   // While the threads stat: orphan data and the index's records, here.
   const orphans = currentOrphans(root, listing.keys, prior.state, reused, observedAt);
   await breathe();
-  fillRecords(root, prior);
+  await fillRecords(root, prior, breathe);
   const shares = await pending;
+  const seen = observeShares(root, reqs, shares, prior.parsed, observedAt);
+  const observations = seen.observations;
+  let changed = seen.changed || !prior.state || !reused || !sameStrings(orphans.rels, prior.state.orphanRels);
   memory.lastReuse = {
     indexLoaded: prior.saved !== null,
     listingReused: reused,
     orphansReused: orphans.dirs === prior.state?.orphanDirs,
-    sidecarsRead: shares.reduce((n, sh) => n + sh.changed.length, 0),
+    sidecarsRead: seen.sidecarsRead,
   };
-  const observations: Observation[] = [];
-  let changed = !prior.state || !reused || !sameStrings(orphans.rels, prior.state.orphanRels);
-  for (let s = 0; s < shares.length; s++) {
-    const share = shares[s];
-    const fresh = new Map(share.changed);
-    const shareKeys = reqs[s].keys;
-    for (let i = 0; i < shareKeys.length; i++) {
-      const key = shareKeys[i];
-      const before = prior.parsed.get(key);
-      if (share.gone[i]) {
-        changed ||= before !== undefined;
-        continue; // deleted while scanning
-      }
-      let parsed: Parsed | null = null;
-      if (!share.errors[i]) {
-        const j = i * STAMP;
-        const racy = isRacy(share.stamps[j], share.stamps[j + 1], observedAt);
-        const record = fresh.get(i);
-        if (record) {
-          const trusted = racy ? null : share.stamps.subarray(j, j + STAMP);
-          parsed = fromRecord(root, key, record, trusted);
-          changed ||= trusted !== null || before?.stamp != null;
-        } else if (before && before.result !== PENDING) {
-          // Unchanged: the stamp is the one already held (equal, so no new copy).
-          parsed = before;
-          if (racy) parsed.stamp = null;
-        } else parsed = parse(root, key);
-      }
-      observations.push({
-        key,
-        parsed,
-        error: share.errors[i],
-        kind: share.data[i * 2],
-        size: share.data[i * 2 + 1],
-      });
-    }
-  }
   await breathe();
   changed ||= !prior.state || !sameNumbers(listingStamps, prior.state.listingStamps);
   memory.state = {
@@ -374,8 +352,61 @@ async function fullScan(root: string, memory: ScanMemory, options: ScanOptions):
     listing.emptyDirs,
     orphans.orphans,
   );
-  if (changed && memory.indexDir) await saveIndex(root, memory);
+  if (changed && memory.indexDir) await saveIndex(root, memory, breathe);
   return out;
+}
+
+/** What the threads found, per key: the new record, the one already held, or one read here. */
+function observeShares(
+  root: string,
+  reqs: PartRequest[],
+  shares: PartResult[],
+  before: Map<string, Parsed>,
+  observedAt: number,
+): { observations: Observation[]; changed: boolean; sidecarsRead: number } {
+  // Sidecars read again: by the threads, and here where the index's record was unusable.
+  let sidecarsRead = shares.reduce((n, sh) => n + sh.changed.length, 0);
+  const observations: Observation[] = [];
+  let changed = false;
+  for (let s = 0; s < shares.length; s++) {
+    const share = shares[s];
+    const fresh = new Map(share.changed);
+    const shareKeys = reqs[s].keys;
+    for (let i = 0; i < shareKeys.length; i++) {
+      const key = shareKeys[i];
+      const held = before.get(key);
+      if (share.gone[i]) {
+        changed ||= held !== undefined;
+        continue; // deleted while scanning
+      }
+      let parsed: Parsed | null = null;
+      if (!share.errors[i]) {
+        const j = i * STAMP;
+        const racy = isRacy(share.stamps[j], share.stamps[j + 1], observedAt);
+        const record = fresh.get(i);
+        if (record) {
+          const trusted = racy ? null : share.stamps.subarray(j, j + STAMP);
+          parsed = fromRecord(root, key, record, trusted);
+          changed ||= trusted !== null || held?.stamp != null;
+        } else if (held && held.result !== PENDING) {
+          // Unchanged: the stamp is the one already held (equal, so no new copy).
+          parsed = held;
+          if (racy) parsed.stamp = null;
+        } else {
+          parsed = parse(root, key);
+          sidecarsRead++;
+        }
+      }
+      observations.push({
+        key,
+        parsed,
+        error: share.errors[i],
+        kind: share.data[i * 2],
+        size: share.data[i * 2 + 1],
+      });
+    }
+  }
+  return { observations, changed, sidecarsRead };
 }
 
 /**
@@ -408,7 +439,7 @@ function reportFirstPage(root: string, keys: string[], options: ScanOptions): vo
 }
 
 /** Persists what this scan knows (best effort: a store is scanned the same without it). */
-async function saveIndex(root: string, memory: ScanMemory): Promise<void> {
+async function saveIndex(root: string, memory: ScanMemory, breathe: () => Promise<void>): Promise<void> {
   if (!memory.indexDir || !memory.state) return;
   const keys = [...memory.parsed.keys()];
   const stamps = new Float64Array(keys.length * STAMP).fill(Number.NaN);
@@ -422,7 +453,7 @@ async function saveIndex(root: string, memory: ScanMemory): Promise<void> {
     mkdirSync(memory.indexDir, { recursive: true });
     await localStorage.write(
       indexFile(memory.indexDir, root),
-      indexBytes(root, memory.state, keys, stamps, records),
+      await indexBytes(root, memory.state, keys, stamps, records, breathe),
     );
   } catch {
     // An index that cannot be written only makes the next new store object slower.

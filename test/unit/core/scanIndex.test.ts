@@ -8,7 +8,13 @@ import { cpSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeF
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CacheStore } from '../../../src/core/index';
-import { asciiJson, holdsLargeIndex, indexFile, RACY_MS } from '../../../src/core/scan/scanIndex';
+import {
+  asciiJson,
+  holdsLargeIndex,
+  indexFile,
+  RACY_MS,
+  RECORD_CHUNK,
+} from '../../../src/core/scan/scanIndex';
 import { poolInfo } from '../../../src/core/scan/workerPool';
 import type { StoreReport } from '../../../src/core/types';
 import { cachesDir, copyFixtureKind, tempDir } from '../helpers';
@@ -186,6 +192,40 @@ if (process.env.XP_INDEX_CHILD) {
         const store = await CacheStore.open(entries, { indexDir });
         assert.deepEqual(comparable(await store.scan()), first);
       }
+    });
+
+    it('keeps its records in chunks: a damaged chunk costs only its own keys', async () => {
+      const root = makeStore();
+      const n = 2 * RECORD_CHUNK + 500; // three chunks, the last one short
+      for (let i = 30; i < n; i++) put(root, `k${i}.joblib`, 'n0');
+      const indexDir = tempDir('xp-index-dir-');
+      await settle();
+      scanInOtherProcess(root, indexDir);
+      const file = indexFile(indexDir, root);
+      const bytes = readFileSync(file);
+      // The records follow the head: [u32 length][JSON] per chunk.
+      const magic = bytes.indexOf(10) + 1;
+      let at = magic + 4 + bytes.readUInt32LE(magic);
+      const chunks: [number, number][] = [];
+      while (at < bytes.length) {
+        const len = bytes.readUInt32LE(at);
+        chunks.push([at + 4, len]);
+        at += 4 + len;
+      }
+      assert.equal(chunks.length, 3, 'three chunks of records');
+      assert.equal(at, bytes.length);
+      const damaged = Buffer.from(bytes);
+      damaged[chunks[1][0]] = 0x7b; // '{': the second chunk is no longer a JSON array
+      writeFileSync(file, damaged);
+      const store = await CacheStore.open(root, { indexDir });
+      assert.deepEqual(comparable(await store.scan()), await truth(root));
+      assert.equal(store.lastScanReuse?.indexLoaded, true);
+      assert.equal(store.lastScanReuse?.sidecarsRead, RECORD_CHUNK, 'only the damaged chunk is read again');
+      // A chunk cut short makes the whole tail unusable: nothing of it is trusted.
+      writeFileSync(file, bytes.subarray(0, chunks[2][0] + 10));
+      const again = await CacheStore.open(root, { indexDir });
+      assert.deepEqual(comparable(await again.scan()), await truth(root));
+      assert.equal(again.lastScanReuse?.indexLoaded, false);
     });
 
     it('tells whether a folder holds the index of a big store (to start the scan threads early)', async () => {
