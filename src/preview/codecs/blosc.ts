@@ -5,7 +5,7 @@
 
 import { inflateSync } from 'node:zlib';
 import { lz4DecodeBlock } from './lz4Block';
-import { unshuffleBytes } from './shuffle';
+import { unshuffleRange } from './shuffle';
 
 export const BLOSC_HEADER = 16;
 
@@ -74,37 +74,144 @@ export function blockExtent(h: BloscHeader, starts: number[], j: number): [numbe
 export const blockLength = (h: BloscHeader, j: number): number =>
   j === h.nblocks - 1 && h.nbytes % h.blocksize !== 0 ? h.nbytes % h.blocksize : h.blocksize;
 
+/** Bytes [off, off + len) of a decoded block, to be written to out[dst...]. */
+export interface BlockPiece {
+  off: number;
+  len: number;
+  dst: number;
+}
+
+/** How block j is split into separately compressed streams (c-blosc 1.x blosc_d rules). */
+function splitsOf(h: BloscHeader, j: number): { bsize: number; nsplits: number; neblock: number } {
+  const bsize = blockLength(h, j);
+  const leftover = j === h.nblocks - 1 && bsize !== h.blocksize;
+  const nsplits =
+    !h.dontSplit && h.typesize <= 16 && Math.floor(h.blocksize / h.typesize) >= 128 && !leftover
+      ? h.typesize
+      : 1;
+  return { bsize, nsplits, neblock: Math.floor(bsize / nsplits) };
+}
+
+/**
+ * How many leading bytes of each stream the pieces need. Shuffled, element i's byte p sits at
+ * p * n + i, so a piece needs one interval per byte plane; with a split per plane (the default
+ * for typesize <= 16) a point needs only a short prefix of each stream.
+ */
+function neededPrefixes(
+  h: BloscHeader,
+  bsize: number,
+  nsplits: number,
+  neblock: number,
+  pieces: BlockPiece[],
+) {
+  const need = new Array<number>(nsplits).fill(0);
+  const mark = (a: number, b: number) => {
+    for (let k = Math.floor(a / neblock); k < nsplits && k * neblock < b; k++)
+      need[k] = Math.max(need[k], Math.min(b, (k + 1) * neblock) - k * neblock);
+  };
+  const n = Math.floor(bsize / h.typesize);
+  for (const p of pieces) {
+    if (!h.shuffle) {
+      mark(p.off, p.off + p.len);
+      continue;
+    }
+    // Elements [e0, e1) are shuffled; bytes past n * typesize are stored as they are.
+    const e0 = Math.min(n, Math.floor(p.off / h.typesize));
+    const e1 = Math.min(n, Math.floor((p.off + p.len) / h.typesize));
+    for (let b = 0; b < h.typesize && e1 > e0; b++) mark(b * n + e0, b * n + e1);
+    if (p.off + p.len > n * h.typesize) mark(Math.max(p.off, n * h.typesize), p.off + p.len);
+  }
+  return need;
+}
+
+/** Decodes the needed prefix of each stream of block j into tmp (tmp.length >= blocksize). */
+function decodeStreams(
+  h: BloscHeader,
+  j: number,
+  src: Uint8Array,
+  srcOffset: number,
+  need: number[],
+  tmp: Uint8Array,
+) {
+  const { nsplits, neblock } = splitsOf(h, j);
+  const dv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  let s = srcOffset;
+  // Streams after the last needed one are not even walked.
+  let last = nsplits - 1;
+  while (last >= 0 && need[last] === 0) last--;
+  for (let k = 0, d = 0; k <= last; k++, d += neblock) {
+    const cb = dv.getInt32(s, true);
+    s += 4;
+    const want = need[k];
+    if (want > 0) {
+      if (cb === neblock) tmp.set(src.subarray(s, s + want), d);
+      else if (h.compformat === 1) {
+        const n = lz4DecodeBlock(src, s, s + cb, tmp, d, want === neblock ? Number.POSITIVE_INFINITY : want);
+        if (want === neblock ? n !== neblock : n < want)
+          throw new Error(`Blosc/LZ4 block decoded to ${n} bytes, expected ${neblock}`);
+      } else if (h.compformat === 3) {
+        const out = inflateSync(src.subarray(s, s + cb));
+        if (out.length !== neblock) throw new Error('Blosc/zlib block has the wrong size');
+        tmp.set(out.subarray(0, want), d);
+      } else throw new Error(`Blosc codec ${h.compformat} not handled block-wise`);
+    }
+    // A stream no piece needs is skipped unread: its compressed size is in front of it.
+    s += cb;
+  }
+}
+
+/**
+ * Writes the pieces of block j into `out`, decoding only what they need: the streams they touch,
+ * each up to the last byte needed. `tmp` is scratch of at least blocksize bytes, reused by the
+ * caller across blocks so a chunk decodes without allocating per block.
+ */
+export function decodeBloscPieces(
+  h: BloscHeader,
+  j: number,
+  src: Uint8Array,
+  srcOffset: number,
+  pieces: BlockPiece[],
+  out: Uint8Array,
+  tmp: Uint8Array,
+): void {
+  if (h.memcpyed) {
+    // c-blosc stores a chunk it could not compress as it is, unshuffled.
+    for (const p of pieces) out.set(src.subarray(srcOffset + p.off, srcOffset + p.off + p.len), p.dst);
+    return;
+  }
+  const { bsize, nsplits, neblock } = splitsOf(h, j);
+  const n = Math.floor(bsize / h.typesize);
+  const ts = h.typesize;
+  const aligned = (p: BlockPiece) =>
+    p.off % ts === 0 && ((p.off + p.len) % ts === 0 || p.off + p.len >= n * ts);
+  if (h.shuffle && !pieces.every(aligned)) {
+    // Pieces that split an element (an item size other than Blosc's typesize): the whole block.
+    const whole = new Uint8Array(bsize);
+    decodeBloscPieces(h, j, src, srcOffset, [{ off: 0, len: bsize, dst: 0 }], whole, tmp);
+    for (const p of pieces) out.set(whole.subarray(p.off, p.off + p.len), p.dst);
+    return;
+  }
+  decodeStreams(h, j, src, srcOffset, neededPrefixes(h, bsize, nsplits, neblock, pieces), tmp);
+  for (const p of pieces) {
+    if (!h.shuffle) {
+      out.set(tmp.subarray(p.off, p.off + p.len), p.dst);
+      continue;
+    }
+    const e0 = Math.min(n, Math.floor(p.off / h.typesize));
+    const e1 = Math.min(n, Math.floor((p.off + p.len) / h.typesize));
+    unshuffleRange(tmp, h.typesize, n, e0, e1 - e0, out, p.dst);
+    const tail = Math.max(p.off, n * h.typesize);
+    if (tail < p.off + p.len) out.set(tmp.subarray(tail, p.off + p.len), p.dst + tail - p.off);
+  }
+}
+
 /**
  * Decodes block j. `src` holds the compressed bytes of that block starting at `srcOffset`
  * (a whole chunk with srcOffset = blockStart, or just the block's bytes with srcOffset = 0).
  */
 export function decodeBloscBlock(h: BloscHeader, j: number, src: Uint8Array, srcOffset: number): Uint8Array {
   const bsize = blockLength(h, j);
-  if (h.memcpyed) return src.slice(srcOffset, srcOffset + bsize);
-  const leftover = j === h.nblocks - 1 && bsize !== h.blocksize;
-  const nsplits =
-    !h.dontSplit && h.typesize <= 16 && Math.floor(h.blocksize / h.typesize) >= 128 && !leftover
-      ? h.typesize
-      : 1;
-  const neblock = Math.floor(bsize / nsplits);
-  const tmp = new Uint8Array(bsize);
-  const dv = new DataView(src.buffer, src.byteOffset, src.byteLength);
-  let s = srcOffset;
-  let d = 0;
-  for (let k = 0; k < nsplits; k++) {
-    const cb = dv.getInt32(s, true);
-    s += 4;
-    if (cb === neblock) tmp.set(src.subarray(s, s + neblock), d);
-    else if (h.compformat === 1) {
-      const n = lz4DecodeBlock(src, s, s + cb, tmp, d);
-      if (n !== neblock) throw new Error(`Blosc/LZ4 block decoded to ${n} bytes, expected ${neblock}`);
-    } else if (h.compformat === 3) {
-      const out = inflateSync(src.subarray(s, s + cb));
-      if (out.length !== neblock) throw new Error('Blosc/zlib block has the wrong size');
-      tmp.set(out, d);
-    } else throw new Error(`Blosc codec ${h.compformat} not handled block-wise`);
-    s += cb;
-    d += neblock;
-  }
-  return h.shuffle ? unshuffleBytes(tmp, h.typesize) : tmp;
+  const out = new Uint8Array(bsize);
+  decodeBloscPieces(h, j, src, srcOffset, [{ off: 0, len: bsize, dst: 0 }], out, new Uint8Array(h.blocksize));
+  return out;
 }

@@ -5,7 +5,16 @@
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import { dirnamePath, joinPath, openRegular, type ReadHandle, readRange, relativePath } from '../boundedFs';
-import { BLOSC_HEADER, blockExtent, blockStarts, decodeBloscBlock, parseBloscHeader } from '../codecs/blosc';
+import {
+  BLOSC_HEADER,
+  type BlockPiece,
+  type BloscHeader,
+  blockExtent,
+  blockLength,
+  blockStarts,
+  decodeBloscPieces,
+  parseBloscHeader,
+} from '../codecs/blosc';
 import { blockRuns, cStrides } from '../dataset/blockRuns';
 import type { RawData, Storage } from '../dataset/rawDataset';
 import { UnsupportedError } from '../errors';
@@ -183,6 +192,70 @@ async function inflateChunk(fa: FastArray, data: Uint8Array, key: string): Promi
   }
 }
 
+/** The pieces of each Blosc block that the runs need, by block number. */
+function piecesByBlock(h: BloscHeader, runs: Run[]): Map<number, BlockPiece[]> {
+  const out = new Map<number, BlockPiece[]>();
+  for (const r of runs) {
+    for (let done = 0; done < r.len; ) {
+      const pos = r.src + done;
+      const j = Math.floor(pos / h.blocksize);
+      const off = pos - j * h.blocksize;
+      const len = Math.min(r.len - done, blockLength(h, j) - off);
+      const list = out.get(j) ?? [];
+      if (list.length === 0) out.set(j, list);
+      list.push({ off, len, dst: r.dst + done });
+      done += len;
+    }
+  }
+  return out;
+}
+
+/**
+ * A Blosc chunk read and decoded only where the runs need it: the blocks that hold them, and in
+ * each block only the streams and prefixes they touch (decodeBloscPieces). False when the
+ * chunk's Blosc variant is not one decoded here (the caller then decodes it whole).
+ */
+async function copyBloscChunk(
+  fh: ReadHandle,
+  key: string,
+  runs: Run[],
+  out: Uint8Array,
+  count: (key: string, n: number) => void,
+): Promise<boolean> {
+  const head = await readFileRange(fh, 0, 4096, key);
+  count(key, head.length);
+  const h = parseBloscHeader(head);
+  if (!h.supported) return false;
+  let meta = head;
+  const need = BLOSC_HEADER + 4 * (h.memcpyed ? 0 : h.nblocks);
+  if (need > meta.length) {
+    meta = await readFileRange(fh, 0, need, key);
+    count(key, meta.length);
+  }
+  const starts = h.memcpyed ? [] : blockStarts(h, meta);
+  const pieces = piecesByBlock(h, runs);
+  const order = [...pieces.keys()].sort((a, b) => a - b);
+  const tmp = new Uint8Array(h.blocksize);
+  // Read the wanted blocks in runs of consecutive ones.
+  for (let i = 0; i < order.length; ) {
+    let k = i;
+    while (k + 1 < order.length && order[k + 1] === order[k] + 1) k++;
+    // Multithreaded c-blosc writes blocks in the order they finished: block j+1 may come
+    // before block j in the chunk, so a run spans from its lowest start to its highest end.
+    const extents = order.slice(i, k + 1).map((j) => blockExtent(h, starts, j));
+    const s0 = Math.min(...extents.map(([a]) => a));
+    const e1 = Math.max(...extents.map(([, b]) => b));
+    const bytes = await readFileRange(fh, s0, e1 - s0, key);
+    count(key, bytes.length);
+    for (let j = i; j <= k; j++) {
+      const b = order[j];
+      decodeBloscPieces(h, b, bytes, extents[j - i][0] - s0, pieces.get(b) ?? [], out, tmp);
+    }
+    i = k + 1;
+  }
+  return true;
+}
+
 /** Copies the chunk's runs into `out`, reading and decoding as little of it as possible. */
 async function copyChunk(
   fa: FastArray,
@@ -203,62 +276,7 @@ async function copyChunk(
   const count = (key: string, n: number) => countRead(stats, key, n);
   const key = relativePath(dirnamePath(fa.dir), file);
   try {
-    if (fa.codec === 'blosc') {
-      const head = await readFileRange(fh, 0, 4096, key);
-      count(key, head.length);
-      const h = parseBloscHeader(head);
-      if (h.supported) {
-        let meta = head;
-        const need = BLOSC_HEADER + 4 * (h.memcpyed ? 0 : h.nblocks);
-        if (need > meta.length) {
-          meta = await readFileRange(fh, 0, need, key);
-          count(key, meta.length);
-        }
-        const starts = h.memcpyed ? [] : blockStarts(h, meta);
-        const wanted = new Set<number>();
-        for (const r of runs) {
-          for (
-            let j = Math.floor(r.src / h.blocksize);
-            j <= Math.floor((r.src + r.len - 1) / h.blocksize);
-            j++
-          )
-            wanted.add(j);
-        }
-        const blocks = new Map<number, Uint8Array>();
-        // Read the wanted blocks in runs of consecutive ones.
-        const order = [...wanted].sort((a, b) => a - b);
-        let i = 0;
-        while (i < order.length) {
-          let k = i;
-          while (k + 1 < order.length && order[k + 1] === order[k] + 1) k++;
-          // Multithreaded c-blosc writes blocks in the order they finished: block j+1 may come
-          // before block j in the chunk, so a run spans from its lowest start to its highest end.
-          const extents = order.slice(i, k + 1).map((j) => blockExtent(h, starts, j));
-          const s0 = Math.min(...extents.map(([a]) => a));
-          const e1 = Math.max(...extents.map(([, b]) => b));
-          const bytes = await readFileRange(fh, s0, e1 - s0, key);
-          count(key, bytes.length);
-          for (let j = i; j <= k; j++) {
-            const [s] = blockExtent(h, starts, order[j]);
-            blocks.set(order[j], decodeBloscBlock(h, order[j], bytes, s - s0));
-          }
-          i = k + 1;
-        }
-        for (const r of runs) {
-          let done = 0;
-          while (done < r.len) {
-            const pos = r.src + done;
-            const j = Math.floor(pos / h.blocksize);
-            const b = blocks.get(j)!;
-            const off = pos - j * h.blocksize;
-            const n = Math.min(r.len - done, b.length - off);
-            out.set(b.subarray(off, off + n), r.dst + done);
-            done += n;
-          }
-        }
-        return;
-      }
-    }
+    if (fa.codec === 'blosc' && (await copyBloscChunk(fh, key, runs, out, count))) return;
     if (fa.codec === 'raw') {
       count(key, await copyRawChunk(fa, fh, key, runs, out));
       return;
