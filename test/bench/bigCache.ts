@@ -3,6 +3,7 @@
 // `rN-`), the sidecar's "key" field rewritten to match. Same bytes per artifact as xpersist's.
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -34,6 +35,30 @@ export function makeBigCache(source: string, target: string, times: number): str
       );
       copyFileSync(path.join(source, key), path.join(target, k));
     }
+  }
+  writeFileSync(done, '');
+  return target;
+}
+
+/**
+ * A store of `times` zarr artifacts for the folder-size bench: the zarr folder and sidecar the
+ * real xpersist wrote (a fixture) copied under new keys (`zN-<key>`), the sidecar's "key" field
+ * rewritten to match. A scan sums every one of its folders.
+ */
+export function makeZarrCache(fixtureStore: string, key: string, target: string, times: number): string {
+  const done = `${target}.complete`;
+  if (existsSync(done)) return target;
+  console.error(`[bench core] copying ${key} ${times}x into ${target}`);
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(path.join(target, META), { recursive: true });
+  const text = readFileSync(path.join(fixtureStore, META, `${key}${SUFFIX}`), 'utf8');
+  for (let r = 0; r < times; r++) {
+    const k = `z${r}-${key}`;
+    writeFileSync(
+      path.join(target, META, `${k}${SUFFIX}`),
+      text.replace(`"key": ${JSON.stringify(key)}`, `"key": ${JSON.stringify(k)}`),
+    );
+    cpSync(path.join(fixtureStore, key), path.join(target, k), { recursive: true });
   }
   writeFileSync(done, '');
   return target;

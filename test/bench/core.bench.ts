@@ -14,7 +14,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { CacheStore } from '../../src/core/index';
 import { poolInfo } from '../../src/core/scan/workerPool';
-import { makeBigCache } from './bigCache';
+import { makeBigCache, makeZarrCache } from './bigCache';
 import { benchData, median, nowMs, report, round, summary } from './harness';
 
 const python = process.env.XPERSIST_TEST_PYTHON ?? '.venv/bin/python';
@@ -251,6 +251,16 @@ async function main(): Promise<void> {
   await (await CacheStore.open(big, { indexDir })).scan();
   const fresh10kIndexed = freshRuns(root, 5, indexDir);
   const fresh100kIndexed = freshRuns(big, 3, indexDir);
+  // Zarr stores: a scan sums each folder; with the index, only folders whose stamps changed.
+  const zarrs = makeZarrCache(
+    path.resolve('test/fixtures/xpersist-caches/all-serializers'),
+    'tas_monthly.zarr',
+    path.join(os.tmpdir(), 'xpersist-bench-core-zarr1000'),
+    1000,
+  );
+  const freshZarr = freshRuns(zarrs, 5);
+  await (await CacheStore.open(zarrs, { indexDir })).scan();
+  const freshZarrIndexed = freshRuns(zarrs, 5, indexDir);
   const med = (name: string) => median(rounds[name]);
   const xp = med('xpersist_keys_plus_get_artifact_ms');
   const figures = Object.fromEntries(Object.entries(rounds).map(([k, v]) => [k, summary(v)]));
@@ -278,6 +288,9 @@ async function main(): Promise<void> {
     fresh_process_open_scan_with_index_10k: fresh10kIndexed,
     fresh_process_open_scan_with_index_100k: fresh100kIndexed,
     scan_100k_over_10k_time_ratio: round(fresh100k.ms / fresh10k.ms, 1),
+    zarr_store: '1,000 copies of the tas_monthly.zarr xpersist wrote (42 files, 4 folders each)',
+    fresh_process_open_scan_zarr1000: freshZarr,
+    fresh_process_open_scan_with_index_zarr1000: freshZarrIndexed,
     targets: {
       speedup_open_scan_with_index_vs_xpersist: '>= 10',
       speedup_open_keys_get_artifact_all_vs_xpersist: '>= 3',

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ArtifactError } from '../errors';
 import type { MetadataListing } from './listMetadata';
-import { type SidecarRecord, STAMP } from './scanPart';
+import { type DirTuple, type SidecarRecord, STAMP } from './scanPart';
 
 /** A change this close (ms) to an observation may share its timestamp: not trusted. */
 export const RACY_MS = 3000;
@@ -23,8 +23,8 @@ export const RACY_MS = 3000;
 export const DIR_STAMP = 3;
 
 // 3: sidecar verdicts of the pydantic-exact parser (huge numbers, UTF-16...) replace older ones.
-// 4: records in chunks.
-const MAGIC = 'xpersist-scan-index 4\n';
+// 4: records in chunks. 5: folder sizes.
+const MAGIC = 'xpersist-scan-index 5\n';
 
 /**
  * Records per stored chunk. Each chunk is its own JSON text, parsed on its own, so a scan can let
@@ -97,6 +97,12 @@ export interface ScanState {
   orphanDirs: string[];
   orphanStamps: Float64Array;
   orphanRels: string[];
+  /**
+   * Per key whose data is a folder (a zarr store), the sizes of the folders it was summed from,
+   * none measured within RACY_MS of a change: a new process revalidates them by their folders'
+   * mtime and ctime instead of stat'ing every chunk file again.
+   */
+  dirSizes: Map<string, DirTuple[]>;
 }
 
 /** A persisted index: the state, and per observed key its sidecar stamp and parsed record. */
@@ -162,8 +168,22 @@ function validState(s: ScanState): boolean {
     Array.isArray(s.orphanDirs) &&
     s.orphanStamps instanceof Float64Array &&
     s.orphanStamps.length === s.orphanDirs.length * DIR_STAMP &&
-    Array.isArray(s.orphanRels)
+    Array.isArray(s.orphanRels) &&
+    s.dirSizes instanceof Map &&
+    validDirSizes(s.dirSizes)
   );
+}
+
+function validDirSizes(sizes: Map<string, DirTuple[]>): boolean {
+  for (const entries of sizes.values()) {
+    if (!Array.isArray(entries)) return false;
+    for (const e of entries) {
+      if (!Array.isArray(e) || e.length !== 5 || typeof e[0] !== 'string') return false;
+      if (typeof e[1] !== 'number' || typeof e[2] !== 'number' || typeof e[3] !== 'number') return false;
+      if (!Array.isArray(e[4]) || !e[4].every((d) => typeof d === 'string')) return false;
+    }
+  }
+  return true;
 }
 
 /** Whether indexDir holds the index of a store big enough to be scanned in threads. */

@@ -17,7 +17,7 @@ export const DATA_DIR = 2;
 export const DATA_OTHER = 3;
 
 /** Bumped with any change to what crosses to the threads: a stale worker bundle refuses. */
-export const SCAN_PROTOCOL = 3;
+export const SCAN_PROTOCOL = 4;
 
 /** Numbers per sidecar stamp: mtimeMs, ctimeMs, size, inode. NaN: unknown (never equal). */
 export const STAMP = 4;
@@ -28,7 +28,15 @@ export interface PartRequest {
   keys: string[];
   /** The stamps the caller knows, STAMP numbers per key (NaN where unknown or not trusted). */
   known: Float64Array;
+  /** Folder sizes known from an earlier scan, by index in keys (revalidated before use). */
+  dirs?: [index: number, entries: DirTuple[]][];
 }
+
+/**
+ * A folder's size as it crosses threads and lives in the index: its path, the mtime and ctime it
+ * was measured at, the bytes of its files, and its subfolders (each with its own entry).
+ */
+export type DirTuple = [dir: string, mtimeMs: number, ctimeMs: number, filesBytes: number, subdirs: string[]];
 
 /** A parsed sidecar as it crosses threads and lives in the index: an Artifact or why not. */
 export type SidecarRecord = Artifact | { error: { kind: ArtifactError['kind']; reason: string } };
@@ -44,6 +52,10 @@ export interface PartResult {
   gone: Uint8Array;
   /** [kind, sizeBytes] per key. */
   data: Float64Array;
+  /** The folder sizes each key whose data is a folder was summed from, by index in keys. */
+  dirs: [index: number, entries: DirTuple[]][];
+  /** Folders listed to sum them (the others' sizes were still current). */
+  foldersRead: number;
 }
 
 interface DirEntry {
@@ -56,10 +68,21 @@ interface DirEntry {
 /** What a thread remembers between scans: folder sizes, revalidated by each folder's mtime/ctime. */
 export type DirCache = Map<string, DirEntry>;
 
-export function dirSize(dir: string, mtimeMs: number, ctimeMs: number, cache: DirCache): number {
+/** Folders listed by dirSize() so far in this thread (scanPart reports its own share). */
+let foldersListed = 0;
+
+/** Sums a folder; `used` collects the entry of every folder summed (to pass on to the index). */
+export function dirSize(
+  dir: string,
+  mtimeMs: number,
+  ctimeMs: number,
+  cache: DirCache,
+  used?: DirTuple[],
+): number {
   let entry = cache.get(dir);
   if (!entry || entry.mtimeMs !== mtimeMs || entry.ctimeMs !== ctimeMs) {
     entry = { mtimeMs, ctimeMs, filesBytes: 0, subdirs: [] };
+    foldersListed++;
     for (const d of readdirSync(dir, { withFileTypes: true })) {
       const p = dir + sep + d.name;
       if (d.isDirectory()) entry.subdirs.push(p);
@@ -67,12 +90,25 @@ export function dirSize(dir: string, mtimeMs: number, ctimeMs: number, cache: Di
     }
     cache.set(dir, entry);
   }
+  used?.push([dir, entry.mtimeMs, entry.ctimeMs, entry.filesBytes, entry.subdirs]);
   let total = entry.filesBytes;
   for (const sub of entry.subdirs) {
     const st = lstatSync(sub, { throwIfNoEntry: false });
-    if (st?.isDirectory()) total += dirSize(sub, st.mtimeMs, st.ctimeMs, cache);
+    if (st?.isDirectory()) total += dirSize(sub, st.mtimeMs, st.ctimeMs, cache, used);
   }
   return total;
+}
+
+/**
+ * Folder sizes from an earlier scan (another thread's or process's) where this cache has none:
+ * each is used only while its folder's mtime and ctime are still the ones it was measured at.
+ */
+function seedDirs(cache: DirCache, dirs: PartRequest['dirs']): void {
+  for (const [, entries] of dirs ?? []) {
+    for (const [dir, mtimeMs, ctimeMs, filesBytes, subdirs] of entries) {
+      if (!cache.has(dir)) cache.set(dir, { mtimeMs, ctimeMs, filesBytes, subdirs });
+    }
+  }
 }
 
 /** Which share a key belongs to: stable across scans, so each thread's folder sizes stay useful. */
@@ -98,7 +134,14 @@ export function readRecord(root: string, key: string): SidecarRecord {
 
 const MAX_DIR_ENTRIES = 500_000;
 
-function dataOf(root: string, key: string, data: Float64Array, i: number, dirs: DirCache): void {
+function dataOf(
+  root: string,
+  key: string,
+  data: Float64Array,
+  i: number,
+  dirs: DirCache,
+  used: PartResult['dirs'],
+): void {
   try {
     const p = dataPathOf(root, key);
     const st = statSync(p, { throwIfNoEntry: false });
@@ -108,7 +151,9 @@ function dataOf(root: string, key: string, data: Float64Array, i: number, dirs: 
       data[i * 2 + 1] = st.size;
     } else if (st.isDirectory()) {
       data[i * 2] = DATA_DIR;
-      data[i * 2 + 1] = dirSize(p, st.mtimeMs, st.ctimeMs, dirs);
+      const entries: DirTuple[] = [];
+      data[i * 2 + 1] = dirSize(p, st.mtimeMs, st.ctimeMs, dirs, entries);
+      used.push([i, entries]);
     } else data[i * 2] = DATA_OTHER;
   } catch {
     data[i * 2] = DATA_OTHER;
@@ -118,7 +163,10 @@ function dataOf(root: string, key: string, data: Float64Array, i: number, dirs: 
 export function scanPart(req: PartRequest, dirs: DirCache): PartResult {
   const { root, keys, known } = req;
   if (dirs.size > MAX_DIR_ENTRIES) dirs.clear();
+  seedDirs(dirs, req.dirs);
+  const listedBefore = foldersListed;
   const n = keys.length;
+  const usedDirs: PartResult['dirs'] = [];
   const stamps = new Float64Array(n * STAMP).fill(Number.NaN);
   const changed: [number, SidecarRecord][] = [];
   const errors: (string | null)[] = new Array(n).fill(null);
@@ -151,7 +199,7 @@ export function scanPart(req: PartRequest, dirs: DirCache): PartResult {
       errors[i] = (err as Error).message;
       stamps.fill(Number.NaN, j, j + STAMP);
     }
-    dataOf(root, key, data, i, dirs);
+    dataOf(root, key, data, i, dirs, usedDirs);
   }
-  return { stamps, changed, errors, gone, data };
+  return { stamps, changed, errors, gone, data, dirs: usedDirs, foldersRead: foldersListed - listedBefore };
 }

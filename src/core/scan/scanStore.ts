@@ -33,6 +33,7 @@ import {
   dirSize,
   type PartRequest,
   type PartResult,
+  type DirTuple,
   readRecord,
   type SidecarRecord,
   STAMP,
@@ -123,6 +124,8 @@ export interface ScanReuse {
   orphansReused: boolean;
   /** Sidecars read and parsed (the others were proven unchanged by their stamps). */
   sidecarsRead: number;
+  /** Data folders (zarr stores and their subfolders) listed to sum their sizes (local stores). */
+  foldersRead?: number;
 }
 
 export function newScanMemory(indexDir: string | null = null): ScanMemory {
@@ -279,8 +282,13 @@ function currentOrphans(
   return { orphans, dirs, stamps: folderStamps(dirs, observedAt), rels };
 }
 
-/** The keys cut into shares, each with the stamps already known for its keys. */
-function shareRequests(root: string, keys: string[], parsed: Map<string, Parsed>): PartRequest[] {
+/** The keys cut into shares, each with the stamps and folder sizes already known for its keys. */
+function shareRequests(
+  root: string,
+  keys: string[],
+  parsed: Map<string, Parsed>,
+  dirSizes: Map<string, DirTuple[]> | undefined,
+): PartRequest[] {
   const parts = shareCount(keys.length);
   const byShare: string[][] = Array.from({ length: parts }, () => []);
   for (const k of keys) byShare[shareOf(k, parts)].push(k);
@@ -291,7 +299,14 @@ function shareRequests(root: string, keys: string[], parsed: Map<string, Parsed>
       // Element by element: a TypedArray#set call per key cost more than the copy at 100,000.
       if (stamp) for (let j = 0; j < STAMP; j++) known[i * STAMP + j] = stamp[j];
     }
-    return { root, keys: ks, known };
+    const dirs: PartRequest['dirs'] = [];
+    if (dirSizes?.size) {
+      for (let i = 0; i < ks.length; i++) {
+        const entries = dirSizes.get(ks[i]);
+        if (entries) dirs.push([i, entries]);
+      }
+    }
+    return { root, keys: ks, known, dirs };
   });
 }
 
@@ -315,7 +330,7 @@ async function fullScan(root: string, memory: ScanMemory, options: ScanOptions):
   const breathe = keys.length >= PARALLEL_THRESHOLD ? nextTurn : async () => {};
   reportFirstPage(root, keys, options);
   await breathe();
-  const reqs = shareRequests(root, keys, prior.parsed);
+  const reqs = shareRequests(root, keys, prior.parsed, prior.state?.dirSizes);
   const pending = scanShares(reqs);
   // Awaited below; a failure meanwhile is not an unhandled rejection.
   pending.catch(() => undefined);
@@ -333,15 +348,19 @@ async function fullScan(root: string, memory: ScanMemory, options: ScanOptions):
     listingReused: reused,
     orphansReused: orphans.dirs === prior.state?.orphanDirs,
     sidecarsRead: seen.sidecarsRead,
+    foldersRead: shares.reduce((n, sh) => n + sh.foldersRead, 0),
   };
   await breathe();
   changed ||= !prior.state || !sameNumbers(listingStamps, prior.state.listingStamps);
+  const dirSizes = folderSizes(reqs, shares, observedAt);
+  changed ||= !sameDirSizes(dirSizes, prior.state?.dirSizes);
   memory.state = {
     listing,
     listingStamps,
     orphanDirs: orphans.dirs,
     orphanStamps: orphans.stamps,
     orphanRels: orphans.rels,
+    dirSizes,
   };
   const out = report(
     root,
@@ -354,6 +373,32 @@ async function fullScan(root: string, memory: ScanMemory, options: ScanOptions):
   );
   if (changed && memory.indexDir) await saveIndex(root, memory, breathe);
   return out;
+}
+
+/** The folder sizes the shares summed, per key; a key with a folder measured racily has none. */
+function folderSizes(reqs: PartRequest[], shares: PartResult[], observedAt: number): Map<string, DirTuple[]> {
+  const out = new Map<string, DirTuple[]>();
+  for (let s = 0; s < shares.length; s++) {
+    for (const [i, entries] of shares[s].dirs) {
+      if (entries.every((e) => !isRacy(e[1], e[2], observedAt))) out.set(reqs[s].keys[i], entries);
+    }
+  }
+  return out;
+}
+
+/** Whether two scans measured the same folders at the same stamps (then the index need not change). */
+function sameDirSizes(a: Map<string, DirTuple[]>, b: Map<string, DirTuple[]> | undefined): boolean {
+  if (!b || a.size !== b.size) return false;
+  for (const [key, entries] of a) {
+    const other = b.get(key);
+    if (!other || other.length !== entries.length) return false;
+    for (let i = 0; i < entries.length; i++) {
+      const [dir, m, c, bytes] = entries[i];
+      const o = other[i];
+      if (o[0] !== dir || o[1] !== m || o[2] !== c || o[3] !== bytes) return false;
+    }
+  }
+  return true;
 }
 
 /** What the threads found, per key: the new record, the one already held, or one read here. */

@@ -81,7 +81,13 @@ function ask(slot: Slot, req: PartRequest): Promise<PartResult> {
     slot.pending.set(id, { resolve, reject });
     slot.worker.ref();
     // Keys as one string (keys never hold NUL): cloning one string is a copy, 5,000 are not.
-    const wire = { v: SCAN_PROTOCOL, root: req.root, keys: req.keys.join('\0'), known: req.known };
+    const wire = {
+      v: SCAN_PROTOCOL,
+      root: req.root,
+      keys: req.keys.join('\0'),
+      known: req.known,
+      dirs: req.dirs,
+    };
     slot.worker.postMessage({ id, req: wire }, [req.known.buffer as ArrayBuffer]);
   });
 }

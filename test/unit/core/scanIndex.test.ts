@@ -110,7 +110,31 @@ const changes: Record<string, (root: string) => void> = {
   'a nested orphan added': (root) => writeFileSync(path.join(root, 'nested', 'd2', 'stray.bin'), 'o'),
   'a stray file in the metadata store': (root) => writeFileSync(path.join(root, META, 'notes.txt'), 'n'),
   'a sidecar broken': (root) => writeFileSync(path.join(root, META, 'k9.joblib.artifact.json'), '{"key": '),
+  'a chunk added to a zarr variable': (root) => writeFileSync(path.join(zarrVar(root), '9.9'), 'chunk bytes'),
+  'a zarr chunk removed': (root) => rmSync(path.join(zarrVar(root), readdirSync(zarrVar(root))[0])),
+  'a zarr replaced by a copy with other chunks and the old mtimes (cp -a)': (root) => {
+    const zarr = path.join(root, 'bar.zarr');
+    cpSync(zarr, `${zarr}.new`, { recursive: true });
+    writeFileSync(path.join(`${zarr}.new`, path.basename(zarrVar(root)), '9.9'), 'more chunk bytes');
+    execFileSync('touch', [
+      '-m',
+      '-r',
+      zarrVar(root),
+      path.join(`${zarr}.new`, path.basename(zarrVar(root))),
+    ]);
+    execFileSync('touch', ['-m', '-r', zarr, `${zarr}.new`]);
+    rmSync(zarr, { recursive: true });
+    renameSync(`${zarr}.new`, zarr);
+  },
 };
+
+/** A variable folder of the store's bar.zarr (one holding chunk files). */
+function zarrVar(root: string): string {
+  const zarr = path.join(root, 'bar.zarr');
+  const v = readdirSync(zarr, { withFileTypes: true }).find((d) => d.isDirectory());
+  assert.ok(v, 'bar.zarr has a variable folder');
+  return path.join(zarr, v.name);
+}
 
 if (process.env.XP_INDEX_CHILD) {
   const { root, indexDir } = JSON.parse(process.env.XP_INDEX_CHILD);
@@ -134,11 +158,13 @@ if (process.env.XP_INDEX_CHILD) {
         const reuse = store.lastScanReuse;
         assert.equal(reuse?.indexLoaded, true, name);
         if (name.startsWith('nothing')) {
+          // bar.zarr's folder sizes too: none of its folders is listed again.
           assert.deepEqual(reuse, {
             indexLoaded: true,
             listingReused: true,
             orphansReused: true,
             sidecarsRead: 0,
+            foldersRead: 0,
           });
         }
       }
@@ -157,8 +183,10 @@ if (process.env.XP_INDEX_CHILD) {
       const got = comparable(await store.scan());
       assert.ok(poolInfo().workers >= 2, 'worker threads were used');
       assert.deepEqual(got, await truth(root));
-      // The added key and the rewritten one; everything else came from the index.
+      // The added key and the rewritten one; everything else came from the index, bar.zarr's
+      // folder sizes included (handed to the threads).
       assert.equal(store.lastScanReuse?.sidecarsRead, 2);
+      assert.equal(store.lastScanReuse?.foldersRead, 0);
     });
 
     it('reads again what changed in the same clock tick as the index (racily clean)', async () => {
