@@ -27,9 +27,14 @@ export function mdCode(text: string, lang = ''): string {
   return `${fence}${lang}\n${text}\n${fence}`;
 }
 
-export function artifactDescription(a: ArtifactEntry, now: Date = new Date()): string {
+export function artifactDescription(
+  a: ArtifactEntry,
+  now: Date = new Date(),
+  mark: string | null = null,
+): string {
   const size = a.dataExists ? formatBytes(a.sizeBytes) : 'data missing';
-  return `${size} · ${formatAge(a.createdAt, now)}`;
+  // A mark comes first: a 300 px side bar cuts the end of a description.
+  return `${mark ? `${mark} · ` : ''}${size} · ${formatAge(a.createdAt, now)}`;
 }
 
 export function jsonInline(v: unknown): string {
@@ -83,8 +88,21 @@ export function metadataRows(a: ArtifactEntry): MetadataRow[] {
   return rows;
 }
 
-export function artifactTooltip(a: ArtifactEntry, now: Date = new Date()): string {
+/** A status the tree marks an artifact with (src/flows/status.ts names it), and why. */
+export interface ArtifactMark {
+  icon: string;
+  label: string;
+  reason: string;
+}
+
+/** `mark`, when given, comes first: it is why the row stands out. */
+export function artifactTooltip(
+  a: ArtifactEntry,
+  now: Date = new Date(),
+  mark: ArtifactMark | null = null,
+): string {
   const lines = [`**${mdEscape(a.key)}**`, ''];
+  if (mark) lines.push(`$(${mark.icon}) **${mdEscape(mark.label)}**: ${mdEscape(mark.reason)}`, '');
   lines.push(`serializer: ${mdCodeSpan(a.serializer)}  `);
   if (a.createdAt) {
     lines.push(

@@ -9,7 +9,8 @@ import { PythonInsights } from './code/pythonInsights';
 import { TargetHoverProvider } from './code/targetHover';
 import { registerTaskCommands, TaskCommands } from './code/taskCommands';
 import { CacheTreeProvider } from './explorer/cacheTreeProvider';
-import { registerExplorerCommands } from './explorer/explorerCommands';
+import { mutationRefusal, registerExplorerCommands } from './explorer/explorerCommands';
+import { IntegrityReport } from './explorer/integrityReport';
 import type { CacheNode } from './explorer/nodes';
 import { StoreDecorations } from './explorer/storeDecorations';
 import { ExecutorChoices } from './flows/executorChoice';
@@ -35,7 +36,16 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
   const registry = new StoreRegistry(path.join(context.globalStorageUri.fsPath, 'scan-index'), (root) =>
     credentials.get(root),
   );
-  const tree = new CacheTreeProvider(registry, context.workspaceState, startup);
+  // Asked once per interpreter; the tree marks artifacts it cannot load, diagnostics warn in code.
+  const serializers = new InterpreterSerializers();
+  const tree = new CacheTreeProvider(registry, context.workspaceState, startup, () =>
+    serializers.get(vscode.workspace.workspaceFolders?.[0]?.uri),
+  );
+  const integrity = new IntegrityReport(
+    registry,
+    () => serializers.get(vscode.workspace.workspaceFolders?.[0]?.uri),
+    mutationRefusal,
+  );
   const view = vscode.window.createTreeView<CacheNode>('xpersist.caches', {
     treeDataProvider: tree,
     canSelectMany: true,
@@ -62,7 +72,9 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
     registry.onDidUpdateStore(() => {
       if (tree.filter) updateFilterUi();
     }),
-    ...registerExplorerCommands({ registry, credentials, tree, view, updateFilterUi }),
+    integrity,
+    serializers.onDidChange(() => tree.serializersChanged()),
+    ...registerExplorerCommands({ registry, credentials, tree, view, integrity, updateFilterUi }),
   );
   const previews = new PreviewManager(context.extensionUri, registry);
   context.subscriptions.push(previews, ...registerPreview(registry, previews));
@@ -74,7 +86,6 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
   const graphs = new GraphPanels(context.extensionUri, insights, taskCommands, runner);
   const lenses = new CacheLensProvider(insights, () => vscode.workspace.isTrusted);
   const python = { language: 'python', scheme: 'file' };
-  const serializers = new InterpreterSerializers();
   const diagnostics = new PythonDiagnostics(insights, serializers);
   context.subscriptions.push(
     insights,

@@ -28,3 +28,22 @@ export function loadableBy(serializer: string, serializers: readonly string[] | 
   if (!serializers) return null;
   return serializers.includes(serializer);
 }
+
+/**
+ * Why `store.get(key)` cannot load an artifact of this serializer, or null when it can (or when
+ * nothing is known). `serializers` is what the selected interpreter's xpersist registers; without
+ * that answer the release's and the current source's serializers count as known (issue 14: warn
+ * about nothing else), so only a name neither registers is flagged.
+ */
+export function unloadableReason(serializer: string, serializers: readonly string[] | null): string | null {
+  if (serializers) {
+    if (serializers.includes(serializer)) return null;
+    const source = (SOURCE_ONLY_SERIALIZERS as readonly string[]).includes(serializer)
+      ? ` xpersist's current source registers it: install xpersist from source, or register it with @xpersist.registry.serializers.register('${serializer}').`
+      : ` Register it with @xpersist.registry.serializers.register('${serializer}') before store.get().`;
+    return `The selected interpreter's xpersist registers only ${[...serializers].sort().join(', ')}: store.get() raises "Cant't find '${serializer}' in registry".${source}`;
+  }
+  const known: readonly string[] = [...RELEASED_SERIALIZERS, ...SOURCE_ONLY_SERIALIZERS];
+  if (known.includes(serializer)) return null;
+  return `Neither xpersist 2021.12.17 (${RELEASED_SERIALIZERS.join(', ')}) nor its current source (also ${SOURCE_ONLY_SERIALIZERS.join(', ')}) registers '${serializer}': store.get() raises unless your code registers it with @xpersist.registry.serializers.register('${serializer}').`;
+}

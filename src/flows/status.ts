@@ -5,7 +5,11 @@
 import type { CacheStatus } from './cacheState';
 import type { LiveState } from './runEvents';
 
-export type Status = CacheStatus | 'parameter';
+/**
+ * 'unloadable': the artifact is in the store but the installed xpersist has no serializer to read
+ * it back (the tree's mark; src/explorer/integrity.ts says why).
+ */
+export type Status = CacheStatus | 'parameter' | 'unloadable';
 export type Tone = 'ok' | 'warn' | 'error' | 'info' | 'muted';
 
 export interface StatusInfo {
@@ -29,6 +33,7 @@ export const STATUS: Record<Status, StatusInfo> = {
   'store-not-scanned': { label: 'checking cache…', icon: 'sync~spin', tone: 'muted' },
   'store-unreadable': { label: 'store unreadable', icon: 'error', tone: 'error' },
   parameter: { label: 'parameter', icon: 'symbol-parameter', tone: 'muted' },
+  unloadable: { label: 'not loadable', icon: 'plug', tone: 'warn' },
 };
 
 export interface RunStateInfo {
@@ -48,8 +53,8 @@ export const RUN_STATE: Record<LiveState, RunStateInfo> = {
   Other: { label: 'other', glyph: '?', tone: 'muted' },
 };
 
-/** The order statuses are listed in the legend. */
-export const LEGEND_ORDER: Status[] = [
+/** The order statuses are listed in the graph's legend (a graph node is never 'unloadable'). */
+export const LEGEND_ORDER: Exclude<Status, 'unloadable'>[] = [
   'cached',
   'stale',
   'not-cached',

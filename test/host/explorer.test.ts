@@ -124,6 +124,82 @@ suite('cache explorer', () => {
     assert.ok(!fs.existsSync(stray.problem.path));
   });
 
+  test('the integrity report: a heading per problem, a lens per fix; a fix from its lens re-renders it', async () => {
+    const store = await storeNode('caches/broken');
+    const lines = (await vscode.commands.executeCommand('xpersist.checkIntegrity', store)) as string[];
+    assert.match(lines[0], /^broken: \d+ artifacts, .* problems/);
+    const doc = await waitFor(
+      () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'xpersist-integrity'),
+      10_000,
+      'the report document opened',
+    );
+    assert.equal(vscode.window.activeTextEditor?.document, doc, 'the report is shown');
+    assert.equal(doc.languageId, 'markdown');
+    const text = doc.getText();
+    const report = (await hooks()).registry.get(store.state.root)?.report;
+    assert.ok(report);
+    const headings = text.split('\n').filter((l) => l.startsWith('### '));
+    // Every problem of the scan, plus the 'pickle' serializer no xpersist registers.
+    assert.equal(headings.length, report.problems.length + 1);
+    assert.match(text, /### \d+\. Serializer not loadable: pickle — 1 artifact/);
+    assert.doesNotMatch(text, /Integrity check: /, 'no toast text in the document');
+    const lenses = (await vscode.commands.executeCommand(
+      'vscode.executeCodeLensProvider',
+      doc.uri,
+    )) as vscode.CodeLens[];
+    const fixes = lenses.filter((l) => l.command?.command === 'xpersist.fixProblem');
+    assert.equal(fixes.length, report.problems.filter((p) => p.fixable).length);
+    assert.ok(lenses.some((l) => l.command?.command === 'xpersist.revealArtifact'));
+    const ds = fixes.find((l) => String(l.command?.arguments?.[1]?.path).endsWith('.DS_Store'));
+    assert.ok(ds?.command, 'a fix lens for the stray .DS_Store');
+    assert.equal(ds.command.title, '$(wrench) Remove stray file');
+    const seen = await answerDialogs('Remove stray file');
+    const args = ds.command.arguments ?? [];
+    assert.equal(await vscode.commands.executeCommand(ds.command.command, ...args), true);
+    assert.match(seen[0].detail, /\.DS_Store/);
+    await waitFor(() => !doc.getText().includes('.DS_Store'), 10_000, 'the report re-rendered after the fix');
+    assert.equal(
+      doc
+        .getText()
+        .split('\n')
+        .filter((l) => l.startsWith('### ')).length,
+      headings.length - 1,
+    );
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test("artifacts the interpreter's xpersist cannot load are marked in the tree, with why", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-unloadable-'));
+    writeArtifacts(root, 2);
+    // As xpersist's current source writes a pandas.csv artifact; the venv's 2021.12.17 cannot read it.
+    const meta = path.join(root, 'xpersist_metadata_store');
+    const sidecar = JSON.parse(fs.readFileSync(path.join(meta, 'a0001.joblib.artifact.json'), 'utf8'));
+    fs.writeFileSync(path.join(root, 'table.csv'), 'a,b\n1,2\n');
+    fs.writeFileSync(
+      path.join(meta, 'table.csv.artifact.json'),
+      JSON.stringify({ ...sidecar, key: 'table.csv', serializer: 'pandas.csv' }),
+    );
+    await setStores([root]);
+    const h = await hooks();
+    await h.serializers.refresh(vscode.workspace.workspaceFolders?.[0]?.uri);
+    assert.ok(h.serializers.get()?.includes('joblib'), 'the venv interpreter answered');
+    await waitFor(() => h.registry.get(root)?.report, 20_000, 'scanned');
+    const node = (await children()).filter(isStore).find((n) => n.state.root === root);
+    assert.ok(node);
+    const arts = (await children(node)).filter(isArtifact);
+    const csv = arts.find((a) => a.artifact.key === 'table.csv');
+    const ok = arts.find((a) => a.artifact.key === 'a0000.joblib');
+    assert.ok(csv && ok);
+    const item = await treeItem(csv);
+    assert.match(String(item.description), /^not loadable · /);
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'plug');
+    assert.match(String(item.contextValue), /unloadable/);
+    const tip = (item.tooltip as vscode.MarkdownString).value;
+    assert.match(tip, /not loadable\*\*: .*Cant't find 'pandas\\\.csv' in registry/);
+    assert.doesNotMatch(String((await treeItem(ok)).description), /not loadable/);
+    await setStores([]);
+  });
+
   test('grouping by flow/task, serializer, folder and date; sorting by size', async () => {
     const store = await storeNode('caches/seed-demo');
     await vscode.commands.executeCommand('xpersist.groupBy', 'flowTask');

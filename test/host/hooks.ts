@@ -11,6 +11,7 @@ import type { CacheTreeProvider } from '../../src/extension/explorer/cacheTreePr
 import type { CacheNode } from '../../src/extension/explorer/nodes';
 import type { FlowRunner } from '../../src/extension/flows/flowRunner';
 import type { GraphPanels } from '../../src/extension/flows/graphPanel';
+import type { InterpreterSerializers } from '../../src/extension/flows/interpreterSerializers';
 import type { PreviewManager } from '../../src/extension/preview/previewManager';
 import type { StoreRegistry } from '../../src/extension/stores/storeRegistry';
 import type { DialogResponder, NoticeResponder } from '../../src/extension/ui/dialogs';
@@ -25,6 +26,7 @@ export interface TestHooks {
   runner: FlowRunner;
   graphs: GraphPanels;
   taskCommands: TaskCommands;
+  serializers: InterpreterSerializers;
   setDialogResponder(r: DialogResponder | null): void;
   setNoticeResponder(r: NoticeResponder | null): void;
 }

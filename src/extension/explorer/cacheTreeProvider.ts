@@ -12,6 +12,7 @@ import {
   type SortBy,
   type StoreModel,
 } from '../../explorer/treeModel';
+import { unloadableReason } from '../../flows/serializers';
 import type { StartupTimes } from '../startupTimes';
 import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
 import {
@@ -62,6 +63,8 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
     private readonly registry: StoreRegistry,
     private readonly memento: vscode.Memento,
     private readonly startup?: StartupTimes,
+    /** What the selected interpreter's xpersist registers (null: not known yet). */
+    private readonly serializers: () => readonly string[] | null = () => null,
   ) {
     this.groupBy = memento.get<GroupBy>('xpersist.groupBy', 'folder');
     this.sortBy = memento.get<SortBy>('xpersist.sortBy', 'key');
@@ -211,12 +214,32 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
     const groups = g.groups.map((c) => new GroupNode(container, store, c));
     const limit = this.pages.get(container.id) ?? PAGE_SIZE;
     const common = this.groupBy === 'folder' ? '' : commonFolder(g);
+    const unloadable = this.unloadableReasons();
     const shown = g.artifacts
       .slice(0, limit)
-      .map((a) => new ArtifactNode(container, store, a, this.groupBy, common));
+      .map((a) => new ArtifactNode(container, store, a, this.groupBy, common, unloadable(a.serializer)));
     const out: CacheNode[] = [...groups, ...shown];
     if (g.artifacts.length > limit) out.push(new LoadMoreNode(container, g.artifacts.length - limit));
     return out;
+  }
+
+  /** Why each serializer cannot be loaded, memoised for one listing (a group has few serializers). */
+  private unloadableReasons(): (serializer: string) => string | null {
+    const known = this.serializers();
+    const memo = new Map<string, string | null>();
+    return (serializer) => {
+      let r = memo.get(serializer);
+      if (r === undefined) {
+        r = unloadableReason(serializer, known);
+        memo.set(serializer, r);
+      }
+      return r;
+    };
+  }
+
+  /** The interpreter answered (or changed): marks are recomputed. */
+  serializersChanged(): void {
+    this.changed.fire(undefined);
   }
 
   loadMore(node: LoadMoreNode): void {
@@ -248,7 +271,15 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
       this.changed.fire(store);
     }
     const common = this.groupBy === 'folder' ? '' : commonFolder(g);
-    return new ArtifactNode(container, store, g.artifacts[index], this.groupBy, common);
+    const a = g.artifacts[index];
+    return new ArtifactNode(
+      container,
+      store,
+      a,
+      this.groupBy,
+      common,
+      this.unloadableReasons()(a.serializer),
+    );
   }
 
   dispose(): void {

@@ -30,6 +30,7 @@ import { sidecarDocumentUri } from '../stores/sidecarDocuments';
 import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
 import { askTyped, confirmPaths, notify } from '../ui/dialogs';
 import type { CacheTreeProvider } from './cacheTreeProvider';
+import type { IntegrityReport } from './integrityReport';
 import { registerJupyterCommands } from './jupyterCommands';
 import { ArtifactNode, type CacheNode, GroupNode, LoadMoreNode, ProblemNode, StoreNode } from './nodes';
 import { type AddStoreArg, addStore, setStoreCredentials, updateStoresSetting } from './storeCommands';
@@ -39,6 +40,7 @@ export interface ExplorerContext {
   credentials: StoreCredentials;
   tree: CacheTreeProvider;
   view: vscode.TreeView<CacheNode>;
+  integrity: IntegrityReport;
   updateFilterUi(): void;
 }
 
@@ -273,6 +275,34 @@ async function fixProblem(registry: StoreRegistry, state: StoreState, problem: P
   await state.store.fixProblem(problem, { dryRun: false });
   await registry.scan(state.root);
   return true;
+}
+
+/**
+ * Rescans the stores (one node's, or all) and opens the integrity report, one fix per problem; the
+ * status bar says the count (a toast listing every store was unreadable past a few). Returns one
+ * "name: summary" line per store.
+ */
+async function checkIntegrity(ctx: ExplorerContext, node?: CacheNode): Promise<string[]> {
+  const { registry } = ctx;
+  const states = node ? [storeOf(registry, node)].filter((s): s is StoreState => !!s) : registry.list();
+  const lines: string[] = [];
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Checking cache stores' },
+    async () => {
+      for (const s of states) {
+        const r = await registry.scan(s.root);
+        lines.push(`${s.name}: ${r ? storeSummary(r) : (s.scanError ?? 'scan failed')}`);
+      }
+    },
+  );
+  log().info(`Integrity check:\n${lines.join('\n')}`);
+  const sections = await ctx.integrity.show(states.map((s) => registry.get(s.root) ?? s));
+  const count = sections.reduce((n, s) => n + s.items.length, 0);
+  vscode.window.setStatusBarMessage(
+    `Integrity check: ${count ? plural(count, 'problem') : 'no problems'} in ${plural(states.length, 'store')}`,
+    6000,
+  );
+  return lines;
 }
 
 function storeOf(registry: StoreRegistry, node: CacheNode | undefined): StoreState | undefined {
@@ -563,39 +593,12 @@ export function registerExplorerCommands(ctx: ExplorerContext): vscode.Disposabl
         void vscode.window.showErrorMessage(`Copy failed: ${(err as Error).message}`);
       }
     }),
-    reg('xpersist.checkIntegrity', async (node?: CacheNode) => {
-      const states = node ? [storeOf(registry, node)].filter((s): s is StoreState => !!s) : registry.list();
-      const lines: string[] = [];
-      await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Checking cache stores' },
-        async () => {
-          for (const s of states) {
-            const r = await registry.scan(s.root);
-            lines.push(`${s.name}: ${r ? storeSummary(r) : (s.scanError ?? 'scan failed')}`);
-          }
-        },
-      );
-      const problems = states.reduce((n, s) => n + (s.report?.problems.length ?? 0), 0);
-      const detail = lines.join('\n');
-      log().info(`Integrity check:\n${detail}`);
-      const show = problems ? 'Show Problems' : undefined;
-      const msg = problems
-        ? `Integrity check: ${plural(problems, 'problem')} found. ${detail}`
-        : `Integrity check: no problems. ${detail}`;
-      // Not awaited: the summary must not hold the command until the toast is dismissed.
-      void (
-        problems
-          ? vscode.window.showWarningMessage(msg, ...(show ? [show] : []))
-          : vscode.window.showInformationMessage(msg)
-      ).then(async (choice) => {
-        if (choice !== show) return;
-        const first = states.find((s) => s.report?.problems.length);
-        if (first) await view.reveal(tree.storeNode(first), { expand: 1, focus: true });
-      });
-      return lines;
-    }),
-    reg('xpersist.fixProblem', async (node?: CacheNode) => {
+    reg('xpersist.checkIntegrity', (node?: CacheNode) => checkIntegrity(ctx, node)),
+    // From a tree node, or (root, problem) from the integrity report's lenses.
+    reg('xpersist.fixProblem', async (node?: CacheNode | string, problem?: Problem) => {
       if (node instanceof ProblemNode) return fixProblem(registry, node.parent.parent.state, node.problem);
+      const state = typeof node === 'string' ? registry.get(node) : undefined;
+      if (state && problem) return fixProblem(registry, state, problem);
       return false;
     }),
     reg('xpersist.revealArtifact', async (root?: string, key?: string) => {

@@ -13,6 +13,7 @@ import {
 } from '../../explorer/describe';
 import { formatBytes, plural } from '../../explorer/format';
 import { type GroupBy, type GroupModel, labelInGroup } from '../../explorer/treeModel';
+import { STATUS, type Status, type Tone } from '../../flows/status';
 import type { StoreState } from '../stores/storeRegistry';
 
 export const STORE_URI_SCHEME = 'xpersist-store';
@@ -25,6 +26,21 @@ const SERIALIZER_ICONS: Record<string, string> = {
   joblib: 'package',
   xcollection: 'library',
 };
+
+// The tree's colours for the shared status vocabulary's tones (src/flows/status.ts).
+const TONE_COLORS: Record<Tone, string | undefined> = {
+  ok: 'testing.iconPassed',
+  warn: 'list.warningForeground',
+  error: 'list.errorForeground',
+  info: undefined,
+  muted: undefined,
+};
+
+export function statusIcon(status: Status): vscode.ThemeIcon {
+  const { icon, tone } = STATUS[status];
+  const color = TONE_COLORS[tone];
+  return new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+}
 
 export function serializerIcon(serializer: string): vscode.ThemeIcon {
   return new vscode.ThemeIcon(SERIALIZER_ICONS[serializer] ?? 'file-binary');
@@ -127,6 +143,8 @@ export class ArtifactNode {
     private readonly groupBy: GroupBy,
     /** The folder prefix the group's artifacts share (not repeated in their labels). */
     private readonly common = '',
+    /** Why the installed xpersist cannot load it (unloadableReason, src/flows/serializers.ts), or null. */
+    readonly unloadable: string | null = null,
   ) {}
   get id(): string {
     return `${this.store.id}|a:${this.artifact.key}`;
@@ -138,16 +156,19 @@ export class ArtifactNode {
       vscode.TreeItemCollapsibleState.Collapsed,
     );
     item.id = this.id;
-    item.description = artifactDescription(a, now);
+    item.description = artifactDescription(a, now, this.unloadable ? STATUS.unloadable.label : null);
     // The tooltip is built on hover (resolveTreeItem): a 10,000-artifact page stays cheap.
     item.iconPath = a.problems.length
       ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
-      : serializerIcon(a.serializer);
+      : this.unloadable
+        ? statusIcon('unloadable')
+        : serializerIcon(a.serializer);
     // "writable" drives the when clauses: no delete control where it would be refused.
     item.contextValue = [
       'artifact',
       this.store.state.readonly ? 'readonly' : 'writable',
       a.dataExists ? 'hasData' : '',
+      this.unloadable ? 'unloadable' : '',
       // No file to reveal on object storage.
       isObjectUrl(a.dataPath) ? 'remote' : '',
     ]
@@ -158,7 +179,8 @@ export class ArtifactNode {
     return item;
   }
   tooltip(now: Date): vscode.MarkdownString {
-    return new vscode.MarkdownString(artifactTooltip(this.artifact, now), true);
+    const mark = this.unloadable ? { ...STATUS.unloadable, reason: this.unloadable } : null;
+    return new vscode.MarkdownString(artifactTooltip(this.artifact, now, mark), true);
   }
   children(): MetaNode[] {
     return metadataRows(this.artifact).map((r, i) => new MetaNode(this, i, r.label, r.value, r.tooltip));

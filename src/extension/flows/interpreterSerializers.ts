@@ -16,13 +16,16 @@ export class InterpreterSerializers implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private current: string | null = null;
 
-  /** The last answer for the interpreter of `uri` (null until known); asks it on first use. */
-  get(uri: vscode.Uri): readonly string[] | null {
+  /**
+   * The last answer for the interpreter of `uri` (null until known); asks it on first use. No uri:
+   * the workspace's interpreter (the Caches tree's stores belong to no one file).
+   */
+  get(uri?: vscode.Uri): readonly string[] | null {
     void this.refresh(uri);
     return this.current ? (this.answers.get(this.current) ?? null) : null;
   }
 
-  async refresh(uri: vscode.Uri): Promise<void> {
+  async refresh(uri?: vscode.Uri): Promise<void> {
     if (!vscode.workspace.isTrusted) return;
     const python = (await choosePython(uri)).path;
     if (this.current !== python) {

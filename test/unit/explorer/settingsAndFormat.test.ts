@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { artifactDescription, mdCode, mdCodeSpan, mdEscape } from '../../../src/explorer/describe';
+import {
+  artifactDescription,
+  artifactTooltip,
+  mdCode,
+  mdCodeSpan,
+  mdEscape,
+} from '../../../src/explorer/describe';
 import { findStoreFolders } from '../../../src/explorer/discovery';
 import { formatAge, formatBytes } from '../../../src/explorer/format';
 import { parseStoreSettings, resolveStorePath, storeDisplayName } from '../../../src/explorer/storeSettings';
@@ -94,6 +100,31 @@ describe('formatting', () => {
       now,
     );
     assert.equal(d, '2.3 MB · 5 min ago');
+    const a = { dataExists: true, sizeBytes: 10, createdAt: null } as never;
+    // A mark (the tree's 'not loadable') comes first, where a narrow side bar does not cut it.
+    assert.equal(artifactDescription(a, now, 'not loadable'), 'not loadable · 10 B · unknown age');
+  });
+  it("a marked artifact's tooltip starts with the mark and its reason, escaped", () => {
+    const a = {
+      key: 'obs.csv',
+      serializer: 'pandas.csv',
+      createdAt: null,
+      dataExists: true,
+      sizeBytes: 3,
+      dataKind: 'file',
+      dataPath: '/s/obs.csv',
+      problems: [],
+      dumpKwargs: {},
+      loadKwargs: {},
+      additionalMetadata: {},
+    } as never;
+    const tip = artifactTooltip(a, new Date(), {
+      icon: 'plug',
+      label: 'not loadable',
+      reason: "no 'pandas.csv'",
+    });
+    assert.equal(tip.split('\n')[2], "$(plug) **not loadable**: no 'pandas\\.csv'");
+    assert.ok(!artifactTooltip(a, new Date()).includes('$(plug)'));
   });
   it('escapes data in markdown', () => {
     assert.equal(
