@@ -16,7 +16,8 @@ const names = [
 const stub = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xp-vscode-stub-')), 'vscode.cjs');
 fs.writeFileSync(
   stub,
-  `const make = () => new Proxy(class {}, { get: (t, k) => (k === 'prototype' ? t.prototype : typeof k === 'symbol' ? undefined : make()) });
+  // Callable as well as constructible: a bundle may call the API at load (e.g. vscode.Uri.from).
+  `const make = () => new Proxy(function () {}, { get: (t, k) => (k === 'prototype' ? t.prototype : typeof k === 'symbol' ? undefined : make()), apply: () => make(), construct: () => make() });
 for (const n of ${JSON.stringify(names)}) exports[n] = make();`,
 );
 const resolve = Module._resolveFilename;
