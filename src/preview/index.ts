@@ -1,7 +1,7 @@
 // Public API of the preview readers (see docs/ARCHITECTURE.md, "Public API of the preview readers").
 // No vscode import: the panel host and tests call these directly.
 
-import { isRemotePath } from './boundedFs';
+import { isRemotePath, statPath } from './boundedFs';
 import { readDecoded } from './dataset/readSelection';
 import { sliceStats } from './dataset/sliceStats';
 import { type StatsStreamOptions, streamVariableStats, type VariableStats } from './dataset/variableStats';
@@ -16,7 +16,6 @@ import type {
   UnsupportedModel,
   ValuesResult,
 } from './model';
-import { openPickle } from './pickle/openPickle';
 import { type IoStats, openDataset, openTable, peekDataset, type ReaderKind, readerFor } from './readers';
 import { clearRemoteBlocks, useStorageOptions } from './remote/objectFiles';
 import type { ColumnSummaries } from './table/tableHandle';
@@ -93,10 +92,12 @@ export async function describe(
 ): Promise<PreviewModel> {
   useOptions(path, options);
   try {
-    const info = await pathInfo(path);
-    if (!info.exists) return unsupported(path, `the data path does not exist: ${path}`);
+    // One stat, not pathInfo: its size of a folder stats every chunk file of the store, which
+    // a fresh preview of a big zarr store would wait for before reading anything.
+    const st = await statPath(path);
+    if (!st) return unsupported(path, `the data path does not exist: ${path}`);
     const kind = await resolveKind(path, serializer);
-    if ((kind === 'zarr') !== info.isDir) {
+    if ((kind === 'zarr') !== st.isDirectory()) {
       return unsupported(
         path,
         kind === 'zarr'
@@ -106,6 +107,8 @@ export async function describe(
     }
     if (kind === 'zarr' || kind === 'netcdf') return (await openDataset(path, kind, options)).decoded.model;
     if (kind === 'csv' || kind === 'parquet') return { ...(await openTable(path, kind, options)).model };
+    // Imported on first use, like the readers in readers.ts.
+    const { openPickle } = await import('./pickle/openPickle');
     return (await openPickle(path)).model;
   } catch (err) {
     return unsupported(path, errorMessage(err));

@@ -1,14 +1,14 @@
 // Which reader handles a path for a serializer, and the cached handles each reader keeps open.
+// Readers other than zarr's are imported on first use: a fresh process previewing a zarr store
+// then neither runs nor initialises the netCDF, CSV and parquet code (hyparquet's compressors
+// build their tables and compile wasm when loaded).
 
-import { openCsv } from './csv/openCsv';
 import { type DecodedDataset, decodeDataset } from './dataset/decodedDataset';
 import { sniffPath } from './detect/sniff';
 import { UnsupportedError } from './errors';
 import { cachedHandle, peekHandle } from './handles/handleCache';
 import type { ReadOptions } from './model';
-import { openNetcdf3 } from './netcdf3/openNetcdf3';
-import { type Nc4Engine, openNetcdf4 } from './netcdf4/openNetcdf4';
-import { openParquet } from './parquet/openParquet';
+import type { Nc4Engine } from './netcdf4/openNetcdf4';
 import type { TableHandle } from './table/tableHandle';
 import { openZarr } from './zarr/openZarr';
 
@@ -79,6 +79,7 @@ export function openDataset(
       const sniffed = await sniffPath(path);
       if (sniffed === 'netcdf3') {
         if (group) throw new UnsupportedError(`NETCDF3 files have no groups (asked for '${group}')`);
+        const { openNetcdf3 } = await import('./netcdf3/openNetcdf3');
         const raw = await openNetcdf3(path);
         try {
           return { decoded: await decodeDataset(raw), stats: () => raw.stats };
@@ -88,6 +89,7 @@ export function openDataset(
         }
       }
       if (sniffed === 'hdf5') {
+        const { openNetcdf4 } = await import('./netcdf4/openNetcdf4');
         const raw = await openNetcdf4(path, group, nc4Engine(options));
         try {
           return { decoded: await decodeDataset(raw), stats: () => raw.stats };
@@ -118,7 +120,11 @@ export function openTable(path: string, kind: ReaderKind, options: ReadOptions =
   return cachedHandle<TableHandle>(
     tableKey(path, kind, options),
     path,
-    () => (kind === 'csv' ? openCsv(path, options.dumpKwargs, options.loadKwargs) : openParquet(path)),
+    async () => {
+      if (kind === 'csv')
+        return (await import('./csv/openCsv')).openCsv(path, options.dumpKwargs, options.loadKwargs);
+      return (await import('./parquet/openParquet')).openParquet(path);
+    },
     (h) => h.close(),
   );
 }

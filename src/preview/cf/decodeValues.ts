@@ -82,16 +82,23 @@ export function decodeValues(plan: DecodePlan, raw: RawArray): Value[] {
   const arr = data as Exclude<RawData, Array<string | null>>;
   const n = arr.length;
 
-  // Fast path: a float or int variable with nothing to decode (the common big slice).
+  // Fast path: a float or int variable with nothing to decode (the common big slice). A NaN
+  // fill (xarray's default for floats) masks NaN to NaN: nothing to do either.
+  const plainNumber = !plan.time && !plan.timedelta && !plan.bool;
+  const onlyNaNFills = plan.fills.every((f) => typeof f === 'number' && Number.isNaN(f));
   const nothingToDo =
-    plan.fills.length === 0 &&
+    (plan.fills.length === 0 || (plainNumber && onlyNaNFills)) &&
     plan.scale === null &&
     plan.offset === null &&
     !plan.time &&
     !plan.timedelta &&
     !plan.bool;
   if (nothingToDo && !(arr instanceof BigInt64Array || arr instanceof BigUint64Array)) {
-    return Array.from(arr as ArrayLike<number>);
+    // A plain loop: Array.from on a typed array is about 3x slower (cold, in a fresh process, too).
+    const nums = arr as ArrayLike<number>;
+    const out: Value[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = nums[i];
+    return out;
   }
 
   const fillNums = plan.fills.filter((f) => typeof f === 'number' || typeof f === 'bigint').map(Number);

@@ -192,17 +192,48 @@ export function decodeBloscPieces(
     return;
   }
   decodeStreams(h, j, src, srcOffset, neededPrefixes(h, bsize, nsplits, neblock, pieces), tmp);
-  for (const p of pieces) {
-    if (!h.shuffle) {
-      out.set(tmp.subarray(p.off, p.off + p.len), p.dst);
-      continue;
+  if (!h.shuffle) {
+    for (const p of pieces) out.set(tmp.subarray(p.off, p.off + p.len), p.dst);
+    return;
+  }
+  const span = denseSpan(pieces, ts, n);
+  if (span) {
+    // Many short pieces (the rows of a map slice): one long unshuffle of the span they cover,
+    // then plain copies. Hundreds of short calls would each run cold in a fresh process.
+    const flat = new Uint8Array((span[1] - span[0]) * ts);
+    unshuffleRange(tmp, ts, n, span[0], span[1] - span[0], flat, 0);
+    for (const p of pieces) {
+      const a = Math.min(p.off, n * ts) - span[0] * ts;
+      const b = Math.min(p.off + p.len, n * ts) - span[0] * ts;
+      out.set(flat.subarray(a, b), p.dst);
     }
-    const e0 = Math.min(n, Math.floor(p.off / h.typesize));
-    const e1 = Math.min(n, Math.floor((p.off + p.len) / h.typesize));
-    unshuffleRange(tmp, h.typesize, n, e0, e1 - e0, out, p.dst);
-    const tail = Math.max(p.off, n * h.typesize);
+  } else {
+    for (const p of pieces) {
+      const e0 = Math.min(n, Math.floor(p.off / ts));
+      unshuffleRange(tmp, ts, n, e0, Math.min(n, Math.floor((p.off + p.len) / ts)) - e0, out, p.dst);
+    }
+  }
+  for (const p of pieces) {
+    // Bytes past the last whole element are stored as they are.
+    const tail = Math.max(p.off, n * ts);
     if (tail < p.off + p.len) out.set(tmp.subarray(tail, p.off + p.len), p.dst + tail - p.off);
   }
+}
+
+/** The element span [a, b) of several pieces that fill at least half of it, or null. */
+function denseSpan(pieces: BlockPiece[], ts: number, n: number): [number, number] | null {
+  if (pieces.length < 2) return null;
+  let a = n;
+  let b = 0;
+  let covered = 0;
+  for (const p of pieces) {
+    const e0 = Math.min(n, Math.floor(p.off / ts));
+    const e1 = Math.min(n, Math.floor((p.off + p.len) / ts));
+    a = Math.min(a, e0);
+    b = Math.max(b, e1);
+    covered += e1 - e0;
+  }
+  return b > a && covered * 2 >= b - a ? [a, b] : null;
 }
 
 /**
