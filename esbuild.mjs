@@ -154,6 +154,13 @@ if (Object.keys(webviewEntries).length > 0) {
 
 if (withTests) {
   const unit = entriesUnder('test/unit', '.test.ts');
+  // The fuzz suite runs with the unit tier (fuzz.*.test.js); its worker thread and its long mode
+  // (scripts/fuzz.mjs) are bundles of their own beside it.
+  for (const [name, p] of Object.entries(entriesUnder('test/fuzz', '.test.ts'))) unit[`fuzz.${name}`] = p;
+  if (existsSync(path.join(root, 'test/fuzz/caseWorker.ts'))) {
+    unit['xpersist-fuzz-worker'] = path.join(root, 'test/fuzz/caseWorker.ts');
+    unit['xpersist-fuzz'] = path.join(root, 'test/fuzz/fuzzMain.ts');
+  }
   if (Object.keys(unit).length > 0) {
     builds.push({
       ...nodeCommon,

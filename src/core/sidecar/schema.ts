@@ -55,7 +55,9 @@ const pyDateTime = z.optional(
       return parsePydanticDateTime(v);
     } catch (err) {
       const why = err instanceof DateTimeParseError ? err.message : String(err);
-      ctx.issues.push({ code: 'custom', message: `${why} (${JSON.stringify(v)})`, input: v });
+      // The value is quoted, but a 100 KB created_at is cut (head…tail) so the reason stays readable.
+      const shown = JSON.stringify(v).replace(/^(.{120}).{20,}(.{40})$/s, '$1…$2');
+      ctx.issues.push({ code: 'custom', message: `${why} (${shown})`, input: v });
       return z.NEVER;
     }
   }),
