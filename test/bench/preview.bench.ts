@@ -463,11 +463,15 @@ async function main(): Promise<void> {
     };
     result.python_xpersist_xarray = { zarr: pythonBaseline(ZARR), netcdf4: pythonBaseline(NC) };
   }
+  // PREVIEW_BENCH_ROUNDS=n runs n rounds of each (quick looks while working; the defaults are the
+  // figures), PREVIEW_BENCH_PARTS=paint,series,compare only those parts.
+  const rounds = Number(process.env.PREVIEW_BENCH_ROUNDS) || undefined;
+  const parts = (process.env.PREVIEW_BENCH_PARTS ?? 'paint,series,compare').split(',');
   result.issue13 = {
     targets: { first_paint_ms: 150, first_paint_speedup: 5, stats_speedup: 1 },
-    first_paint: firstPaint(),
-    point_series: await pointSeries(),
-    compare: await compareBench(),
+    first_paint: parts.includes('paint') ? firstPaint(rounds) : 'not run',
+    point_series: parts.includes('series') ? await pointSeries(rounds) : 'not run',
+    compare: parts.includes('compare') ? await compareBench(rounds) : 'not run',
   };
   await api.closeAll();
   report(result);
