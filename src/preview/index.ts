@@ -17,7 +17,7 @@ import type {
   ValuesResult,
 } from './model';
 import { type IoStats, openDataset, openTable, peekDataset, type ReaderKind, readerFor } from './readers';
-import { clearRemoteBlocks, useStorageOptions } from './remote/objectFiles';
+import { clearRemoteBlocks, useStorageOptions, withRemoteScope } from './remote/objectFiles';
 import type { ColumnSummaries } from './table/tableHandle';
 
 export type { DiffRow, DiffSection, DiffStatus } from './compare';
@@ -90,29 +90,33 @@ export async function describe(
   serializer: string,
   options: ReadOptions = {},
 ): Promise<PreviewModel> {
-  useOptions(path, options);
-  try {
-    // One stat, not pathInfo: its size of a folder stats every chunk file of the store, which
-    // a fresh preview of a big zarr store would wait for before reading anything.
-    const st = await statPath(path);
-    if (!st) return unsupported(path, `the data path does not exist: ${path}`);
-    const kind = await resolveKind(path, serializer);
-    if ((kind === 'zarr') !== st.isDirectory()) {
-      return unsupported(
-        path,
-        kind === 'zarr'
-          ? 'a zarr store is a folder, but this path is a file'
-          : 'expected a file, but this path is a folder',
-      );
+  // One request scope per call (every public call below has one): each object is looked at
+  // once per call, and a rewritten one is seen by the next call (remote/objectFiles.ts).
+  return withRemoteScope(async () => {
+    useOptions(path, options);
+    try {
+      // One stat, not pathInfo: its size of a folder stats every chunk file of the store, which
+      // a fresh preview of a big zarr store would wait for before reading anything.
+      const st = await statPath(path);
+      if (!st) return unsupported(path, `the data path does not exist: ${path}`);
+      const kind = await resolveKind(path, serializer);
+      if ((kind === 'zarr') !== st.isDirectory()) {
+        return unsupported(
+          path,
+          kind === 'zarr'
+            ? 'a zarr store is a folder, but this path is a file'
+            : 'expected a file, but this path is a folder',
+        );
+      }
+      if (kind === 'zarr' || kind === 'netcdf') return (await openDataset(path, kind, options)).decoded.model;
+      if (kind === 'csv' || kind === 'parquet') return { ...(await openTable(path, kind, options)).model };
+      // Imported on first use, like the readers in readers.ts.
+      const { openPickle } = await import('./pickle/openPickle');
+      return (await openPickle(path)).model;
+    } catch (err) {
+      return unsupported(path, errorMessage(err));
     }
-    if (kind === 'zarr' || kind === 'netcdf') return (await openDataset(path, kind, options)).decoded.model;
-    if (kind === 'csv' || kind === 'parquet') return { ...(await openTable(path, kind, options)).model };
-    // Imported on first use, like the readers in readers.ts.
-    const { openPickle } = await import('./pickle/openPickle');
-    return (await openPickle(path)).model;
-  } catch (err) {
-    return unsupported(path, errorMessage(err));
-  }
+  });
 }
 
 /**
@@ -128,12 +132,14 @@ export async function readValues(
   selection?: Selection,
   options: ReadOptions = {},
 ): Promise<ValuesResult> {
-  useOptions(path, options);
-  const kind = await resolveKind(path, serializer);
-  if (kind !== 'zarr' && kind !== 'netcdf')
-    throw new RequestError(`readValues needs a dataset (zarr or netCDF), not a ${kind} artifact`);
-  const h = await openDataset(path, kind, options);
-  return readDecoded(h.decoded, variable, selection);
+  return withRemoteScope(async () => {
+    useOptions(path, options);
+    const kind = await resolveKind(path, serializer);
+    if (kind !== 'zarr' && kind !== 'netcdf')
+      throw new RequestError(`readValues needs a dataset (zarr or netCDF), not a ${kind} artifact`);
+    const h = await openDataset(path, kind, options);
+    return readDecoded(h.decoded, variable, selection);
+  });
 }
 
 /** A page of rows of a table (CSV or parquet), all columns in `describe` order. */
@@ -144,14 +150,16 @@ export async function readRows(
   limit: number,
   options: ReadOptions = {},
 ): Promise<RowsResult> {
-  useOptions(path, options);
-  const kind = await resolveKind(path, serializer);
-  if (kind !== 'csv' && kind !== 'parquet')
-    throw new RequestError(`readRows needs a table (CSV or parquet), not a ${kind} artifact`);
-  if (!Number.isFinite(offset) || !Number.isFinite(limit) || offset < 0 || limit < 0) {
-    throw new RequestError(`offset and limit must be non-negative numbers (got ${offset}, ${limit})`);
-  }
-  return (await openTable(path, kind, options)).readRows(offset, limit);
+  return withRemoteScope(async () => {
+    useOptions(path, options);
+    const kind = await resolveKind(path, serializer);
+    if (kind !== 'csv' && kind !== 'parquet')
+      throw new RequestError(`readRows needs a table (CSV or parquet), not a ${kind} artifact`);
+    if (!Number.isFinite(offset) || !Number.isFinite(limit) || offset < 0 || limit < 0) {
+      throw new RequestError(`offset and limit must be non-negative numbers (got ${offset}, ${limit})`);
+    }
+    return (await openTable(path, kind, options)).readRows(offset, limit);
+  });
 }
 
 /**
@@ -163,11 +171,13 @@ export async function summarizeColumns(
   serializer: string,
   options: ReadOptions = {},
 ): Promise<ColumnSummaries> {
-  useOptions(path, options);
-  const kind = await resolveKind(path, serializer);
-  if (kind !== 'csv' && kind !== 'parquet')
-    throw new RequestError(`summarizeColumns needs a table, not a ${kind} artifact`);
-  return (await openTable(path, kind, options)).summarize();
+  return withRemoteScope(async () => {
+    useOptions(path, options);
+    const kind = await resolveKind(path, serializer);
+    if (kind !== 'csv' && kind !== 'parquet')
+      throw new RequestError(`summarizeColumns needs a table, not a ${kind} artifact`);
+    return (await openTable(path, kind, options)).summarize();
+  });
 }
 
 /** Exact number of rows of a table; for a big CSV this scans the file once (then cached). */
@@ -176,11 +186,13 @@ export async function countRows(
   serializer: string,
   options: ReadOptions = {},
 ): Promise<number> {
-  useOptions(path, options);
-  const kind = await resolveKind(path, serializer);
-  if (kind !== 'csv' && kind !== 'parquet')
-    throw new RequestError(`countRows needs a table, not a ${kind} artifact`);
-  return (await openTable(path, kind, options)).countRows();
+  return withRemoteScope(async () => {
+    useOptions(path, options);
+    const kind = await resolveKind(path, serializer);
+    if (kind !== 'csv' && kind !== 'parquet')
+      throw new RequestError(`countRows needs a table, not a ${kind} artifact`);
+    return (await openTable(path, kind, options)).countRows();
+  });
 }
 
 /**
@@ -194,26 +206,28 @@ export async function coordinateValues(
   range?: [start: number, stop: number],
   options: ReadOptions = {},
 ): Promise<ValuesResult & { fromCoordinate: boolean }> {
-  useOptions(path, options);
-  const kind = await resolveKind(path, serializer);
-  if (kind !== 'zarr' && kind !== 'netcdf') throw new RequestError('coordinateValues needs a dataset');
-  const h = await openDataset(path, kind, options);
-  const size = h.decoded.model.dims[dim];
-  if (size === undefined)
-    throw new RequestError(
-      `no dimension '${dim}' (dimensions: ${Object.keys(h.decoded.model.dims).join(', ')})`,
-    );
-  const coord = h.decoded.model.coords[dim];
-  const sel = range ? { [dim]: range } : undefined;
-  if (coord && coord.dims.length === 1 && coord.dims[0] === dim)
-    return { ...(await readDecoded(h.decoded, dim, sel)), fromCoordinate: true };
-  const [a, b] = range ? [Math.max(0, range[0]), Math.min(size, range[1])] : [0, size];
-  return {
-    dims: [dim],
-    shape: [Math.max(0, b - a)],
-    values: Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i),
-    fromCoordinate: false,
-  };
+  return withRemoteScope(async () => {
+    useOptions(path, options);
+    const kind = await resolveKind(path, serializer);
+    if (kind !== 'zarr' && kind !== 'netcdf') throw new RequestError('coordinateValues needs a dataset');
+    const h = await openDataset(path, kind, options);
+    const size = h.decoded.model.dims[dim];
+    if (size === undefined)
+      throw new RequestError(
+        `no dimension '${dim}' (dimensions: ${Object.keys(h.decoded.model.dims).join(', ')})`,
+      );
+    const coord = h.decoded.model.coords[dim];
+    const sel = range ? { [dim]: range } : undefined;
+    if (coord && coord.dims.length === 1 && coord.dims[0] === dim)
+      return { ...(await readDecoded(h.decoded, dim, sel)), fromCoordinate: true };
+    const [a, b] = range ? [Math.max(0, range[0]), Math.min(size, range[1])] : [0, size];
+    return {
+      dims: [dim],
+      shape: [Math.max(0, b - a)],
+      values: Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i),
+      fromCoordinate: false,
+    };
+  });
 }
 
 /**
@@ -227,10 +241,12 @@ export async function variableStats(
   options: ReadOptions = {},
   stream: StatsStreamOptions = {},
 ): Promise<VariableStats> {
-  const kind = await resolveKind(path, serializer);
-  if (kind !== 'zarr' && kind !== 'netcdf') throw new RequestError('variableStats needs a dataset');
-  const h = await openDataset(path, kind, options);
-  return streamVariableStats(h.decoded, variable, stream);
+  return withRemoteScope(async () => {
+    const kind = await resolveKind(path, serializer);
+    if (kind !== 'zarr' && kind !== 'netcdf') throw new RequestError('variableStats needs a dataset');
+    const h = await openDataset(path, kind, options);
+    return streamVariableStats(h.decoded, variable, stream);
+  });
 }
 
 /**
@@ -242,12 +258,14 @@ export async function ioStats(
   serializer: string,
   options: ReadOptions = {},
 ): Promise<IoStats | null> {
-  useOptions(path, options);
-  const kind = await resolveKind(path, serializer);
-  const h = peekDataset(path, kind, options);
-  if (!h) return null;
-  const s = (await h).stats();
-  return s ? { ...s, files: s.files ? [...s.files] : undefined } : null;
+  return withRemoteScope(async () => {
+    useOptions(path, options);
+    const kind = await resolveKind(path, serializer);
+    const h = peekDataset(path, kind, options);
+    if (!h) return null;
+    const s = (await h).stats();
+    return s ? { ...s, files: s.files ? [...s.files] : undefined } : null;
+  });
 }
 
 /** Closes every cached reader (files, wasm handles); later calls reopen as needed. */

@@ -3,6 +3,7 @@
 // Nothing here downloads an object whole unless a reader asks for all of its bytes: HDF5 and
 // netCDF3 headers, parquet footers, CSV rows and zarr chunks each fetch only their own ranges.
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { fsspecOptions } from '../../core/remote/fsspecConfig';
 import { type ObjectClient, type ObjectInfo, openObjectClient } from '../../core/remote/objectClient';
 import { type ObjectLocation, parseObjectUrl } from '../../core/remote/objectUrl';
@@ -57,6 +58,37 @@ interface Target {
   /** The object key (or folder prefix) the URL names, without a trailing '/'. */
   key: string;
   url: string;
+  /** The client's identity (bucket and options), so one scope never mixes two clients' answers. */
+  id: string;
+}
+
+/** The objects under a key prefix ('' or ending in '/'), as one listing of this scope saw them. */
+interface Listing {
+  id: string;
+  prefix: string;
+  objects: ObjectInfo[];
+  /** Every object under the prefix (no further page): absent keys are known to be absent. */
+  complete: boolean;
+}
+
+/**
+ * What one public preview call has learned of the objects it reads. A describe() or readValues()
+ * stats the same folder and objects many times over (the sniffer, the handle cache's signature,
+ * the zarr reader's metadata probes, every RemoteFile.open): inside one call each HEAD and
+ * listing is sent once, and a complete listing answers the HEADs of the objects under it. A new
+ * call starts empty, so a rewritten object is never read from an old ETag.
+ */
+interface Scope {
+  heads: Map<string, Promise<ObjectInfo | null>>;
+  listings: Promise<Listing>[];
+}
+
+const scopes = new AsyncLocalStorage<Scope>();
+
+/** Runs one public preview call in its own request scope (nested calls share the outer one). */
+export function withRemoteScope<T>(fn: () => Promise<T>): Promise<T> {
+  if (scopes.getStore()) return fn();
+  return scopes.run({ heads: new Map(), listings: [] }, fn);
 }
 
 async function target(url: string): Promise<Target> {
@@ -70,7 +102,7 @@ async function target(url: string): Promise<Target> {
     client = openObjectClient({ ...loc, prefix: '', root: bucket }, options);
     clients.set(id, client);
   }
-  return { client: await client, key: loc.prefix, url: loc.root };
+  return { client: await client, key: loc.prefix, url: loc.root, id };
 }
 
 function enoent(url: string): Error {
@@ -100,17 +132,92 @@ function dirStat(size: number): RemoteStat {
   return { isFile: () => false, isDirectory: () => true, size, mtimeMs: 0, etag: '' };
 }
 
+const folderPrefix = (t: Target): string => (t.key ? `${t.key}/` : '');
+
+/** A complete listing of this scope that holds every object under `prefix` (or null). */
+async function covering(scope: Scope, id: string, prefix: string): Promise<Listing | null> {
+  // A snapshot: a listing being made asks this too, and must not wait for itself.
+  for (const p of [...scope.listings]) {
+    const l = await p.catch(() => null);
+    if (l?.complete && l.id === id && prefix.startsWith(l.prefix)) return l;
+  }
+  return null;
+}
+
 async function head(t: Target): Promise<ObjectInfo | null> {
   if (!t.key) return null;
+  const scope = scopes.getStore();
+  if (!scope) return countedHead(t);
+  const memo = `${t.id}\0${t.key}`;
+  let p = scope.heads.get(memo);
+  if (!p) {
+    p = (async () => {
+      const l = await covering(scope, t.id, t.key);
+      if (l) return l.objects.find((o) => o.key === t.key) ?? null;
+      return countedHead(t);
+    })();
+    scope.heads.set(memo, p);
+  }
+  return p;
+}
+
+function countedHead(t: Target): Promise<ObjectInfo | null> {
   stats.heads++;
   return t.client.head(t.key);
 }
 
-/** First page of the objects under `key/` (enough to know a folder exists). */
-async function firstPage(t: Target): Promise<ObjectInfo[]> {
-  stats.listings++;
-  for await (const page of t.client.listPages(t.key ? `${t.key}/` : '')) return page;
-  return [];
+/** The objects under `key/` this scope knows, or `read` of them (recorded for the scope). */
+function listed(t: Target, read: () => Promise<Listing>): Promise<Listing> {
+  const scope = scopes.getStore();
+  if (!scope) return read();
+  const prefix = folderPrefix(t);
+  const known = (async () => {
+    const l = await covering(scope, t.id, prefix);
+    if (l) return { ...l, prefix, objects: l.objects.filter((o) => o.key.startsWith(prefix)) };
+    return read();
+  })();
+  scope.listings.push(known);
+  return known;
+}
+
+/**
+ * The first page of the objects under `key/` (enough to know a folder exists). A short page is
+ * asked for its successor, which the SDKs answer without a request when the server gave no
+ * continuation: the page is then known complete, and answers HEADs of the objects in the folder.
+ */
+function firstPage(t: Target): Promise<ObjectInfo[]> {
+  return listed(t, async () => {
+    const prefix = folderPrefix(t);
+    const pages = t.client.listPages(prefix)[Symbol.asyncIterator]();
+    stats.listings++;
+    const first = await pages.next();
+    const objects = first.done ? [] : [...first.value];
+    let complete = !!first.done;
+    if (!complete && objects.length < 1000) {
+      const more = await pages.next();
+      complete = !!more.done;
+      if (!more.done) {
+        stats.listings++;
+        objects.push(...more.value);
+      }
+    }
+    if (!complete) await pages.return?.();
+    return { id: t.id, prefix, objects, complete };
+  }).then((l) => l.objects);
+}
+
+/** Every object under `key/`, up to MAX_LISTED (then incomplete), as one listing of the scope. */
+function wholeListing(t: Target): Promise<Listing> {
+  return listed(t, async () => {
+    const prefix = folderPrefix(t);
+    const objects: ObjectInfo[] = [];
+    for await (const page of t.client.listPages(prefix)) {
+      stats.listings++;
+      objects.push(...page);
+      if (objects.length > MAX_LISTED) return { id: t.id, prefix, objects, complete: false };
+    }
+    return { id: t.id, prefix, objects, complete: true };
+  });
 }
 
 /** An object is a file; a prefix with objects below it is a folder; else null (as a failed stat). */
@@ -130,16 +237,9 @@ export async function remoteHead(url: string): Promise<RemoteStat | null> {
 
 /** Total bytes of the objects under a folder, null past MAX_LISTED objects (as the local walk). */
 export async function remoteFolderSize(url: string): Promise<number | null> {
-  const t = await target(url);
-  let total = 0;
-  let n = 0;
-  stats.listings++;
-  for await (const page of t.client.listPages(t.key ? `${t.key}/` : '')) {
-    for (const o of page) total += o.size;
-    n += page.length;
-    if (n > MAX_LISTED) return null;
-  }
-  return total;
+  const l = await wholeListing(await target(url));
+  if (!l.complete) return null;
+  return l.objects.reduce((n, o) => n + o.size, 0);
 }
 
 export interface RemoteDirent {
@@ -151,10 +251,24 @@ export interface RemoteDirent {
 /** The immediate children of a folder, from one listing of its prefix (no directory markers). */
 export async function remoteReaddir(url: string): Promise<RemoteDirent[]> {
   const t = await target(url);
-  const base = t.key ? `${t.key}/` : '';
+  const base = folderPrefix(t);
   const kinds = new Map<string, boolean>();
-  stats.listings++;
-  for await (const page of t.client.listPages(base)) {
+  const l = await wholeListing(t);
+  // Past MAX_LISTED, the rest of the listing is read here (a folder's names must all be seen).
+  const pages = async function* (): AsyncIterable<ObjectInfo[]> {
+    yield l.objects;
+    if (l.complete) return;
+    let skip = l.objects.length;
+    for await (const page of t.client.listPages(base)) {
+      stats.listings++;
+      if (skip >= page.length) skip -= page.length;
+      else {
+        yield page.slice(skip);
+        skip = 0;
+      }
+    }
+  };
+  for await (const page of pages()) {
     for (const o of page) {
       const rest = o.key.slice(base.length);
       const slash = rest.indexOf('/');
