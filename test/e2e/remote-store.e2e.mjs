@@ -37,20 +37,28 @@ function flowFile(endpoint) {
 
 const S3_ROW = 'seed-demo (s3://xp-e2e)';
 
-/** Clicks the artifact row `label` below the S3 store's row (local stores hold the same keys). */
-async function openS3Artifact(wb, label) {
+/**
+ * The artifact row `label` below the store row `storeRow` (local stores hold the same keys),
+ * scrolled into view; its locator. Shared with the Azure spec.
+ */
+export async function artifactRowBelow(wb, storeRow, label) {
   const rows = await wb.allTreeRows();
-  const at = rows.findIndex((r) => r.label === S3_ROW);
+  const at = rows.findIndex((r) => r.label === storeRow);
   const hit = rows
     .slice(at + 1)
     .find(
       (r, i, below) => r.level === 2 && r.label === label && below.slice(0, i).every((x) => x.level >= 2),
     );
-  assert.ok(hit, `${label} below ${S3_ROW}: ${JSON.stringify(rows.map((r) => [r.label, r.level]))}`);
+  assert.ok(hit, `${label} below ${storeRow}: ${JSON.stringify(rows.map((r) => [r.label, r.level]))}`);
   await wb.walkTree((r) => r.index === hit.index);
-  await wb.page
-    .locator(`#workbench\\.parts\\.sidebar .monaco-list-rows > .monaco-list-row[data-index="${hit.index}"]`)
-    .click();
+  return wb.page.locator(
+    `#workbench\\.parts\\.sidebar .monaco-list-rows > .monaco-list-row[data-index="${hit.index}"]`,
+  );
+}
+
+/** Clicks the artifact row `label` below a store's row and waits for its preview. */
+export async function openArtifactBelow(wb, storeRow, label) {
+  await (await artifactRowBelow(wb, storeRow, label)).click();
   await wb.page
     .locator('.tab', { hasText: `Preview ${label}` })
     .first()
@@ -76,12 +84,12 @@ async function previewOnS3(wb, s3, dir) {
   await wb.runCommand('xpersist: Refresh');
   await wb.waitForRow(/^seed-demo \(s3:\/\/xp-e2e\) 3 artifacts/);
 
-  await openS3Artifact(wb, 'bar.zarr');
+  await openArtifactBelow(wb, S3_ROW, 'bar.zarr');
   const zvars = await wb.webview().locator('[data-testid="data-vars"] .var-row .name').allTextContents();
   assert.deepEqual(zvars, ['bar'], `zarr variables on S3: ${zvars}`);
   await wb.screenshot('2b-s3-zarr-preview');
 
-  await openS3Artifact(wb, 'sst_daily.nc');
+  await openArtifactBelow(wb, S3_ROW, 'sst_daily.nc');
   const dims = await (await wb.inWebview('[data-testid="dims"]')).textContent();
   for (const d of ['time: 30', 'lat: 45', 'lon: 90'])
     assert.ok(dims.includes(d), `netCDF4 dims on S3: ${dims}`);
