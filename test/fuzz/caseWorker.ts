@@ -14,6 +14,8 @@ import type { CaseCall } from './families';
 export interface CallOutcome {
   fn: string;
   ms: number;
+  /** CPU time of the process meanwhile (this thread's work: the harness thread only waits). */
+  cpuMs: number;
   status: 'resolved' | 'rejected';
   message?: string;
   errorName?: string;
@@ -55,12 +57,23 @@ async function timed<T>(
 ): Promise<T | undefined> {
   post({ type: 'start', id, fn });
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const cpuMs = () => {
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1000;
+  };
   try {
     const value = await run();
-    outcomes.push({ fn, ms: performance.now() - t0, status: 'resolved' });
+    outcomes.push({ fn, ms: performance.now() - t0, cpuMs: cpuMs(), status: 'resolved' });
     return value;
   } catch (err) {
-    const o: CallOutcome = { fn, ms: performance.now() - t0, status: 'rejected', mustNotReject };
+    const o: CallOutcome = {
+      fn,
+      ms: performance.now() - t0,
+      cpuMs: cpuMs(),
+      status: 'rejected',
+      mustNotReject,
+    };
     if (err instanceof Error) {
       o.message = err.message;
       o.errorName = err.name;
