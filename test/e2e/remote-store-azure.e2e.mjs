@@ -108,8 +108,8 @@ async function invalidateOnAzure(wb) {
     .filter((r, i, b) => r.level === 2 && b.slice(0, i).every((x) => x.level >= 2))
     .map((r) => r.label);
   assert.ok(!below.includes('bar.zarr'), `bar.zarr is gone from the Azure store: ${below}`);
-  return below;
   await wb.screenshot('6-az-after-delete');
+  return below;
 }
 
 /** @param {import('./lib/workbench.mjs').Workbench} wb */
