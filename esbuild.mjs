@@ -74,8 +74,8 @@ function entriesUnder(dir, suffix) {
   return out;
 }
 
-// Files loaded at run time from beside the bundle that needs them: the HDF5 reader, and the
-// worker that parallelises store scans.
+// Files loaded at run time from beside the bundle that needs them: the HDF5 reader, the worker
+// that parallelises store scans, and the worker that runs preview reads (a runaway ends it).
 function siblingBuild(outdir) {
   return {
     ...nodeCommon,
@@ -87,6 +87,17 @@ function siblingBuild(outdir) {
     },
     outdir,
     sourcemap: false,
+  };
+}
+
+// The preview worker carries the readers but, like dist/preview.js, loads h5wasm from beside it.
+function previewWorkerBuild(outdir) {
+  return {
+    ...nodeCommon,
+    entryPoints: { 'xpersist-preview-worker': path.join(root, 'src/preview/worker/previewWorkerEntry.ts') },
+    outdir,
+    sourcemap: false,
+    plugins: [lazyH5wasm, lazyObjectClients],
   };
 }
 
@@ -130,6 +141,7 @@ const builds = [
     plugins: [lazyH5wasm, lazyObjectClients],
   },
   siblingBuild(path.join(root, 'dist')),
+  previewWorkerBuild(path.join(root, 'dist')),
 ];
 
 const webviewEntries = {};
@@ -169,7 +181,7 @@ if (withTests) {
       outdir: path.join(root, 'out/unit'),
       plugins: [lazyH5wasm, lazyObjectClients],
     });
-    builds.push(siblingBuild(path.join(root, 'out/unit')));
+    builds.push(siblingBuild(path.join(root, 'out/unit')), previewWorkerBuild(path.join(root, 'out/unit')));
   }
   const host = { index: path.join(root, 'test/host/index.ts'), ...entriesUnder('test/host', '.test.ts') };
   if (existsSync(host.index)) {
