@@ -99,11 +99,15 @@ function toRaw(v: unknown, storage: Storage): RawData {
 
 export async function openH5wasmSource(
   file: string,
+  why?: string,
 ): Promise<Nc4Source & { readPath(path: string, ranges: Array<[number, number]>): Promise<RawData> }> {
-  // h5wasm reads through a local file system only: an object would have to be downloaded whole.
+  // h5wasm reads through emscripten's file system, synchronously: ranged GETs (asynchronous)
+  // cannot feed it, so an object would have to be downloaded whole, which a preview never does.
   if (isRemotePath(file))
     throw new Error(
-      'this netCDF-4 file needs the h5wasm reader, which reads local files only (a preview never downloads a whole object)',
+      `this netCDF-4/HDF5 object uses what the built-in reader does not read${why ? ` (${why})` : ''}; ` +
+        'the h5wasm reader that would read it opens local files only, and a preview never downloads a ' +
+        'whole object: download it (fsspec get, aws s3 cp, az storage blob download) and open the copy',
     );
   const h5wasm = await loadH5wasm();
   const f = new h5wasm.File(file, 'r');

@@ -51,7 +51,12 @@ function toTyped(bytes: Uint8Array, t: H5Type): RawData {
   return u ? new BigUint64Array(buf, off, n) : new BigInt64Array(buf, off, n);
 }
 
-export type FallbackReader = (path: string, ranges: Array<[number, number]>) => Promise<RawData>;
+/** Reads what the built-in reader cannot; `why` names the feature it lacks (for messages). */
+export type FallbackReader = (
+  path: string,
+  ranges: Array<[number, number]>,
+  why?: string,
+) => Promise<RawData>;
 
 export async function openNativeSource(file: string, fallback: FallbackReader): Promise<Nc4Source> {
   const f = await H5File.open(file);
@@ -124,7 +129,7 @@ export async function openNativeSource(file: string, fallback: FallbackReader): 
           }
           return toTyped(bytes, ds.type);
         } catch (err) {
-          if (err instanceof H5Unsupported) return fallback(path, ranges);
+          if (err instanceof H5Unsupported) return fallback(path, ranges, err.message);
           throw err;
         }
       },

@@ -22,12 +22,12 @@ export async function openNetcdf4(
   engine: Nc4Engine = 'auto',
 ): Promise<Netcdf4Dataset> {
   let wasm: Awaited<ReturnType<typeof openH5wasmSource>> | null = null;
-  const getWasm = async () => {
-    wasm ??= await openH5wasmSource(file);
+  const getWasm = async (why?: string) => {
+    wasm ??= await openH5wasmSource(file, why);
     return wasm;
   };
-  const fallback = async (path: string, ranges: Array<[number, number]>): Promise<RawData> =>
-    (await getWasm()).readPath(path, ranges);
+  const fallback = async (path: string, ranges: Array<[number, number]>, why?: string): Promise<RawData> =>
+    (await getWasm(why)).readPath(path, ranges);
   let source: Nc4Source | null = null;
   let nativeError: unknown = null;
   if (engine !== 'h5wasm') {
@@ -49,7 +49,7 @@ export async function openNetcdf4(
     }
   }
   try {
-    const w = await getWasm();
+    const w = await getWasm(nativeError instanceof H5Unsupported ? nativeError.message : undefined);
     const g = await w.group(group);
     return finish(w, nc4RawDataset(w, g, await w.groups(), file));
   } catch (err) {

@@ -86,6 +86,9 @@ ds = xr.Dataset(
 enc = {v: {"chunks": (1, 96, 160)} for v in ("t", "pr")}
 ds.to_zarr(d + "/ds.zarr", encoding=enc)
 ds.to_netcdf(d + "/ds.nc", engine="netcdf4", encoding={v: {"chunksizes": (1, 96, 160), "zlib": True} for v in ("t", "pr")})
+import netCDF4
+f = netCDF4.Dataset(d + "/szip.nc", "w"); f.createDimension("x", 100)
+f.createVariable("t", "f4", ("x",), compression="szip")[:] = np.arange(100, dtype="float32"); f.close()
 `,
       [path.join(dir, 'data')],
     );
@@ -165,5 +168,20 @@ ds.to_netcdf(d + "/ds.nc", engine="netcdf4", encoding={v: {"chunksizes": (1, 96,
     assert.deepEqual(tally(s.values), { head: 1, list: 0, get: 1, other: 0 });
     for (const r of [...s.describe, ...s.values].filter((x) => x.kind === 'get'))
       assert.match(r.range, /^bytes=\d+-\d+$/, 'only ranged GETs');
+  });
+
+  it('an HDF5 filter the built-in reader lacks (szip): a clear refusal naming it, nothing downloaded whole', async () => {
+    await api.closeAll();
+    seen.length = 0;
+    await assert.rejects(async () => {
+      // describe() may already need the data (first values); either call must refuse clearly.
+      const m = await api.describe(url('szip.nc'), 'xarray.netcdf', o);
+      if (m.kind === 'unsupported') throw new Error(m.reason);
+      await api.readValues(url('szip.nc'), 'xarray.netcdf', 't', undefined, o);
+    }, /does not read \(HDF5 filter [^)]+\).*opens local files only.*download it/);
+    assert.ok(
+      seen.every((r) => r.kind !== 'get' || /^bytes=\d+-\d+$/.test(r.range)),
+      'only ranged GETs, no whole download',
+    );
   });
 });
