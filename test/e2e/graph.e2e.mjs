@@ -43,4 +43,6 @@ export default async function run(wb) {
     .waitFor({ timeout: 90_000 });
   await wb.webview().locator('.node[data-id="total-1"].live-Success').waitFor({ timeout: 30_000 });
   await wb.screenshot('4-after');
+  // The graph rendered and updated live under a CSP without 'unsafe-inline' for styles.
+  await wb.assertCspHolds();
 }

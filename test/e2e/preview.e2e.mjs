@@ -365,4 +365,6 @@ export default async function run(wb) {
   assert.equal(again, label2, 'the slice survives a window reload');
   await (await wb.inWebview('canvas.heatmap-canvas')).scrollIntoViewIfNeeded();
   await wb.screenshot('8-zarr-after-reload');
+  // Every preview, table, map and compare view above rendered under a CSP without 'unsafe-inline'.
+  await wb.assertCspHolds();
 }

@@ -257,7 +257,9 @@ export class PreviewManager implements vscode.Disposable {
       throw new Error('nothing to restore');
     } catch (err) {
       log().warn(`Could not restore a preview: ${(err as Error).message}`);
-      panel.webview.html = `<!DOCTYPE html><html><body><p>${(err as Error).message.replace(/[<>&]/g, '')}</p></body></html>`;
+      // Text only and a CSP that allows nothing: this page has no script or stylesheet of its own.
+      const csp = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'">`;
+      panel.webview.html = `<!DOCTYPE html><html><head>${csp}</head><body><p>${(err as Error).message.replace(/[<>&]/g, '')}</p></body></html>`;
     }
   }
 

@@ -51,7 +51,9 @@ export function webviewHtml(
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
-    `style-src ${webview.cspSource} 'unsafe-inline'`,
+    // Stylesheets from dist/webview only: no inline <style> or style="..." (issue 16). Styles
+    // set from script through the CSSOM (el.style.x = ...) are not inline styles to CSP.
+    `style-src ${webview.cspSource}`,
     `font-src ${webview.cspSource}`,
     `img-src ${webview.cspSource} data: blob:`,
   ].join('; ');

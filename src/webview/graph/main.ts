@@ -2,6 +2,7 @@
 // host), coloured by cache state, with live run states, pan/zoom, fit, a context menu and SVG
 // export. Zoom and selection survive updates and reloads (setState).
 import './graph.css';
+import '../common/cspReport';
 import type { GraphViewModel, GraphViewNode } from '../../flows/graphView';
 import type { LiveState } from '../../flows/runEvents';
 import { formatDuration, LEGEND_ORDER, RUN_STATE, STATUS, type Status } from '../../flows/status';

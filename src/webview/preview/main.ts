@@ -1,6 +1,7 @@
 // The preview panel's webview: receives the model, renders the view for its kind, and keeps
 // what the user chose (variable, slice, scroll) in setState so it survives hiding and reloads.
 import 'uplot/dist/uPlot.min.css';
+import '../common/cspReport';
 import './preview.css';
 import { formatBytes } from '../../explorer/format';
 import { clear, h, icon } from '../common/dom';

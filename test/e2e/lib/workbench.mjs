@@ -328,6 +328,36 @@ export class Workbench {
     await this.page.waitForTimeout(800);
   }
 
+  /** CSP violations the webviews reported on their console (src/webview/common/cspReport.ts). */
+  cspViolations() {
+    return this.console.filter((l) => l.includes('xpersist webview CSP violation'));
+  }
+
+  /**
+   * No webview reported a CSP violation so far, and the visible one refuses inline styles: a
+   * static style="..." parsed from HTML is not applied and its violation reaches this console
+   * (so the first check could have failed).
+   */
+  async assertCspHolds() {
+    assert.deepEqual(this.cspViolations(), [], 'no CSP violation while the panels rendered');
+    const color = await this.webview()
+      .locator('body')
+      .evaluate(() => {
+        const probe = document.createElement('div');
+        probe.innerHTML = '<span style="color: rgb(1, 2, 3)">csp probe</span>';
+        document.body.append(probe);
+        const c = getComputedStyle(probe.firstElementChild).color;
+        probe.remove();
+        return c;
+      });
+    assert.notEqual(color, 'rgb(1, 2, 3)', "the webview's CSP refuses a static style attribute");
+    for (let i = 0; i < 50 && this.cspViolations().length === 0; i++) await this.page.waitForTimeout(100);
+    const seen = this.cspViolations();
+    assert.equal(seen.length, 1, `the probe's violation is reported once: ${seen.join(' | ')}`);
+    assert.match(seen[0], /style-src/);
+    this.console = this.console.filter((l) => !seen.includes(l));
+  }
+
   /** Browser console lines that mention the extension (activation, errors). */
   extensionConsole() {
     return this.console.filter((l) => /xpersist/i.test(l));
