@@ -7,7 +7,10 @@
 //     s3fs.get_mapper; for netCDF4, with no h5netcdf installed, netCDF4-python can only open the
 //     object from memory, so s3fs reads it whole (what a user without h5netcdf does).
 // Reported: medians of the time inside the process (from its start) and of the whole process,
-// and the bytes fetched (counted in the readers, and in s3fs's range fetches).
+// and of describe + slice alone (msDescribeAndSlice), and the bytes fetched (counted in the
+// readers, and in s3fs's range fetches). moto answers a ranged GET by reading the whole object
+// (moto/s3/responses.py: key.value, then a slice), so each ranged GET of the 1 GiB netCDF4
+// costs the server a 1 GiB read: its times here are moto's, not what S3 or Azure would take.
 //   out/bench/remotePreview.bench.js      (npm run bench remotePreview; BENCH_PREVIEW_MB, BENCH_ROUNDS)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -133,12 +136,13 @@ async function main(): Promise<void> {
     ] as const) {
       const url = `s3://${BUCKET}/data/${name}`;
       const opts = JSON.stringify(server.storageOptions);
-      const p = { ms: [] as number[], wall: [] as number[], bytes: 0, requests: 0 };
+      const p = { ms: [] as number[], wall: [] as number[], read: [] as number[], bytes: 0, requests: 0 };
       const x = { ms: [] as number[], wall: [] as number[], bytes: 0, requests: 0 };
       for (let r = 0; r < ROUNDS; r++) {
         const a = run(process.execPath, [__filename, '--child', url, serializer, opts]);
         p.ms.push(a.out.ms);
         p.wall.push(a.wallMs);
+        p.read.push(a.out.readMs);
         p.bytes = a.out.bytes;
         p.requests = a.out.requests;
         const b = run(python, ['-c', XARRAY, url, kind, opts]);
@@ -156,6 +160,8 @@ async function main(): Promise<void> {
         preview: {
           msInProcess: summary(p.ms),
           msWholeProcess: summary(p.wall),
+          // describe() + readValues() alone: the first paint once the extension host is up.
+          msDescribeAndSlice: summary(p.read),
           bytesFetched: p.bytes,
           requests: p.requests,
           percentRead: round((100 * p.bytes) / size, 3),
