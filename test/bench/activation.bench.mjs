@@ -118,6 +118,8 @@ async function main() {
       'storesReadyMs',
       'scanMs',
       'firstPageMs',
+      'rootAskedMs',
+      'storeAskedMs',
     ])
       host[k] = median(pick(k));
     // Ours, excluding the scans: evaluating the bundle, activate(), listing the stores.

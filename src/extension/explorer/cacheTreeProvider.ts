@@ -151,12 +151,14 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
 
   getChildren(node?: CacheNode): CacheNode[] | Promise<CacheNode[]> {
     if (!node) {
+      this.startup?.asked('root');
       if (!this.registry.hasListed)
         return atMost(this.registry.listed, FIRST_ANSWER_WAIT_MS).then(() => this.rootChildren());
       return this.rootChildren();
     }
     switch (node.type) {
       case 'store': {
+        this.startup?.asked('store');
         const scan = this.registry.firstScan(node.state.root);
         if (scan) return atMost(scan, FIRST_ANSWER_WAIT_MS).then(() => this.storeChildren(node));
         return this.storeChildren(node);
