@@ -27,7 +27,7 @@ export interface HeatmapInput {
 }
 
 const Y_TICKS_W = 64;
-const COLORBAR_W = 76;
+const COLORBAR_W = 88;
 
 /**
  * The map's RGBA pixels (one per value, row 0 at the bottom when flipped, NaN transparent): the
@@ -193,12 +193,19 @@ export function colorBar(cmap: ColormapName, lo: number, hi: number): HTMLElemen
   for (let i = 0; i <= 16; i++) stops.push(`${cssColor(cmap, 1 - i / 16)} ${(i * 100) / 16}%`);
   const grad = h('div', { class: 'colorbar-gradient' });
   grad.style.background = `linear-gradient(to bottom, ${stops.join(', ')})`;
+  // Each label is centred on the height of the value it names, with a tick to the bar: spread
+  // with space-between, the top and bottom labels sat half a line inside the values they mark.
+  const label = (v: number, at: number) => {
+    const el = h('span', { class: 'colorbar-label' }, fmt(v, 4));
+    el.style.top = `${at}%`;
+    return el;
+  };
   const labels = h(
     'div',
     { class: 'colorbar-labels' },
-    h('span', null, fmt(hi, 4)),
-    h('span', null, fmt((lo + hi) / 2, 4)),
-    h('span', null, fmt(lo, 4)),
+    label(hi, 0),
+    label((lo + hi) / 2, 50),
+    label(lo, 100),
   );
   bar.append(grad, labels);
   return bar;

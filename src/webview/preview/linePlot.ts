@@ -45,6 +45,20 @@ export function axisData(values: Value[], cal: Calendar | null): Axis {
 const fg = () => cssVar('--vscode-foreground', '#ccc');
 const gridColor = () => cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
 const lineColor = () => cssVar('--vscode-charts-blue', '#3794ff');
+/**
+ * High-contrast themes give the widget border (the grid colour) the same full-strength colour as
+ * the data line: there the grid is thin and dotted so the series stays the one solid line.
+ */
+const highContrast = () =>
+  document.body.classList.contains('vscode-high-contrast') ||
+  document.body.classList.contains('vscode-high-contrast-light');
+function applyGridStyle(plot: uPlot): void {
+  const hc = highContrast();
+  for (const a of plot.axes) {
+    if (a.grid) Object.assign(a.grid, { dash: hc ? [1, 4] : [], width: hc ? 1 : 2 });
+  }
+  if (plot.series[1]) plot.series[1].width = hc ? 2.5 : 1.5;
+}
 
 function axisOptions(a: Axis, label: string, onTicks: (labels: string[]) => void): uPlot.Axis {
   const base: uPlot.Axis = { stroke: fg, grid: { stroke: gridColor }, ticks: { stroke: gridColor }, label };
@@ -127,8 +141,13 @@ export function renderLinePlot(input: LineInput): HTMLElement {
     host,
   );
   new ResizeObserver(() => plot.setSize({ width: width(), height })).observe(host);
+  applyGridStyle(plot);
+  plot.redraw(false, true);
   // VS Code marks the theme on <body>: repaint the axes and line in its colours.
-  new MutationObserver(() => plot.redraw(false, true)).observe(document.body, {
+  new MutationObserver(() => {
+    applyGridStyle(plot);
+    plot.redraw(false, true);
+  }).observe(document.body, {
     attributes: true,
     attributeFilter: ['class', 'data-vscode-theme-id'],
   });
