@@ -4,7 +4,8 @@
 
 Without --flow the file runs as `python FILE` would (its own flow.run() calls). With --flow,
 the file is executed as a module (its `__main__` block skipped, Flow.run() held back), then only
-the named flow runs.
+the named flow runs; a NAME with `*` (`regional-*`, a flow made in a loop or a factory) runs every
+flow it matches, one after the other, unless a flow has exactly that name.
 
 With --executor JSON, every flow.run() of the file uses that executor instead of its own
 (LocalExecutor, LocalDaskExecutor, DaskExecutor with an address or a cluster class).
@@ -22,6 +23,7 @@ import contextlib
 import functools
 import json
 import os
+import re
 import runpy
 import signal
 import sys
@@ -249,10 +251,23 @@ def parse_params(items):
     return params
 
 
+def choose_flows(flows, name):
+    """The flows --flow NAME runs: the last one built with that name (a flow rebuilt keeps its
+    latest version); else, for a pattern with `*` (a flow made in a loop or a factory, which the
+    editor names `regional-*`), every flow whose name it matches, in the order the file builds them."""
+    exact = [f for f in flows if f.name == name]
+    if exact:
+        return exact[-1:]
+    if "*" not in name:
+        return []
+    pattern = re.compile(".*".join(re.escape(part) for part in name.split("*")), re.S)
+    return [f for f in flows if isinstance(f.name, str) and pattern.fullmatch(f.name)]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file")
-    ap.add_argument("--flow", help="run only the flow with this name")
+    ap.add_argument("--flow", help="run only the flow with this name (with *: every flow it matches)")
     ap.add_argument("--param", action="append", help="NAME=JSON parameter for --flow")
     ap.add_argument("--executor", help="JSON: the executor every flow.run() uses (default: the file's)")
     args = ap.parse_args()
@@ -292,13 +307,15 @@ def main():
             finally:
                 Flow.__init__ = flow_init
                 Flow.run = real_run
-            chosen = [f for f in flows if f.name == args.flow]
+            chosen = choose_flows(flows, args.flow)
             if not chosen:
                 names = ", ".join(sorted({f.name for f in flows})) or "none"
                 raise SystemExit(f"No flow named {args.flow!r} in {file} (flows: {names})")
-            state = chosen[-1].run(parameters=parse_params(args.param))
-            if state is not None and state.is_failed():
-                status = 1
+            parameters = parse_params(args.param)
+            for flow in chosen:
+                state = flow.run(parameters=parameters)
+                if state is not None and state.is_failed():
+                    status = 1
     except SystemExit as e:
         status = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
         if not isinstance(e.code, int) and e.code is not None:

@@ -4,6 +4,7 @@
 // XpersistResult records in `additional_metadata`; a cached artifact older than a cached
 // upstream one is stale, as make would say.
 import type { ArtifactEntry, StoreReport } from '../core/types';
+import { globMatch } from '../python/targets';
 import type { FlowInfo, FlowTarget } from '../python/types';
 import { buildFlowGraph, type FlowGraph, topologicalOrder } from './graph';
 import { keyIndex } from './keyIndex';
@@ -72,16 +73,29 @@ export interface CacheStateInput {
   storeProblem?: (root: string) => 'missing' | string | null;
 }
 
+/** The flow's name, or for a flow whose name is a pattern that pattern; neither: no filter. */
+type FlowNameFilter = { name: string | null; pattern: string | null };
+
+function flowNameMatches(flow: FlowNameFilter, recorded: string): boolean {
+  if (flow.name !== null) return recorded === flow.name;
+  return flow.pattern === null || globMatch(flow.pattern, recorded);
+}
+
 const normRoot = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
 
 const created = (a: ArtifactEntry) => a.createdAt?.getTime() ?? Number.NEGATIVE_INFINITY;
 
-function narrowed(matches: ArtifactEntry[], flowName: string | null, taskName: string): ArtifactEntry[] {
+/**
+ * Artifacts a task's runs could have written: the flow_name and task_name xpersist records must
+ * be the flow's and the task's. A flow made in a loop or a factory (`namePattern`, e.g.
+ * `regional-*`) takes every name the pattern matches (`regional-eu`, `regional-us`).
+ */
+function narrowed(matches: ArtifactEntry[], flow: FlowNameFilter, taskName: string): ArtifactEntry[] {
   return matches.filter((a) => {
     const md = a.additionalMetadata ?? {};
     const f = md.flow_name;
     const t = md.task_name;
-    if (flowName !== null && typeof f === 'string' && f !== '' && f !== flowName) return false;
+    if (typeof f === 'string' && f !== '' && !flowNameMatches(flow, f)) return false;
     if (typeof t === 'string' && t !== '' && t !== taskName) return false;
     return true;
   });
@@ -90,7 +104,9 @@ function narrowed(matches: ArtifactEntry[], flowName: string | null, taskName: s
 export function computeCacheStates(input: CacheStateInput): TaskCacheState[] {
   const reports = new Map<string, StoreReport>();
   for (const r of input.reports) reports.set(normRoot(r.root), r);
-  const flowName = input.flow?.name ?? input.graph?.name ?? null;
+  const name = input.flow?.name ?? input.graph?.name ?? null;
+  const pattern = input.flow?.namePattern ?? input.graph?.namePattern ?? null;
+  const flowName: FlowNameFilter = { name, pattern: name === null ? pattern : null };
   const states: TaskCacheState[] = input.targets.map((t) => {
     const base: TaskCacheState = {
       node: t.node,

@@ -29,6 +29,8 @@ export interface FileStatesOptions {
 export interface FlowStates {
   flow: number;
   name: string | null;
+  /** A flow made in a loop or a factory: the pattern of its names (what `--flow` runs). */
+  namePattern?: string;
   graph: FlowGraph;
   states: TaskCacheState[];
 }
@@ -48,6 +50,7 @@ export function fileCacheStates(analysis: PythonAnalysis, options: FileStatesOpt
     return {
       flow: i,
       name: flow.name,
+      ...(flow.name === null && flow.namePattern !== undefined ? { namePattern: flow.namePattern } : {}),
       graph,
       states: computeCacheStates({
         targets,

@@ -22,6 +22,8 @@ export interface GraphEdge {
 
 export interface FlowGraph {
   name: string | null;
+  /** A flow made in a loop or a factory: the pattern of its names (`regional-*`). */
+  namePattern?: string;
   nodes: GraphNode[];
   edges: GraphEdge[];
   /** node id → ids of the nodes it feeds. */
@@ -51,7 +53,9 @@ export function buildFlowGraph(flow: FlowInfo): FlowGraph {
     const u = upstream.get(e.to)!;
     if (!u.includes(e.from)) u.push(e.from);
   }
-  return { name: flow.name, nodes, edges, downstream, upstream };
+  const graph: FlowGraph = { name: flow.name, nodes, edges, downstream, upstream };
+  if (flow.name === null && flow.namePattern !== undefined) graph.namePattern = flow.namePattern;
+  return graph;
 }
 
 function closure(start: string, next: Map<string, string[]>): string[] {

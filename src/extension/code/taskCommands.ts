@@ -113,7 +113,8 @@ export class TaskCommands {
       void vscode.window.showErrorMessage('Save the file before running its flow.');
       return false;
     }
-    const name = r.flow.name;
+    // A flow made in a loop or a factory runs as its pattern: every flow of the loop (the runner's --flow).
+    const name = r.flow.name ?? r.flow.namePattern ?? null;
     const outcome = await this.runner.run({ file: r.doc.uri.fsPath, flow: name ?? undefined });
     await this.registry.scanAll();
     if (outcome.cancelled) void vscode.window.setStatusBarMessage('Flow run cancelled', 4000);

@@ -204,4 +204,32 @@ describe('cache states', () => {
     assert.ok(out.filter((s) => s.status === 'runtime').every((s) => s.matches.length > 50));
     assert.ok(ms < 100, `${ms} ms`);
   });
+
+  it("narrows a pattern flow's run-time targets to the flow names its pattern matches", () => {
+    const loop = analyzePython(`from prefect import Flow, task
+from xpersist import CacheStore, XpersistResult
+res = XpersistResult(CacheStore("${ROOT}"), serializer="joblib")
+
+@task(target="daily-{flow_run_id}.pkl", result=res)
+def daily(region): ...
+
+for region in ["eu", "us"]:
+    with Flow(f"regional-{region}") as flow:
+        daily(region)
+`);
+    const meta = (flow_name: string) => ({ metadata: { flow_name, task_name: 'daily' } });
+    const rep = report(ROOT, [
+      entry(ROOT, 'daily-1.pkl', meta('regional-eu')),
+      entry(ROOT, 'daily-2.pkl', meta('regional-us')),
+      entry(ROOT, 'daily-3.pkl', meta('global')),
+      entry(ROOT, 'daily-4.pkl', meta('regional')),
+      entry(ROOT, 'daily-5.pkl'),
+    ]);
+    const [fs] = fileCacheStates(loop, { now: NOW, storeRoots: [ROOT], reports: [rep] });
+    assert.equal(fs.name, null);
+    assert.equal(fs.namePattern, 'regional-*');
+    const daily = fs.states.find((x) => x.task === 'daily');
+    assert.equal(daily?.pattern, 'daily-*.pkl');
+    assert.deepEqual(daily?.matches.map((m) => m.key).sort(), ['daily-1.pkl', 'daily-2.pkl', 'daily-5.pkl']);
+  });
 });
