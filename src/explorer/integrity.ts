@@ -157,11 +157,16 @@ export function renderIntegrityReport(
   sections: readonly IntegritySection[],
   checkedAt: Date,
 ): { text: string; anchors: ItemAnchor[] } {
-  const count = sections.reduce((n, s) => n + s.items.length, 0);
+  // Problems of the store and serializers the interpreter lacks are told apart: only the first
+  // are the store's fault (the store line below counts those alone).
+  const items = sections.flatMap((s) => s.items);
+  const count = items.filter((i) => i.problem).length;
+  const unloadable = items.length - count;
+  const serializers = unloadable ? `, ${plural(unloadable, 'serializer')} not loadable` : '';
   const lines = [
     '# xpersist integrity report',
     '',
-    `Checked ${plural(sections.length, 'store')} at ${checkedAt.toISOString().replace('T', ' ').slice(0, 19)} UTC: ${count === 0 ? 'no problems' : plural(count, 'problem')}.`,
+    `Checked ${plural(sections.length, 'store')} at ${checkedAt.toISOString().replace('T', ' ').slice(0, 19)} UTC: ${count === 0 ? 'no problems' : plural(count, 'problem')}${serializers}.`,
     '',
   ];
   const anchors: ItemAnchor[] = [];

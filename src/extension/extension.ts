@@ -13,6 +13,7 @@ import { mutationRefusal, registerExplorerCommands } from './explorer/explorerCo
 import { IntegrityReport } from './explorer/integrityReport';
 import type { CacheNode } from './explorer/nodes';
 import { StoreDecorations } from './explorer/storeDecorations';
+import { registerWalkthrough } from './explorer/walkthrough';
 import { ExecutorChoices } from './flows/executorChoice';
 import { FlowRunner } from './flows/flowRunner';
 import { GraphPanels } from './flows/graphPanel';
@@ -105,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
       void registry.scanAll();
     }),
     new RunStatusItem(runner),
+    ...registerWalkthrough({ registry, tree, view, runner }),
     vscode.commands.registerCommand('xpersist.selectExecutor', (choice?: unknown) =>
       executors.pick(choice, vscode.window.activeTextEditor?.document),
     ),

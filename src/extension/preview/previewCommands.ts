@@ -1,7 +1,9 @@
 // Preview commands: from the tree (or any caller passing { root, key }), the palette, and the
 // Explorer's context menu on `.zarr` folders; plus the custom editors for data files.
 import * as vscode from 'vscode';
+import { WALKTHROUGH_CONTEXT } from '../../explorer/walkthrough';
 import { ArtifactNode } from '../explorer/nodes';
+import { markWalkthroughStep } from '../explorer/walkthrough';
 import type { StoreRegistry } from '../stores/storeRegistry';
 import { compareArtifacts, pickArtifact, refsFromSelection } from './compareCommand';
 import { DataFileEditorProvider, type PreviewManager } from './previewManager';
@@ -37,6 +39,8 @@ export function registerPreview(registry: StoreRegistry, manager: PreviewManager
           return undefined;
         }
         await manager.openArtifact(state, a);
+        // Completes the walkthrough's preview step (from the tree, a lens or the palette alike).
+        markWalkthroughStep(WALKTHROUGH_CONTEXT.previewed);
         return { root: state.root, key: a.key };
       },
     ),

@@ -131,7 +131,10 @@ describe('integrity report of a broken store', () => {
     const { text, anchors } = renderIntegrityReport(sections, at);
     const lines = text.split('\n');
     assert.equal(anchors.length, sections[0].items.length);
-    assert.match(lines[2], /^Checked 2 stores at 2026-12-03 14:00:00 UTC: \d+ problems\.$/);
+    assert.match(
+      lines[2],
+      /^Checked 2 stores at 2026-12-03 14:00:00 UTC: \d+ problems, 1 serializer not loadable\.$/,
+    );
     for (const a of anchors) {
       const item = sections[a.section].items[a.item];
       assert.equal(lines[a.line], `### ${a.item + 1}. ${item.title} — ${item.subject}`);
