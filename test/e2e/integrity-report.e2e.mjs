@@ -15,8 +15,17 @@ const FIX = 'Delete the sidecar (the target becomes a cache miss)';
 export default async function run(wb) {
   await wb.open();
   await wb.openXpersistView();
-  // xpersist 2021.12.17 has no pandas.csv nor numpy.npy serializer: those rows say so.
-  const csv = await wb.waitForRow(/^daily_summary\.csv/);
+  // xpersist 2021.12.17 has no pandas.csv nor numpy.npy serializer: those rows say so. Until the
+  // venv's interpreter has answered, only numpy.npy is flagged (no xpersist source registers it):
+  // wait until the row reads so.
+  let csv = await wb.waitForRow(/^daily_summary\.csv/);
+  for (
+    const deadline = Date.now() + 90_000;
+    !/^not loadable · /.test(csv.description) && Date.now() < deadline;
+  ) {
+    await wb.page.waitForTimeout(500);
+    csv = await wb.waitForRow(/^daily_summary\.csv/);
+  }
   assert.match(csv.description, /^not loadable · /, JSON.stringify(csv));
   const npy = await wb.waitForRow(/^anomaly_field\.npy/);
   assert.match(npy.description, /^not loadable · /);
