@@ -1,6 +1,6 @@
 // Walks xpersist_metadata_store/ recursively. Unlike xpersist's keys() (one non-recursive ls),
 // a nested key `a/b/c.zarr` is found as itself, and anything that is not a sidecar is a stray.
-import { readdirSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { SIDECAR_SUFFIX } from '../layout';
 
@@ -22,11 +22,13 @@ export function listMetadata(metaRoot: string): MetadataListing {
     let files = 0;
     out.dirs.push(dir);
     const emptyBelow: string[] = [];
-    for (const d of readdirSync(dir, { withFileTypes: true })) {
-      const rel = prefix + d.name;
-      if (d.isDirectory()) {
+    const { names, isDir } = readFolder(dir);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      const rel = prefix + name;
+      if (isDir[i] === 1) {
         const mark = out.emptyDirs.length;
-        const n = walk(path.join(dir, d.name), `${rel}/`);
+        const n = walk(path.join(dir, name), `${rel}/`);
         if (n === 0) {
           out.emptyDirs.length = mark;
           emptyBelow.push(rel);
@@ -34,7 +36,7 @@ export function listMetadata(metaRoot: string): MetadataListing {
         files += n;
       } else {
         files++;
-        if (d.name.endsWith(SIDECAR_SUFFIX) && d.name.length > SIDECAR_SUFFIX.length) {
+        if (name.endsWith(SIDECAR_SUFFIX) && name.length > SIDECAR_SUFFIX.length) {
           out.keys.push(rel.slice(0, -SIDECAR_SUFFIX.length));
         } else out.strayFiles.push(rel);
       }
@@ -44,6 +46,39 @@ export function listMetadata(metaRoot: string): MetadataListing {
   };
   walk(metaRoot, '');
   return out;
+}
+
+export interface FolderEntries {
+  names: string[];
+  /** 1 where the entry is a folder (symlinks not followed), else 0. */
+  isDir: Uint8Array;
+}
+
+/**
+ * A folder's entries and which are folders. A listing with file types
+ * builds one Dirent object per entry, which costs half again a listing of names (10,000 sidecars:
+ * ~10 ms against ~6 ms). So names are listed, and only the entries that are not sidecar names are
+ * lstat-ed (the few nested-key folders and strays). A sidecar name is a file unless the folder's
+ * link count says otherwise: on POSIX file systems a folder has 2 + one link per subfolder, so
+ * when the subfolders found among the other names account for every link, no sidecar name is a
+ * folder. Where link counts are not kept that way (btrfs, Windows, more than 65,000 subfolders on
+ * ext4) or the folder changed meanwhile, the count differs and the typed listing is used.
+ */
+export function readFolder(dir: string): FolderEntries {
+  const before = lstatSync(dir);
+  const names = readdirSync(dir);
+  const isDir = new Uint8Array(names.length);
+  let subfolders = 0;
+  for (let i = 0; i < names.length; i++) {
+    if (names[i].endsWith(SIDECAR_SUFFIX)) continue;
+    if (lstatSync(path.join(dir, names[i]), { throwIfNoEntry: false })?.isDirectory()) {
+      isDir[i] = 1;
+      subfolders++;
+    }
+  }
+  if (before.nlink === 2 + subfolders) return { names, isDir };
+  const typed = readdirSync(dir, { withFileTypes: true });
+  return { names: typed.map((d) => d.name), isDir: Uint8Array.from(typed, (d) => (d.isDirectory() ? 1 : 0)) };
 }
 
 /** UTF-16 code-unit order (the default sort), which is Python's sorted() order for str. */
