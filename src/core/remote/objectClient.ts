@@ -2,6 +2,7 @@
 // sizes and change stamps, whole and ranged GETs, PUTs and deletes. The SDK behind each is
 // loaded only when a store of its kind is opened (they are large and slow to require).
 import type { ObjectLocation } from './objectUrl';
+import { LightS3Reads, lightS3Config } from './s3Light';
 
 export interface ObjectInfo {
   /** The full object key (the store's prefix included). */
@@ -78,8 +79,12 @@ export async function openObjectClient(
 ): Promise<ObjectClient> {
   try {
     if (location.scheme === 's3') {
-      const { S3ObjectClient } = require('./s3Client') as typeof import('./s3Client');
-      return new S3ObjectClient(location, storageOptions);
+      const sdk = (): ObjectClient => {
+        const { S3ObjectClient } = require('./s3Client') as typeof import('./s3Client');
+        return new S3ObjectClient(location, storageOptions);
+      };
+      const light = lightS3Config(location.bucket, storageOptions);
+      return light ? withLightReads(new LightS3Reads(location, light), sdk) : sdk();
     }
     const { AzureObjectClient } = require('./azureClient') as typeof import('./azureClient');
     return new AzureObjectClient(location, storageOptions);
@@ -88,6 +93,31 @@ export async function openObjectClient(
     // a missing folder is: the store opens, and every request fails with the reason.
     return failingClient(location, err instanceof Error ? err : new Error(String(err)));
   }
+}
+
+/**
+ * Reads (HEAD, GET, listing) by the light SigV4 client; writes and deletes by the SDK client,
+ * required on the first write only, so a preview or a scan never loads the SDK.
+ */
+function withLightReads(reads: LightS3Reads, sdk: () => ObjectClient): ObjectClient {
+  let writer: ObjectClient | null = null;
+  const w = (): ObjectClient => {
+    try {
+      writer ??= sdk();
+    } catch (err) {
+      writer = failingClient(reads.location, err instanceof Error ? err : new Error(String(err)));
+    }
+    return writer;
+  };
+  return {
+    location: reads.location,
+    listPages: (prefix, signal) => reads.listPages(prefix, signal),
+    get: (key, signal) => reads.get(key, signal),
+    getRange: (key, start, end, signal) => reads.getRange(key, start, end, signal),
+    head: (key) => reads.head(key),
+    put: (key, body) => w().put(key, body),
+    deleteMany: (keys) => w().deleteMany(keys),
+  };
 }
 
 function failingClient(location: ObjectLocation, err: Error): ObjectClient {
