@@ -31,7 +31,8 @@ function copyMatch(dst: Uint8Array, d: number, offset: number, len: number): num
 /**
  * Decodes src[start, end) into dst from dstStart; returns the number of bytes written. With
  * `limit`, stops after the sequence that reaches dstStart + limit (a caller that needs only a
- * prefix of the block, e.g. one element of a byte-shuffled plane, skips the rest).
+ * prefix of the block, e.g. one element of a byte-shuffled plane, skips the rest). `history`:
+ * bytes before dstStart that matches may reach (the previous blocks of a linked LZ4 frame).
  */
 export function lz4DecodeBlock(
   src: Uint8Array,
@@ -40,6 +41,7 @@ export function lz4DecodeBlock(
   dst: Uint8Array,
   dstStart = 0,
   limit = Number.POSITIVE_INFINITY,
+  history = 0,
 ): number {
   let s = start;
   let d = dstStart;
@@ -63,7 +65,8 @@ export function lz4DecodeBlock(
     if (s >= end || d >= stop) break;
     const offset = src[s] | (src[s + 1] << 8);
     s += 2;
-    if (offset === 0 || offset > d - dstStart) throw new Error('corrupt LZ4 block: bad match offset');
+    if (offset === 0 || offset > d - dstStart + history)
+      throw new Error('corrupt LZ4 block: bad match offset');
     let len = token & 15;
     if (len === 15) {
       let b: number;

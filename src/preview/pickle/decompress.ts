@@ -3,6 +3,8 @@
 
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
+import { Lz4LimitError, lz4DecompressFrame } from '../codecs/lz4Frame';
+import { LzmaLimitError, lzmaDecompress } from '../codecs/lzma';
 import { UnsupportedError } from '../errors';
 import { MAX_PICKLE_BYTES } from '../limits';
 
@@ -49,34 +51,8 @@ class BoundedOutput {
   }
 }
 
-/** Heap growth (bytes) an lzma decode may cause: its output is a JS array, 8+ bytes per byte. */
-export const LZMA_HEAP_BUDGET = 512 * 1024 * 1024;
-const LZMA_DEADLINE_MS = 10_000;
-
-/**
- * lzma-d offers no output limit, and on a bomb its output array exhausts the heap (an abort of
- * the whole process). It reads its input by index, so a proxy over the input checks the heap and
- * the clock every 256 bytes read: the range decoder reads a byte at least every few KiB of
- * output, so the decode is stopped within a few MiB of the budget.
- */
-function heapBoundedInput(data: Uint8Array): Uint8Array {
-  const base = process.memoryUsage().heapUsed;
-  const deadline = performance.now() + LZMA_DEADLINE_MS;
-  let reads = 0;
-  return new Proxy(data, {
-    get(target, prop) {
-      if (typeof prop === 'string' && ++reads % 256 === 0) {
-        if (process.memoryUsage().heapUsed - base > LZMA_HEAP_BUDGET) tooBig();
-        if (performance.now() > deadline)
-          throw new UnsupportedError(
-            `lzma-compressed file: decompressing took over ${LZMA_DEADLINE_MS / 1000} s`,
-          );
-      }
-      const v = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
-}
+/** A decode of an lzma or lz4 joblib is also stopped after this long (a bomb under the limit). */
+const DECODE_DEADLINE_MS = 10_000;
 
 function tooBig(): never {
   throw new UnsupportedError(
@@ -100,22 +76,20 @@ export async function decompress(kind: Compression, data: Uint8Array): Promise<U
         Bunzip.decode(Buffer.from(data.buffer, data.byteOffset, data.byteLength), out);
         return out.bytes();
       }
-      case 'lz4': {
-        const lz4 = await import('lz4js');
-        // The frame's declared content size (or the sum of its block maxima) sizes the output
-        // buffer: refused over the limit before anything is allocated.
-        const bound = lz4.decompressBound(data);
-        if (!(bound >= 0) || bound > MAX_PICKLE_BYTES) tooBig();
-        return lz4.decompress(data, bound);
-      }
-      case 'lzma': {
-        const { LZMA } = await import('lzma/src/lzma-d-min.js');
-        const out = LZMA.decompress(heapBoundedInput(data));
-        // lzma-d returns a string when the output happens to be valid UTF-8.
-        return typeof out === 'string'
-          ? new TextEncoder().encode(out)
-          : Uint8Array.from(out, (b) => b & 0xff);
-      }
+      case 'lz4':
+        // lz4js trusted block sizes (a damaged frame looped for seconds past the input's end).
+        return lz4DecompressFrame(data, MAX_PICKLE_BYTES);
+      case 'lzma':
+        // lzma-d had no output limit and decoded past a truncated input without end.
+        return lzmaDecompress(data, {
+          limit: MAX_PICKLE_BYTES,
+          deadline: performance.now() + DECODE_DEADLINE_MS,
+          onDeadline: () => {
+            throw new UnsupportedError(
+              `lzma-compressed file: decompressing took over ${DECODE_DEADLINE_MS / 1000} s`,
+            );
+          },
+        });
       case 'xz': {
         const { XzReadableStream } = await import('xz-decompress');
         const stream = new XzReadableStream(new Blob([new Uint8Array(data)]).stream());
@@ -137,6 +111,7 @@ export async function decompress(kind: Compression, data: Uint8Array): Promise<U
     }
   } catch (err) {
     if (err instanceof UnsupportedError) throw err;
+    if (err instanceof LzmaLimitError || err instanceof Lz4LimitError) tooBig();
     if (/maxOutputLength|larger than/.test((err as Error).message)) tooBig();
     throw new UnsupportedError(
       `${kind}-compressed file could not be decompressed: ${(err as Error).message}`,

@@ -76,7 +76,7 @@ suite('declared sizes are not trusted', () => {
     assert.ok(heapMb < 768, `${heapMb} MB`);
   });
 
-  test('an lz4 frame of 300 tiny blocks of 4 MiB each (1.2 GiB declared): refused before allocating', async () => {
+  test('an lz4 frame of 300 tiny blocks of 4 MiB each (1.2 GiB declared): nothing allocated for it', async () => {
     const file = path.join(dir, 'blocks.joblib');
     const head = Buffer.from([0x04, 0x22, 0x4d, 0x18, 0x40, 0x70, 0x00]); // no content size, 4 MiB blocks
     const block = Buffer.from([1, 0, 0, 0, 0x00]); // a 1-byte block (one empty token)
@@ -84,7 +84,9 @@ suite('declared sizes are not trusted', () => {
     const ab0 = process.memoryUsage().arrayBuffers;
     const m = await api.describe(file, 'joblib');
     assert.equal(m.kind, 'unsupported');
-    assert.match(m.kind === 'unsupported' ? m.reason : '', /larger than the preview limit/);
+    // The blocks hold nothing: an empty pickle, refused as such; the output grows with what the
+    // blocks hold, never with what the frame declares.
+    assert.match(m.kind === 'unsupported' ? m.reason : '', /pickle|empty|truncated/i);
     assert.ok(process.memoryUsage().arrayBuffers - ab0 < 256 * 2 ** 20);
   });
 
