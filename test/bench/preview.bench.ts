@@ -101,7 +101,7 @@ async function paintChild(file: string): Promise<void> {
   ]);
   const t1 = performance.now();
   const [rows, cols] = r.shape;
-  const range = colorRange(r.values, true);
+  const range = colorRange(r.values, true, m.dataVars.temp.dtype);
   if (!range) throw new Error('no finite values');
   const rowTicks = axisTicks(lat.values, rows, 0, null, 8);
   const colTicks = axisTicks(lon.values, cols, 0, null, 9);
@@ -121,10 +121,17 @@ async function paintChild(file: string): Promise<void> {
     lo: range.lo,
     hi: range.hi,
     ticks: [rowTicks.length, colTicks.length],
-    opaque_pixels: px.filter((_, i) => i % 4 === 3 && px[i] === 255).length,
+    opaque_pixels: opaque(px),
   };
   await api.closeAll();
   process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+/** Pixels painted opaque (the alpha byte of each RGBA quadruple). */
+function opaque(px: Uint8ClampedArray): number {
+  let n = 0;
+  for (let i = 3; i < px.length; i += 4) if (px[i] === 255) n++;
+  return n;
 }
 
 function spawnJson(cmd: string, args: string[]): { wall: number; out: Record<string, unknown> } {

@@ -38,25 +38,40 @@ export function paintPixels(
   input: Pick<HeatmapInput, 'values' | 'rows' | 'cols' | 'flipped' | 'lo' | 'hi' | 'colormap'>,
 ): void {
   const { values, rows, cols, flipped, lo, hi } = input;
-  const table = lut(input.colormap);
+  // One 32-bit store per pixel (RGBA packed in the platform's byte order) instead of four byte
+  // stores: the colour table is packed once, 256 words.
+  const words = new Uint32Array(px.buffer, px.byteOffset, rows * cols);
+  const table = packedLut(input.colormap);
   const span = hi - lo || 1;
   for (let r = 0; r < rows; r++) {
-    const y = flipped ? rows - 1 - r : r;
+    const row = (flipped ? rows - 1 - r : r) * cols;
+    const from = r * cols;
     for (let c = 0; c < cols; c++) {
-      const v = values[r * cols + c];
-      const o = (y * cols + c) * 4;
-      const num = typeof v === 'boolean' ? (v ? 1 : 0) : v;
-      if (typeof num !== 'number' || Number.isNaN(num)) {
-        px[o + 3] = 0;
+      const v = values[from + c];
+      const num = typeof v === 'number' ? v : typeof v === 'boolean' ? +v : Number.NaN;
+      // NaN (and a missing value) is transparent.
+      if (Number.isNaN(num)) {
+        words[row + c] = 0;
         continue;
       }
-      const li = Math.max(0, Math.min(255, Math.floor(((num - lo) / span) * 255.999))) * 4;
-      px[o] = table[li];
-      px[o + 1] = table[li + 1];
-      px[o + 2] = table[li + 2];
-      px[o + 3] = 255;
+      const t = ((num - lo) / span) * 255.999;
+      words[row + c] = table[t <= 0 ? 0 : t >= 255 ? 255 : t | 0];
     }
   }
+}
+
+const packed = new Map<ColormapName, Uint32Array>();
+
+/** The colormap's 256 colours as RGBA words, as a Uint8ClampedArray view of them reads back. */
+function packedLut(name: ColormapName): Uint32Array {
+  const hit = packed.get(name);
+  if (hit) return hit;
+  const bytes = new Uint8ClampedArray(256 * 4);
+  bytes.set(lut(name));
+  for (let i = 0; i < 256; i++) bytes[i * 4 + 3] = 255;
+  const words = new Uint32Array(bytes.buffer);
+  packed.set(name, words);
+  return words;
 }
 
 function paint(canvas: HTMLCanvasElement, input: HeatmapInput): void {

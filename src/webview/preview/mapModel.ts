@@ -5,6 +5,7 @@ import type { Calendar } from '../../preview/cf/calendars';
 import { isoToDays, timeTicks } from '../../preview/cf/calendarTime';
 import type { Value, Variable } from '../../preview/model';
 import { fmt } from '../common/dom';
+import { percentiles } from './quantile';
 
 export type GeoKind = 'lat' | 'lon' | null;
 
@@ -125,14 +126,6 @@ export function cellAspect(
   return Math.min(20, Math.max(0.05, dr / dc));
 }
 
-/** Linear-interpolated percentile of sorted values, as numpy.percentile's default. */
-function percentile(sorted: Float64Array, q: number): number {
-  const pos = (q / 100) * (sorted.length - 1);
-  const i = Math.floor(pos);
-  const f = pos - i;
-  return i + 1 < sorted.length ? sorted[i] + f * (sorted[i + 1] - sorted[i]) : sorted[i];
-}
-
 export interface ColorRange {
   lo: number;
   hi: number;
@@ -154,13 +147,13 @@ function finite(values: ArrayLike<Value>): Float64Array {
 
 /**
  * The colour range xarray's plot picks: min/max, or the 2nd-98th percentiles with robust=True;
- * when the range crosses 0 it is made symmetric about 0 (vmax = max(|lo|, |hi|)).
+ * when the range crosses 0 it is made symmetric about 0 (vmax = max(|lo|, |hi|)). `dtype` is the
+ * data's: float32 percentiles are computed as numpy computes them for xarray's plot, in float32.
  */
-export function colorRange(values: ArrayLike<Value>, robust: boolean): ColorRange | null {
-  const xs = finite(values).sort();
+export function colorRange(values: ArrayLike<Value>, robust: boolean, dtype?: string): ColorRange | null {
+  const xs = finite(values);
   if (xs.length === 0) return null;
-  let lo = robust ? percentile(xs, 2) : xs[0];
-  let hi = robust ? percentile(xs, 98) : xs[xs.length - 1];
+  let [lo, hi] = robust ? percentiles(xs, [2, 98], dtype === 'float32') : extremes(xs);
   const diverging = lo < 0 && hi > 0;
   if (diverging) {
     const m = Math.max(-lo, hi);
@@ -169,4 +162,15 @@ export function colorRange(values: ArrayLike<Value>, robust: boolean): ColorRang
   }
   if (lo === hi) return { lo: lo - 0.5, hi: hi + 0.5, diverging };
   return { lo, hi, diverging };
+}
+
+function extremes(xs: Float64Array): [number, number] {
+  let lo = xs[0];
+  let hi = xs[0];
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i];
+    if (x < lo) lo = x;
+    else if (x > hi) hi = x;
+  }
+  return [lo, hi];
 }

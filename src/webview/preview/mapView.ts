@@ -41,6 +41,8 @@ export interface MapWindow {
   nc: number;
   /** nr × nc values, row-major over (rd, cd). */
   values: Value[];
+  /** The variable's dtype (float32 ranges are computed in float32, as numpy does for xarray). */
+  dtype?: string;
   /** Full coordinate values along rd / cd, or null. */
   rowCoord: Value[] | null;
   colCoord: Value[] | null;
@@ -139,7 +141,7 @@ export function renderMapWindow(w: MapWindow): HTMLElement {
 
   const draw = () => {
     w.onState({ ...w.state });
-    const auto = colorRange(values, w.state.robust) ?? { lo: 0, hi: 1, diverging: false };
+    const auto = colorRange(values, w.state.robust, w.dtype) ?? { lo: 0, hi: 1, diverging: false };
     const lo = w.state.vmin ?? auto.lo;
     const hi = w.state.vmax ?? auto.hi;
     const cmap: ColormapName =

@@ -147,7 +147,7 @@ export function arrayTable(node: ObjectNode): HTMLElement | null {
 export function arrayHeatmap(node: ObjectNode): HTMLElement | null {
   const heat = arrayGrid(node)?.heat;
   if (!heat) return null;
-  const range = colorRange(heat.values, true);
+  const range = colorRange(heat.values, true, node.dtype);
   if (!range) return null;
   const nd = node.shape?.length ?? 2;
   return h(

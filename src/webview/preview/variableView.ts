@@ -406,6 +406,7 @@ function renderSlicer(body: HTMLElement, ctx: VariableContext): void {
           nr,
           nc,
           values,
+          dtype: v.dtype,
           rowCoord: rc,
           colCoord: cc,
           state: mapState,
