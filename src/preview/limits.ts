@@ -3,6 +3,14 @@
 /** readValues refuses selections with more values than this (the API promises at least 1,000,000). */
 export const MAX_SELECTION_VALUES = 4_000_000;
 
+/**
+ * Chunks one readValues call may touch, and how many it reads at once: a selection of 2000x2000
+ * over 1x1 chunks started 4 M opens at the same time (7 GB). 10,000 small chunks read in about
+ * half a second; more would break the 2 s budget of a preview call.
+ */
+export const MAX_SELECTION_CHUNKS = 10_000;
+export const MAX_CONCURRENT_CHUNKS = 64;
+
 /** readRows returns at most this many rows per call. */
 export const MAX_ROWS_PER_PAGE = 10_000;
 

@@ -48,9 +48,20 @@ export function parseBloscHeader(b: Uint8Array): BloscHeader {
     dontSplit: (flags & 0x10) !== 0,
     compformat,
     supported:
-      b[0] <= 2 && blocksize > 0 && !bitshuffle && (memcpyed || compformat === 1 || compformat === 3),
+      b[0] <= 2 &&
+      blocksize > 0 &&
+      !tinyBlocks(nbytes, blocksize) &&
+      !bitshuffle &&
+      (memcpyed || compformat === 1 || compformat === 3),
   };
 }
+
+/**
+ * c-blosc never writes blocks under 128 bytes (MIN_BUFFERSIZE) except a chunk's only block. A
+ * chunk of 10^6 such blocks is hostile: decoded block by block here it costs an allocation per
+ * block (seconds), so it goes whole through numcodecs' C decoder, which is linear.
+ */
+const tinyBlocks = (nbytes: number, blocksize: number): boolean => blocksize < 128 && nbytes > blocksize;
 
 /** Where block j's compressed bytes start (offsets are from the chunk start). */
 export function blockStarts(h: BloscHeader, b: Uint8Array): number[] {
@@ -66,9 +77,34 @@ export function blockExtent(h: BloscHeader, starts: number[], j: number): [numbe
     const s = BLOSC_HEADER + j * h.blocksize;
     return [s, s + blockLength(h, j)];
   }
-  let end = h.cbytes;
-  for (const s of starts) if (s > starts[j] && s < end) end = s;
-  return [starts[j], end];
+  return [starts[j], blockEnds(h, starts)[j]];
+}
+
+const endsCache = new WeakMap<number[], number[]>();
+
+/**
+ * Where each block's bytes end: the next larger start below cbytes (blocks may be stored out of
+ * order), else cbytes. Computed once per chunk, so reading all 10^6 blocks of a hostile chunk is
+ * linear (already ordered, the usual case) or n log n, where a scan per block was quadratic.
+ */
+function blockEnds(h: BloscHeader, starts: number[]): number[] {
+  const cached = endsCache.get(starts);
+  if (cached) return cached;
+  let ordered = true;
+  for (let j = 1; j < starts.length && ordered; j++) ordered = starts[j - 1] <= starts[j];
+  const order = starts.map((_, j) => j);
+  if (!ordered) order.sort((a, b) => starts[a] - starts[b]);
+  const ends = new Array<number>(starts.length);
+  let next = h.cbytes;
+  for (let i = order.length - 1; i >= 0; ) {
+    const v = starts[order[i]];
+    let k = i;
+    for (; k >= 0 && starts[order[k]] === v; k--) ends[order[k]] = next;
+    if (v < h.cbytes) next = v;
+    i = k;
+  }
+  endsCache.set(starts, ends);
+  return ends;
 }
 
 export const blockLength = (h: BloscHeader, j: number): number =>

@@ -4,7 +4,7 @@
 import type { DecodePlan } from '../cf/decodePlan';
 import { decodeValues } from '../cf/decodeValues';
 import { RequestError } from '../errors';
-import { MAX_SELECTION_VALUES } from '../limits';
+import { MAX_SELECTION_CHUNKS, MAX_SELECTION_VALUES } from '../limits';
 import type { Selection, ValuesResult } from '../model';
 import type { DecodedDataset } from './decodedDataset';
 
@@ -84,6 +84,32 @@ export function resolveSelection(
   return { ranges, dims: keptDims, shape: keptShape, count };
 }
 
+/** Chunks of the grid `chunks` that `ranges` touch (1 for a contiguous variable). */
+export function chunksTouched(chunks: number[] | null, ranges: Array<[number, number]>): number {
+  if (!chunks) return 1;
+  let n = 1;
+  ranges.forEach(([a, b], d) => {
+    const c = Math.max(1, chunks[d] ?? 1);
+    n *= b > a ? Math.floor((b - 1) / c) - Math.floor(a / c) + 1 : 0;
+  });
+  return n;
+}
+
+/** Refuses a selection over more chunks than a preview call opens, before any is opened. */
+export function checkChunkCount(
+  variable: string,
+  chunks: number[] | null,
+  ranges: Array<[number, number]>,
+): void {
+  const n = chunksTouched(chunks, ranges);
+  if (n > MAX_SELECTION_CHUNKS)
+    throw new RequestError(
+      `selection of '${variable}' spans ${n.toLocaleString('en-US')} chunks (chunk shape ` +
+        `${(chunks ?? []).join('x')}), over the preview limit of ${MAX_SELECTION_CHUNKS.toLocaleString('en-US')}` +
+        ' chunks per call; pick an index or a smaller range',
+    );
+}
+
 export async function readDecoded(
   ds: DecodedDataset,
   variable: string,
@@ -98,6 +124,7 @@ export async function readDecoded(
   const ranges = [...sel.ranges];
   if (plan.stackChars) ranges.push([0, plan.raw.shape[plan.raw.shape.length - 1]]);
   if (sel.count === 0) return { dims: sel.dims, shape: sel.shape, values: [] };
+  checkChunkCount(variable, plan.raw.chunks, ranges);
   const raw = await ds.raw.read(plan.raw, ranges);
   return { dims: sel.dims, shape: sel.shape, values: decodeValues(plan, raw) };
 }

@@ -16,6 +16,7 @@ import {
   parseBloscHeader,
 } from '../codecs/blosc';
 import { blockRuns, cStrides } from '../dataset/blockRuns';
+import { limitedQueue } from '../dataset/limitedQueue';
 import type { RawData, Storage } from '../dataset/rawDataset';
 import { UnsupportedError } from '../errors';
 import type { Json } from './zarrMetadata';
@@ -243,8 +244,10 @@ async function copyBloscChunk(
     // Multithreaded c-blosc writes blocks in the order they finished: block j+1 may come
     // before block j in the chunk, so a run spans from its lowest start to its highest end.
     const extents = order.slice(i, k + 1).map((j) => blockExtent(h, starts, j));
-    const s0 = Math.min(...extents.map(([a]) => a));
-    const e1 = Math.max(...extents.map(([, b]) => b));
+    // A loop, not Math.min(...): spreading 200,000+ extents overflows the stack.
+    let s0 = Number.POSITIVE_INFINITY;
+    let e1 = 0;
+    for (const [a, b] of extents) [s0, e1] = [Math.min(s0, a), Math.max(e1, b)];
     const bytes = await readFileRange(fh, s0, e1 - s0, key);
     count(key, bytes.length);
     for (let j = i; j <= k; j++) {
@@ -339,12 +342,13 @@ export async function readFast(
   const outStrides = cStrides(outShape);
   const lo = ranges.map(([a], d) => Math.floor(a / fa.chunks[d]));
   const hi = ranges.map(([, b], d) => Math.floor((b - 1) / fa.chunks[d]));
-  const jobs: Promise<void>[] = [];
+  const queue = limitedQueue();
   if (count > 0) {
     const c = [...lo];
     for (;;) {
       const runs = runsFor(fa, c, ranges, outStrides);
-      jobs.push(copyChunk(fa, joinPath(fa.dir, fa.chunkKey(c)), runs, out, stats));
+      const file = joinPath(fa.dir, fa.chunkKey(c));
+      queue.add(() => copyChunk(fa, file, runs, out, stats));
       let d = c.length - 1;
       while (d >= 0) {
         if (++c[d] <= hi[d]) break;
@@ -354,7 +358,7 @@ export async function readFast(
       if (d < 0) break;
     }
   }
-  await Promise.all(jobs);
+  await queue.onIdle();
   if (fa.bigEndian && fa.itemsize > 1) swapBytes(out, fa.itemsize);
   return viewAs(fa.storage, out);
 }

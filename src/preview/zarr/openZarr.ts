@@ -6,8 +6,10 @@ import path from 'node:path';
 import * as zarr from 'zarrita';
 import { parsePythonJson } from '../../core/json/tolerantJson';
 import { joinPath, readdirPath, readWhole, statPath } from '../boundedFs';
+import { limitedQueue } from '../dataset/limitedQueue';
 import type { RawArray, RawData, RawDataset, RawVariable, Storage } from '../dataset/rawDataset';
 import { UnsupportedError } from '../errors';
+import { installBoundedCodecs } from './boundedCodecs';
 import { toCOrder } from './cOrder';
 import { type FastArray, fastArrayFor, readFast } from './fastChunks';
 import {
@@ -188,6 +190,7 @@ function normGroup(group: unknown): string {
 }
 
 export async function openZarr(root: string, groupOption?: unknown): Promise<ZarrDataset> {
+  installBoundedCodecs();
   const st = await statPath(root);
   if (!st?.isDirectory()) throw new UnsupportedError(`${root} is not a folder, so not a zarr store`);
   const nodes = new Map<string, ZNode>();
@@ -293,7 +296,14 @@ export async function openZarr(root: string, groupOption?: unknown): Promise<Zar
       if (fa) return { data: await readFast(fa, ranges, store.stats), shape: ranges.map(([a, b]) => b - a) };
       const arr = await openArray(keyOf.get(v) ?? v.name);
       const sel = ranges.map(([a, b]) => zarr.slice(a, b));
-      const got: unknown = await zarr.get(arr, sel);
+      // zarrita wraps a codec's error in one that names only the codec: the bounded codecs' reason
+      // (boundedCodecs.ts) is passed on instead.
+      const got: unknown = await zarr
+        .get(arr, sel, { createQueue: () => limitedQueue() })
+        .catch((err: unknown) => {
+          const cause = (err as { cause?: unknown }).cause;
+          throw cause instanceof UnsupportedError ? cause : err;
+        });
       const shape = ranges.map(([a, b]) => b - a);
       if (!got || typeof got !== 'object' || !('data' in got))
         return { data: scalarData(got, v.storage), shape };
