@@ -11,6 +11,7 @@ import { type Item, Scope } from './extract/scope';
 import { AnalysisState } from './extract/state';
 import type { ConvertedStatement } from './parse/ast';
 import { convertTopLevel } from './parse/convert';
+import { blankLazyBodies } from './parse/lazyBodies';
 import { MAX_NESTING, tooDeepAt } from './parse/nesting';
 import type { AnalyzeOptions, PythonAnalysis } from './types';
 
@@ -156,6 +157,9 @@ function withFileContext(options: AnalyzeOptions): AnalyzeOptions {
 
 export class PythonDocumentAnalyzer {
   private text = '';
+  /** What lezer parsed: `text` with the bodies the analysis does not read blanked (same offsets). */
+  private parsed = '';
+  private lazy: ReadonlySet<number> = new Set();
   private tree: Tree | null = null;
   private fragments: readonly TreeFragment[] = [];
   private cache = new Map<string, ConvertedStatement>();
@@ -178,7 +182,9 @@ export class PythonDocumentAnalyzer {
         this.text = text;
         return tooDeepAnalysis(text, deep);
       }
-      this.reparse(text, changes);
+      // The edits are not needed: reparse compares the texts (and a wrong list cannot mislead it).
+      void changes;
+      this.reparse(text);
       return this.analyze();
     } catch (e) {
       this.tree = null;
@@ -187,38 +193,24 @@ export class PythonDocumentAnalyzer {
     }
   }
 
-  private reparse(text: string, changes?: readonly TextChange[]): void {
+  /**
+   * lezer reparses what changed in the text it parses (bodies blanked, lazyBodies.ts). That text
+   * can change away from the edit (a body blanked or not once it changes; a bracket opened above
+   * keeps every body below from being blanked), so the edits VS Code reports do not say where:
+   * one common-prefix/suffix comparison of the two parsed texts does, exactly.
+   */
+  private reparse(text: string): void {
+    const { text: parsed, colons } = blankLazyBodies(text);
     let fragments: readonly TreeFragment[] = [];
     if (this.tree) {
-      fragments = this.fragments;
-      let applied = false;
-      if (changes?.length) {
-        let doc = this.text;
-        let frags = fragments;
-        for (const c of changes) {
-          doc = doc.slice(0, c.rangeOffset) + c.text + doc.slice(c.rangeOffset + c.rangeLength);
-          frags = TreeFragment.applyChanges(frags, [
-            {
-              fromA: c.rangeOffset,
-              toA: c.rangeOffset + c.rangeLength,
-              fromB: c.rangeOffset,
-              toB: c.rangeOffset + c.text.length,
-            },
-          ]);
-        }
-        if (doc === text) {
-          fragments = frags;
-          applied = true;
-        }
-      }
-      if (!applied) {
-        const range = diffRange(this.text, text);
-        fragments = range ? TreeFragment.applyChanges(fragments, [range]) : fragments;
-      }
+      const range = diffRange(this.parsed, parsed);
+      fragments = range ? TreeFragment.applyChanges(this.fragments, [range]) : this.fragments;
     }
-    this.tree = parser.parse(text, fragments);
+    this.tree = parser.parse(parsed, fragments);
     this.fragments = TreeFragment.addTree(this.tree, fragments);
     this.text = text;
+    this.parsed = parsed;
+    this.lazy = colons;
   }
 
   private analyze(): PythonAnalysis {
@@ -232,7 +224,8 @@ export class PythonDocumentAnalyzer {
       if (node.name === 'Comment') continue;
       const stmtText = text.slice(node.from, node.to);
       let conv = this.cache.get(stmtText) ?? nextCache.get(stmtText);
-      if (!conv) conv = convertTopLevel(node, text);
+      // Converted from the parsed text, kept under the original's (same offsets and lines).
+      if (!conv) conv = { ...convertTopLevel(node, this.parsed, this.lazy), text: stmtText };
       nextCache.set(stmtText, conv);
       for (let i = text.indexOf('\n', lineScan); i >= 0 && i < node.from; i = text.indexOf('\n', i + 1))
         line++;

@@ -4,16 +4,23 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/python';
 import type { Arg, ConvertedStatement, Decorator, Expr, FPart, Param, Stmt } from './ast';
+import { BODY_MATTERS } from './lazyBodies';
 import { repairStatement } from './repair';
 import { decodeFStringText, decodeString, scanStringToken } from './strings';
 
 const PUNCT = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', ';']);
 
+/**
+ * A node's children without comments: lezer puts a comment wherever it stands (inside an
+ * argument list, a dict, a decorator's call), where it would break the regrouping of tokens.
+ */
 function children(n: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
-  for (let c = n.firstChild; c; c = c.nextSibling) out.push(c);
+  for (let c = n.firstChild; c; c = c.nextSibling) if (c.name !== 'Comment') out.push(c);
   return out;
 }
+
+const NO_LAZY: ReadonlySet<number> = new Set();
 
 /** Nesting beyond this (a generated 10,000-term sum) is kept as an opaque expression. */
 const MAX_NESTING = 400;
@@ -24,6 +31,8 @@ class Converter {
   constructor(
     readonly src: string,
     readonly base: number,
+    /** Offsets (in `src`) of the `:` of each decorated body blanked before parsing (lazyBodies.ts). */
+    readonly lazy: ReadonlySet<number> = NO_LAZY,
   ) {}
 
   text(n: SyntaxNode): string {
@@ -346,9 +355,7 @@ class Converter {
     let count = 0;
     for (let c = body.firstChild; c; c = c.nextSibling) if (c.name !== ':' && c.name !== 'Comment') count++;
     if (count <= 3) return true;
-    return /Flow|CacheStore|XpersistResult|\btask\b|__init__|PREFECT__/.test(
-      this.src.slice(body.from, body.to),
-    );
+    return BODY_MATTERS.test(this.src.slice(body.from, body.to));
   }
 
   body(n: SyntaxNode | null | undefined): Stmt[] {
@@ -440,7 +447,11 @@ class Converter {
       name: nameNode ? this.text(nameNode) : '',
       params: pl ? this.params(pl) : [],
       decorators: [],
-      body: bodyNode && (!decorated || this.bodyMatters(bodyNode)) ? this.body(bodyNode) : [],
+      // A blanked body is one bodyMatters() would not read in the original text.
+      body:
+        bodyNode && (!decorated || (!this.lazy.has(bodyNode.from) && this.bodyMatters(bodyNode)))
+          ? this.body(bodyNode)
+          : [],
       isAsync: ch.some((c) => c.name === 'async'),
       returns: annotation && annotation.name !== '->' ? this.expr(annotation) : null,
       ...this.span(n),
@@ -651,17 +662,24 @@ function errorOffsets(n: SyntaxNode, base: number): number[] {
   }
 }
 
-/** Converts one top-level syntax node (a statement, a comment or an error node). */
-export function convertTopLevel(node: SyntaxNode, src: string): ConvertedStatement {
+/**
+ * Converts one top-level syntax node (a statement, a comment or an error node) of `src`, the text
+ * lezer parsed; `lazy`: the offsets of the bodies blanked in it (lazyBodies.ts).
+ */
+export function convertTopLevel(
+  node: SyntaxNode,
+  src: string,
+  lazy: ReadonlySet<number> = NO_LAZY,
+): ConvertedStatement {
   const text = src.slice(node.from, node.to);
-  const conv = new Converter(src, node.from);
+  const conv = new Converter(src, node.from, lazy);
   const errors = errorOffsets(node, node.from);
   if (node.type.isError) errors.push(0);
   const stmts: Stmt[] = [];
   const repaired = errors.length ? repairStatement(text) : null;
   if (repaired !== null) {
     // Same length and lines as the original: positions stay valid against `text`.
-    const fixed = new Converter(repaired, 0);
+    const fixed = new Converter(repaired, 0, new Set([...lazy].map((x) => x - node.from)));
     for (let c = parser.parse(repaired).topNode.firstChild; c; c = c.nextSibling) fixed.stmtInto(c, stmts);
   } else if (!node.type.isError) conv.stmtInto(node, stmts);
   return { text, stmts, errors: [...new Set(errors)] };
