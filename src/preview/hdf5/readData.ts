@@ -20,54 +20,89 @@ interface ChunkEntry {
   filterMask: number;
 }
 
-const chunkIndexes = new WeakMap<H5Dataset, Promise<Map<string, ChunkEntry>>>();
+interface BtreeNode {
+  level: number;
+  /** Per child: its first chunk's element offsets (the key before it) and its address. */
+  children: Array<{ offs: number[]; entry: ChunkEntry }>;
+}
 
-async function btree1Chunks(
-  tree: H5Tree,
-  ds: H5Dataset,
-  root: number,
-  rank: number,
-): Promise<Map<string, ChunkEntry>> {
+/** Per dataset, the chunk B-tree nodes read so far (by address). */
+const btreeNodes = new WeakMap<H5Dataset, Map<number, Promise<BtreeNode>>>();
+
+async function readBtreeNode(tree: H5Tree, addr: number, rank: number, maxLevel: number): Promise<BtreeNode> {
   const f = tree.file;
   const O = f.superblock.sizeOfOffsets;
   const keySize = 8 + 8 * (rank + 1);
+  const head = await f.bytes(addr, 8 + 2 * O);
+  const r = f.reader(head);
+  r.signature('TREE');
+  if (r.u8() !== 1) throw new Error('HDF5: chunk B-tree node of the wrong type');
+  const level = r.u8();
+  // Levels strictly decrease along a path: a damaged file's cycle ends here.
+  if (level >= maxLevel) throw new Error('HDF5: chunk B-tree levels do not decrease');
+  const entries = r.u16();
+  const node = await f.bytes(addr, 8 + 2 * O + entries * (keySize + O) + keySize);
+  const nr = f.reader(node, 8 + 2 * O);
+  const children: BtreeNode['children'] = [];
+  for (let i = 0; i < entries; i++) {
+    const size = nr.u32();
+    const filterMask = nr.u32();
+    const offs: number[] = [];
+    for (let d = 0; d < rank; d++) offs.push(Number(nr.u64()));
+    nr.u64();
+    const child = nr.offset();
+    children.push({ offs, entry: { address: child, size, filterMask } });
+  }
+  return { level, children };
+}
+
+/** -1, 0 or 1 as chunk offsets compare in the B-tree's (row-major) order. */
+function compareOffs(a: number[], b: number[]): number {
+  for (let d = 0; d < a.length; d++) if (a[d] !== b[d]) return a[d] < b[d] ? -1 : 1;
+  return 0;
+}
+
+/**
+ * The stored chunk at chunk coordinates `c`, found by descending the version 1 B-tree from its
+ * root: one node per level, not the whole index (on object storage each node is a ranged GET, and
+ * a slice of a long time series needs one leaf of hundreds). Nodes are kept per dataset.
+ */
+async function btree1Lookup(
+  tree: H5Tree,
+  ds: H5Dataset,
+  root: number,
+  c: number[],
+): Promise<ChunkEntry | null> {
+  if (root === UNDEFINED_ADDRESS) return null;
   const chunk = chunkDims(ds);
-  const out = new Map<string, ChunkEntry>();
-  const seen = new Set<number>();
-  // A damaged file may link nodes in a cycle: each node once, levels strictly decreasing.
-  const visit = async (addr: number, maxLevel = 64): Promise<void> => {
-    if (seen.has(addr)) throw new Error('HDF5: chunk B-tree has a cycle');
-    seen.add(addr);
-    const head = await f.bytes(addr, 8 + 2 * O);
-    const r = f.reader(head);
-    r.signature('TREE');
-    if (r.u8() !== 1) throw new Error('HDF5: chunk B-tree node of the wrong type');
-    const level = r.u8();
-    if (level >= maxLevel) throw new Error('HDF5: chunk B-tree levels do not decrease');
-    const entries = r.u16();
-    const node = await f.bytes(addr, 8 + 2 * O + entries * (keySize + O) + keySize);
-    const nr = f.reader(node, 8 + 2 * O);
-    const kids: Array<[number, ChunkEntry, string]> = [];
-    for (let i = 0; i < entries; i++) {
-      const size = nr.u32();
-      const filterMask = nr.u32();
-      const offs: number[] = [];
-      for (let d = 0; d < rank; d++) offs.push(Number(nr.u64()));
-      nr.u64();
-      const child = nr.offset();
-      kids.push([
-        child,
-        { address: child, size, filterMask },
-        offs.map((o, d) => Math.floor(o / chunk[d])).join(','),
-      ]);
+  const want = c.map((x, d) => x * chunk[d]);
+  let nodes = btreeNodes.get(ds);
+  if (!nodes) {
+    nodes = new Map();
+    btreeNodes.set(ds, nodes);
+  }
+  let addr = root;
+  let maxLevel = 64;
+  for (;;) {
+    let p = nodes.get(addr);
+    if (!p) {
+      p = readBtreeNode(tree, addr, c.length, maxLevel);
+      nodes.set(addr, p);
+      p.catch(() => nodes.delete(addr));
     }
-    for (const [child, entry, key] of kids) {
-      if (level > 0) await visit(child, level);
-      else out.set(key, entry);
+    const node = await p;
+    if (node.level >= maxLevel) throw new Error('HDF5: chunk B-tree levels do not decrease');
+    if (node.level === 0) return node.children.find((k) => compareOffs(k.offs, want) === 0)?.entry ?? null;
+    // The last child whose first chunk is at or before the wanted one holds it, if any does.
+    let pick: ChunkEntry | null = null;
+    for (const k of node.children) {
+      if (compareOffs(k.offs, want) <= 0) pick = k.entry;
+      else break;
     }
-  };
-  if (root !== UNDEFINED_ADDRESS) await visit(root);
-  return out;
+    if (!pick) return null;
+    maxLevel = node.level;
+    addr = pick.address;
+  }
 }
 
 function chunkDims(ds: H5Dataset): number[] {
@@ -146,13 +181,8 @@ export async function readRawBytes(
   let lookup: (c: number[]) => Promise<ChunkEntry | null>;
   const chunkBytes = chunk.reduce((a, b) => a * b, 1) * size;
   if (l.kind === 'chunked-btree1') {
-    let index = chunkIndexes.get(ds);
-    if (!index) {
-      index = btree1Chunks(tree, ds, l.address, chunk.length);
-      chunkIndexes.set(ds, index);
-    }
-    const idx = await index;
-    lookup = async (c) => idx.get(c.join(',')) ?? null;
+    const root = l.address;
+    lookup = (c) => btree1Lookup(tree, ds, root, c);
   } else if (l.kind === 'chunked-single') {
     lookup = async () =>
       l.address === UNDEFINED_ADDRESS

@@ -5,7 +5,7 @@
 // look at the folder, its consolidated metadata and the slice's chunk; a netCDF4 file one HEAD
 // and a few ranged GETs of its metadata blocks and the chunk.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -89,6 +89,11 @@ ds.to_netcdf(d + "/ds.nc", engine="netcdf4", encoding={v: {"chunksizes": (1, 96,
 import netCDF4
 f = netCDF4.Dataset(d + "/szip.nc", "w"); f.createDimension("x", 100)
 f.createVariable("t", "f4", ("x",), compression="szip")[:] = np.arange(100, dtype="float32"); f.close()
+# A long series: 400 chunks, a chunk B-tree of several leaves spread through the file.
+f = netCDF4.Dataset(d + "/long.nc", "w"); f.createDimension("time", None); f.createDimension("y", 64); f.createDimension("x", 64)
+v = f.createVariable("t", "f4", ("time", "y", "x"), chunksizes=(1, 64, 64))
+for i in range(400): v[i] = i * 10000 + np.arange(64 * 64, dtype="float32").reshape(64, 64)
+f.close()
 `,
       [path.join(dir, 'data')],
     );
@@ -168,6 +173,29 @@ f.createVariable("t", "f4", ("x",), compression="szip")[:] = np.arange(100, dtyp
     assert.deepEqual(tally(s.values), { head: 1, list: 0, get: 1, other: 0 });
     for (const r of [...s.describe, ...s.values].filter((x) => x.kind === 'get'))
       assert.match(r.range, /^bytes=\d+-\d+$/, 'only ranged GETs');
+  });
+
+  it('netCDF4 with a chunk B-tree of several leaves: a slice descends to its one leaf, values exact', async (t) => {
+    const size = statSync(path.join(dir, 'data/long.nc')).size;
+    for (const step of [0, 217, 399]) {
+      await api.closeAll();
+      seen.length = 0;
+      const v = await api.readValues(url('long.nc'), 'xarray.netcdf', 't', { time: step }, o);
+      assert.deepEqual(v.shape, [64, 64]);
+      for (const k of [0, 1, 63, 64 * 64 - 1])
+        assert.equal(Number(v.values[k]), step * 10000 + k, `t[${step}] #${k}`);
+      const gets = seen.filter((r) => r.kind === 'get');
+      const bytes = gets.reduce((n, r) => {
+        const m = /^bytes=(\d+)-(\d+)$/.exec(r.range);
+        assert.ok(m, 'only ranged GETs');
+        return n + Number(m[2]) - Number(m[1]) + 1;
+      }, 0);
+      t.diagnostic(`time ${step}: ${gets.length} GETs, ${bytes} of ${size} bytes`);
+      // Superblock and root group (one block), the B-tree root and one leaf, the chunk: not the
+      // whole index (7 leaves, read one after another before).
+      assert.ok(gets.length <= 4, `time ${step}: ${gets.length} GETs ${gets.map((r) => r.range).join(' ')}`);
+      assert.ok(bytes < size / 10, `time ${step}: ${bytes} of ${size} bytes`);
+    }
   });
 
   it('an HDF5 filter the built-in reader lacks (szip): a clear refusal naming it, nothing downloaded whole', async () => {
