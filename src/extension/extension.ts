@@ -52,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
     canSelectMany: true,
     showCollapseAll: true,
   });
+  tree.visible = () => view.visible;
   const updateFilterUi = () => {
     const f = tree.filter;
     view.description = f ? `filter: ${f.text}` : undefined;

@@ -40,6 +40,11 @@ export interface StartupLine {
    */
   rootAskedMs: number | null;
   storeAskedMs: number | null;
+  /**
+   * Per store, in the order served: when the view asked for its children and when they were
+   * handed over (after activate()), and how many rows. Tells the wait for the workbench from ours.
+   */
+  pages: { rows: number; askedMs: number | null; servedMs: number }[];
 }
 
 const r1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
@@ -47,7 +52,14 @@ const r1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
 /** The log line; `npm run bench` parses its JSON part. */
 export function formatStartupLine(s: StartupLine): string {
   const rounded = Object.fromEntries(
-    Object.entries(s).map(([k, v]) => [k, typeof v === 'number' && k.endsWith('Ms') ? r1(v) : v]),
+    Object.entries(s).map(([k, v]) => [
+      k,
+      typeof v === 'number' && k.endsWith('Ms')
+        ? r1(v)
+        : k === 'pages'
+          ? s.pages.map((p) => ({ ...p, askedMs: r1(p.askedMs), servedMs: r1(p.servedMs) }))
+          : v,
+    ]),
   );
   return (
     `startup: first page of the Caches view ${r1(s.firstPageMs)} ms after activate() ` +
@@ -63,7 +75,8 @@ export class StartupTimes {
   private discoveryMs: number | null = null;
   private storesReadyMs: number | null = null;
   private expected: string[] | null = null;
-  private readonly served = new Map<string, { rows: number; scanMs: number; early: boolean }>();
+  private readonly served = new Map<string, { rows: number; scanMs: number; early: boolean; at: number }>();
+  private readonly storeAsked = new Map<string, number>();
   private done = false;
   private rootAskedMs: number | null = null;
   private storeAskedMs: number | null = null;
@@ -86,15 +99,18 @@ export class StartupTimes {
    * `early`: the first page of a scan still running.
    */
   /** The view asked for its root (`store`: for a store's children); the first time counts. */
-  asked(what: 'root' | 'store'): void {
+  asked(what: 'root' | 'store', root?: string): void {
     const at = performance.now() - this.t0;
     if (what === 'root') this.rootAskedMs ??= at;
-    else this.storeAskedMs ??= at;
+    else {
+      this.storeAskedMs ??= at;
+      if (root !== undefined && !this.storeAsked.has(root)) this.storeAsked.set(root, at);
+    }
   }
 
   pageServed(root: string, rows: number, scanMs: number | null, early = false): void {
     if (this.done || this.served.has(root)) return;
-    this.served.set(root, { rows, scanMs: scanMs ?? 0, early });
+    this.served.set(root, { rows, scanMs: scanMs ?? 0, early, at: performance.now() - this.t0 });
     this.maybeReport();
   }
 
@@ -123,6 +139,10 @@ export class StartupTimes {
         earlyPages: pages.filter((p) => p.early).length,
         rootAskedMs: this.rootAskedMs,
         storeAskedMs: this.storeAskedMs,
+        pages: [...this.served]
+          .filter(([r]) => this.expected?.includes(r))
+          .sort((a, b) => a[1].at - b[1].at)
+          .map(([r, p]) => ({ rows: p.rows, askedMs: this.storeAsked.get(r) ?? null, servedMs: p.at })),
       }),
     );
   }

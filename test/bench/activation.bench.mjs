@@ -126,6 +126,14 @@ async function main() {
     host.activationWorkMs = median(
       measured.map((l) => (l.evalMs ?? 0) + l.activateMs + (l.discoveryMs ?? 0)),
     );
+    // Ours once the workbench asked: the largest store's page, from its request to its answer.
+    const largest = (l) => (l.pages ?? []).reduce((a, b) => (b.rows > (a?.rows ?? -1) ? b : a), null);
+    host.largestPageAnswerMs = median(
+      measured.map((l) => {
+        const p = largest(l);
+        return p && p.askedMs !== null ? p.servedMs - p.askedMs : null;
+      }),
+    );
     host.stores = measured[0]?.stores;
     host.rows = measured[0]?.rows;
     host.rounds = measured.length;
