@@ -152,6 +152,48 @@ function renderSection(s: IntegritySection, si: number, lines: string[], anchors
   });
 }
 
+/**
+ * What a check found, told apart: problems of the stores (their fault, fixable there) and the
+ * serializers the interpreter lacks (a note about the installed xpersist: the store is fine), with
+ * how many artifacts those serializers hold.
+ */
+export interface IntegrityTally {
+  problems: number;
+  serializers: number;
+  unloadableArtifacts: number;
+}
+
+export function integrityTally(sections: readonly IntegritySection[]): IntegrityTally {
+  const items = sections.flatMap((s) => s.items);
+  const notes = items.filter((i) => i.kind === 'unloadable-serializer');
+  return {
+    problems: items.length - notes.length,
+    serializers: notes.length,
+    unloadableArtifacts: notes.reduce((n, i) => n + i.keys.length, 0),
+  };
+}
+
+const problemsText = (n: number): string => (n === 0 ? 'no problems' : plural(n, 'problem'));
+
+/** "18 problems, 2 serializers not loadable" (the serializers part only when there are some). */
+function tallyText(t: IntegrityTally): string {
+  const problems = problemsText(t.problems);
+  return t.serializers ? `${problems}, ${plural(t.serializers, 'serializer')} not loadable` : problems;
+}
+
+/**
+ * The status bar's message after a check: the problem count is the stores' alone; unloadable
+ * serializers follow as a note with their artifacts (e.g. "Integrity check: 18 problems in 2
+ * stores · 2 serializers not loadable (11 artifacts)").
+ */
+export function integrityStatusText(sections: readonly IntegritySection[]): string {
+  const t = integrityTally(sections);
+  const note = t.serializers
+    ? ` · ${plural(t.serializers, 'serializer')} not loadable (${plural(t.unloadableArtifacts, 'artifact')})`
+    : '';
+  return `Integrity check: ${problemsText(t.problems)} in ${plural(sections.length, 'store')}${note}`;
+}
+
 /** The report as a markdown document (plain text: keys and messages are shown as written). */
 export function renderIntegrityReport(
   sections: readonly IntegritySection[],
@@ -159,14 +201,10 @@ export function renderIntegrityReport(
 ): { text: string; anchors: ItemAnchor[] } {
   // Problems of the store and serializers the interpreter lacks are told apart: only the first
   // are the store's fault (the store line below counts those alone).
-  const items = sections.flatMap((s) => s.items);
-  const count = items.filter((i) => i.problem).length;
-  const unloadable = items.length - count;
-  const serializers = unloadable ? `, ${plural(unloadable, 'serializer')} not loadable` : '';
   const lines = [
     '# xpersist integrity report',
     '',
-    `Checked ${plural(sections.length, 'store')} at ${checkedAt.toISOString().replace('T', ' ').slice(0, 19)} UTC: ${count === 0 ? 'no problems' : plural(count, 'problem')}${serializers}.`,
+    `Checked ${plural(sections.length, 'store')} at ${checkedAt.toISOString().replace('T', ' ').slice(0, 19)} UTC: ${tallyText(integrityTally(sections))}.`,
     '',
   ];
   const anchors: ItemAnchor[] = [];

@@ -15,6 +15,7 @@ import {
 import { fixLabel, PROBLEM_LABELS, storeSummary } from '../../explorer/describe';
 import { FilterSyntaxError, parseFilter } from '../../explorer/filter';
 import { plural } from '../../explorer/format';
+import { integrityStatusText } from '../../explorer/integrity';
 import { pythonSnippet } from '../../explorer/pythonSnippet';
 import { defaultResolveContext, resolveStorePath } from '../../explorer/storeSettings';
 import {
@@ -297,11 +298,8 @@ async function checkIntegrity(ctx: ExplorerContext, node?: CacheNode): Promise<s
   );
   log().info(`Integrity check:\n${lines.join('\n')}`);
   const sections = await ctx.integrity.show(states.map((s) => registry.get(s.root) ?? s));
-  const count = sections.reduce((n, s) => n + s.items.length, 0);
-  vscode.window.setStatusBarMessage(
-    `Integrity check: ${count ? plural(count, 'problem') : 'no problems'} in ${plural(states.length, 'store')}`,
-    6000,
-  );
+  // Unloadable serializers are a note about the interpreter, not counted as store problems.
+  vscode.window.setStatusBarMessage(integrityStatusText(sections), 6000);
   return lines;
 }
 

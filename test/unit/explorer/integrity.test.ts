@@ -8,6 +8,8 @@ import { CacheStore } from '../../../src/core/index';
 import {
   buildIntegrityReport,
   type IntegrityStoreInput,
+  integrityStatusText,
+  integrityTally,
   renderIntegrityReport,
 } from '../../../src/explorer/integrity';
 import { parseSerializerList, SERIALIZER_QUERY, unloadableReason } from '../../../src/flows/serializers';
@@ -52,6 +54,59 @@ describe('serializers the installed xpersist cannot load', () => {
     assert.deepEqual(items[1].keys, csv);
     assert.equal(items[1].subject, `${csv.length} artifacts`);
     assert.ok(items.every((i) => i.fix === null && i.problem === null));
+  });
+});
+
+describe('the status bar message after a check', () => {
+  const installed = parseSerializerList(runPython(SERIALIZER_QUERY));
+
+  it('counts only store problems; unloadable serializers are a note with their artifacts', async () => {
+    const broken = path.join(copyFixtureKind('broken'), 'entries');
+    const serializers = copyFixtureKind('all-serializers');
+    const reports = [
+      await (await CacheStore.open(broken)).scan(),
+      await (await CacheStore.open(serializers)).scan(),
+    ];
+    const sections = buildIntegrityReport([input(broken, reports[0]), input(serializers, reports[1])], (x) =>
+      unloadableReason(x, installed),
+    );
+    // Expected from the artifacts themselves: serializers counted per store, artifacts once each.
+    const notLoadable = reports.map((r) =>
+      r.artifacts.filter((a) => unloadableReason(a.serializer, installed)),
+    );
+    const serializerCount = notLoadable.reduce(
+      (n, list) => n + new Set(list.map((a) => a.serializer)).size,
+      0,
+    );
+    const artifactCount = notLoadable.flat().length;
+    assert.ok(notLoadable[1].length >= 2, 'the fixture has artifacts the venv cannot load');
+    const t = integrityTally(sections);
+    assert.equal(t.problems, reports[0].problems.length + reports[1].problems.length);
+    assert.ok(t.problems > 0);
+    assert.deepEqual([t.serializers, t.unloadableArtifacts], [serializerCount, artifactCount]);
+    assert.equal(
+      integrityStatusText(sections),
+      `Integrity check: ${t.problems} problems in 2 stores · ${serializerCount} serializers not loadable (${artifactCount} artifacts)`,
+    );
+  });
+
+  it('a store whose only finding is an unloadable serializer has no problems', async () => {
+    const root = copyFixtureKind('all-serializers');
+    const report = await (await CacheStore.open(root)).scan();
+    assert.equal(report.problems.length, 0, 'a clean store');
+    const sections = buildIntegrityReport([input(root, report)], (x) => unloadableReason(x, installed));
+    assert.match(
+      integrityStatusText(sections),
+      /^Integrity check: no problems in 1 store · 2 serializers not loadable \(\d+ artifacts\)$/,
+    );
+    // Without an interpreter's answer pandas.csv counts as known: only numpy.npy is noted.
+    const guessed = buildIntegrityReport([input(root, report)], (x) => unloadableReason(x, null));
+    assert.match(
+      integrityStatusText(guessed),
+      /^Integrity check: no problems in 1 store · 1 serializer not loadable \(1 artifact\)$/,
+    );
+    const none = buildIntegrityReport([input(root, report)], () => null);
+    assert.equal(integrityStatusText(none), 'Integrity check: no problems in 1 store');
   });
 });
 
