@@ -90,11 +90,15 @@ function siblingBuild(outdir) {
   };
 }
 
-// The preview worker carries the readers but, like dist/preview.js, loads h5wasm from beside it.
+// The preview worker and the statistics workers (src/preview/stats/) carry the readers but, like
+// dist/preview.js, load h5wasm from beside them.
 function previewWorkerBuild(outdir) {
   return {
     ...nodeCommon,
-    entryPoints: { 'xpersist-preview-worker': path.join(root, 'src/preview/worker/previewWorkerEntry.ts') },
+    entryPoints: {
+      'xpersist-preview-worker': path.join(root, 'src/preview/worker/previewWorkerEntry.ts'),
+      'xpersist-stats-worker': path.join(root, 'src/preview/stats/statsWorkerEntry.ts'),
+    },
     outdir,
     sourcemap: false,
     plugins: [lazyH5wasm, lazyObjectClients],
@@ -206,7 +210,7 @@ if (withBench) {
     outdir: path.join(root, 'out/bench'),
     plugins: [lazyH5wasm, lazyObjectClients],
   });
-  builds.push(siblingBuild(path.join(root, 'out/bench')));
+  builds.push(siblingBuild(path.join(root, 'out/bench')), previewWorkerBuild(path.join(root, 'out/bench')));
 }
 
 function copyStatic() {

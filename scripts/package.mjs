@@ -28,6 +28,7 @@ export const REQUIRED = [
   'extension/dist/h5wasm.js',
   'extension/dist/xpersist-scan-worker.js',
   'extension/dist/xpersist-preview-worker.js',
+  'extension/dist/xpersist-stats-worker.js',
   'extension/dist/xpersist-s3.js',
   'extension/dist/xpersist-azure.js',
   'extension/dist/webview/preview.js',

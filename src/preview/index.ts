@@ -18,6 +18,7 @@ import type {
 } from './model';
 import { type IoStats, openDataset, openTable, peekDataset, type ReaderKind, readerFor } from './readers';
 import { clearRemoteBlocks, useStorageOptions, withRemoteScope } from './remote/objectFiles';
+import { parallelVariableStats, statsThreads } from './stats/parallelStats';
 import type { ColumnSummaries } from './table/tableHandle';
 
 export type { DiffRow, DiffSection, DiffStatus } from './compare';
@@ -245,6 +246,8 @@ export async function variableStats(
     const kind = await resolveKind(path, serializer);
     if (kind !== 'zarr' && kind !== 'netcdf') throw new RequestError('variableStats needs a dataset');
     const h = await openDataset(path, kind, options);
+    const threads = statsThreads(path, h.decoded, variable, stream);
+    if (threads > 1) return parallelVariableStats(path, kind, options, h.decoded, variable, threads, stream);
     return streamVariableStats(h.decoded, variable, stream);
   });
 }
