@@ -3,7 +3,7 @@
 // tasks; `CacheStore(...)` makes stores; `with Flow(...)` bodies and the imperative API build
 // flows (graph.ts); function bodies run where they are called. What it finds goes into the
 // AnalysisState. Known calls are in calls.ts, Prefect's API in prefect.ts.
-import type { Arg, Expr, FPart, Stmt } from '../parse/ast';
+import { type Arg, COMPARISONS, type Expr, type FPart, type Stmt } from '../parse/ast';
 import { formatValue } from '../template/format';
 import { pyAscii, pyRepr, pyStr } from '../template/repr';
 import { PyDict, PyError, PySet, PyTuple, type PyValue, WILDCARD } from '../template/values';
@@ -12,7 +12,7 @@ import { callKnown, toPath } from './calls';
 import type { FlowGraph } from './graph';
 import { isTaskValue, taskOperator, taskUnary } from './operators';
 import { callOnValue, classAttr, classStmt, defStmt, withStmt } from './prefect';
-import { binOp, numberLiteral, subscript, truthy, unaryOp } from './pyops';
+import { binOp, compareOp, numberLiteral, subscript, truthy, unaryOp } from './pyops';
 import { isFallbackName, knownKind, Scope } from './scope';
 import type { AnalysisState } from './state';
 import {
@@ -296,6 +296,8 @@ export class Interpreter {
       case 'sub':
         return this.sub(this.ev(e.obj, env), this.ev(e.index, env), this.line(env, e));
       case 'bin':
+        if (e.chain) return this.chain(e, env);
+        if (e.op === 'and' || e.op === 'or') return this.boolOp(e, env);
         return this.bin(e.op, this.ev(e.left, env), this.ev(e.right, env), e, env);
       case 'unary': {
         const v = this.ev(e.arg, env);
@@ -361,8 +363,40 @@ export class Interpreter {
     return unknown('subscript');
   }
 
+  /** `a and b`, `a or b`: a known left operand decides whether the right one runs at all. */
+  private boolOp(e: Extract<Expr, { k: 'bin' }>, env: Env): Val {
+    const l = this.ev(e.left, env);
+    if (l.k === 'py') return truthy(l.v) === (e.op === 'and') ? this.ev(e.right, env) : l;
+    return this.bin(e.op, l, this.ev(e.right, env), e, env);
+  }
+
+  /**
+   * `a < b < c`: Python runs `a < b and b < c` with `b` evaluated once, and stops at the first
+   * false comparison (a Task's comparison is a task, always true: the chain goes on).
+   */
+  private chain(e: Extract<Expr, { k: 'bin' }>, env: Env): Val {
+    const links: Extract<Expr, { k: 'bin' }>[] = [];
+    let head: Expr = e;
+    while (head.k === 'bin' && (head === e || links[links.length - 1].chain)) {
+      links.push(head);
+      head = head.left;
+    }
+    links.reverse();
+    let left = this.ev(head, env);
+    let result: Val = py(true);
+    for (const link of links) {
+      const right = this.ev(link.right, env);
+      result = this.bin(link.op, left, right, link, env);
+      if (result.k === 'py' && !truthy(result.v)) return result;
+      left = right;
+    }
+    return result;
+  }
+
   private bin(op: string, l: Val, r: Val, e: Extract<Expr, { k: 'bin' }>, env: Env): Val {
     if (l.k === 'py' && r.k === 'py') {
+      const c = COMPARISONS.has(op) ? compareOp(op, l.v, r.v) : null;
+      if (c !== null) return py(c);
       const v = binOp(op, l.v, r.v);
       return v === null ? unknown(`operator ${op}`) : py(v);
     }

@@ -30,7 +30,8 @@ export type Expr =
   | (Span & { k: 'list' | 'tuple' | 'set'; items: Expr[] })
   | (Span & { k: 'dict'; items: { key: Expr | null; value: Expr }[] })
   | (Span & { k: 'sub'; obj: Expr; index: Expr })
-  | (Span & { k: 'bin'; op: string; left: Expr; right: Expr })
+  /** `chain`: a comparison whose left operand is a comparison, `a < b < c` (b runs once). */
+  | (Span & { k: 'bin'; op: string; left: Expr; right: Expr; chain?: true })
   | (Span & { k: 'unary'; op: string; arg: Expr })
   | (Span & { k: 'cond'; test: Expr; body: Expr; orelse: Expr })
   | (Span & { k: 'lambda'; params: Param[]; body: Expr })
@@ -78,6 +79,20 @@ export type Stmt =
   | (Span & { k: 'other' });
 
 /** A top-level statement as converted: its statements (several for `a; b`) and parse errors. */
+/** A comparison operator (what chains: `a < b < c` is `a < b and b < c`). */
+export const COMPARISONS: ReadonlySet<string> = new Set([
+  '<',
+  '<=',
+  '>',
+  '>=',
+  '==',
+  '!=',
+  'in',
+  'not in',
+  'is',
+  'is not',
+]);
+
 export interface ConvertedStatement {
   text: string;
   stmts: Stmt[];

@@ -3,7 +3,16 @@
 // those is regrouped here.
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/python';
-import type { Arg, ConvertedStatement, Decorator, Expr, FPart, Param, Stmt } from './ast';
+import {
+  type Arg,
+  COMPARISONS,
+  type ConvertedStatement,
+  type Decorator,
+  type Expr,
+  type FPart,
+  type Param,
+  type Stmt,
+} from './ast';
 import { BODY_MATTERS } from './lazyBodies';
 import { repairStatement } from './repair';
 import { decodeFStringText, decodeString, scanStringToken } from './strings';
@@ -145,7 +154,35 @@ class Converter {
       .slice(1, -1)
       .map((c) => this.text(c))
       .join(' ');
-    return { k: 'bin', op, left: this.expr(ch[0]), right: this.expr(ch[ch.length - 1]), ...this.span(n) };
+    const left = this.expr(ch[0]);
+    const right = this.expr(ch[ch.length - 1]);
+    // lezer nests `a < b < c` as `(a < b) < c`; Python chains it (a parenthesised left operand
+    // is a ParenthesizedExpression, not a BinaryExpression, and does not chain).
+    const chain =
+      COMPARISONS.has(op) &&
+      ch[0].name === 'BinaryExpression' &&
+      left.k === 'bin' &&
+      COMPARISONS.has(left.op);
+    return chain
+      ? { k: 'bin', op, left, right, chain: true, ...this.span(n) }
+      : { k: 'bin', op, left, right, ...this.span(n) };
+  }
+
+  /** `x += v` is `x = x + v` (Task has no `__iadd__`; a list's in-place update is not modelled). */
+  updateStmt(n: SyntaxNode): Stmt {
+    const ch = children(n);
+    const opNode = ch.find((c) => c.name === 'UpdateOp');
+    if (!opNode || ch.length < 3) return { k: 'other', ...this.span(n) };
+    const target = this.expr(ch[0]);
+    const value = this.exprList(ch.slice(ch.indexOf(opNode) + 1));
+    const op = this.text(opNode).slice(0, -1);
+    const sp = this.span(n);
+    return {
+      k: 'assign',
+      targets: [target],
+      value: { k: 'bin', op, left: target, right: value, ...sp },
+      ...sp,
+    };
   }
 
   unaryExpr(n: SyntaxNode): Expr {
@@ -629,6 +666,7 @@ const EXPRESSIONS: Record<string, (this: Converter, n: SyntaxNode) => Expr> = {
 const STATEMENTS: Record<string, (this: Converter, n: SyntaxNode) => Stmt> = {
   ImportStatement: Converter.prototype.importStmt,
   AssignStatement: Converter.prototype.assignStmt,
+  UpdateStatement: Converter.prototype.updateStmt,
   ExpressionStatement: Converter.prototype.exprStmt,
   DecoratedStatement: Converter.prototype.decoratedStmt,
   FunctionDefinition: Converter.prototype.functionStmt,
