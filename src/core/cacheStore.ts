@@ -102,11 +102,14 @@ export class CacheStore {
 
   /** Whether the sidecar exists, like xpersist's `key in store` (data not checked). */
   async has(key: string): Promise<boolean> {
+    const sidecar = this.sidecarPath(key);
     // One stat, no thread-pool round trip.
     try {
-      return statSync(this.sidecarPath(key), { throwIfNoEntry: false })?.isFile() ?? false;
+      return statSync(sidecar, { throwIfNoEntry: false })?.isFile() ?? false;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
+      // Any system error (ENOTDIR, a path over PATH_MAX, EACCES) is "not there", as Python's
+      // os.path.exists answers for xpersist's `key in store`; an invalid key still throws above.
+      if (typeof (err as NodeJS.ErrnoException).code === 'string') return false;
       throw err;
     }
   }

@@ -21,6 +21,8 @@ export type ProblemKind =
   | 'invalid-sidecar'
   /** A sidecar xpersist may read that is not read here (too large, not a regular file...): no fix. */
   | 'unreadable-sidecar'
+  /** A folder of the metadata store that cannot be listed (EACCES, over PATH_MAX...): no fix. */
+  | 'unreadable-folder'
   | 'data-missing'
   | 'orphan-data'
   | 'stray-file'

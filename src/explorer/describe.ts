@@ -130,6 +130,7 @@ export const PROBLEM_LABELS: Record<ProblemKind, string> = {
   'invalid-json': 'Invalid JSON sidecar',
   'invalid-sidecar': 'Invalid sidecar',
   'unreadable-sidecar': 'Sidecar not read',
+  'unreadable-folder': 'Metadata folder not readable',
   'data-missing': 'Sidecar without data',
   'orphan-data': 'Data without sidecar',
   'stray-file': 'Stray file in metadata store',

@@ -14,6 +14,8 @@ export const PROBLEM_ADVICE: Record<ProblemKind, string> = {
     'pydantic refuses this sidecar, so store.get() raises: deleting it makes the key a cache miss, so the task runs again.',
   'unreadable-sidecar':
     'Not read here (too large, not a regular file, or nested too deeply); xpersist may still read it. Look at the file by hand.',
+  'unreadable-folder':
+    'This folder cannot be listed (no permission, or its path is over the system limit), so its keys are not shown here; xpersist cannot list it either. Fix its permissions or shorten the path by hand.',
   'data-missing':
     'Prefect sees the target as cached and then fails to load it: deleting the sidecar makes it a cache miss.',
   'orphan-data': 'No sidecar points at this data, so xpersist never reads it: it only takes space.',

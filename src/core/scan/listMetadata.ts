@@ -13,16 +13,39 @@ export interface MetadataListing {
   emptyDirs: string[];
   /** Every folder read (the metadata store first): the listing holds while none of them changes. */
   dirs: string[];
+  /**
+   * Folders that could not be listed (EACCES, a path over PATH_MAX, ...), relative, with why: the
+   * keys below them are not seen, so scan reports each (absent in listings persisted before).
+   */
+  unreadableDirs?: UnreadableDir[];
+}
+
+export interface UnreadableDir {
+  rel: string;
+  /** The system's error, e.g. `EACCES: permission denied, scandir '...'`. */
+  reason: string;
 }
 
 export function listMetadata(metaRoot: string): MetadataListing {
-  const out: MetadataListing = { keys: [], strayFiles: [], emptyDirs: [], dirs: [] };
-  // Returns how many files the subtree holds; a subtree with none is reported once, at its top.
+  const unreadableDirs: UnreadableDir[] = [];
+  const out: MetadataListing = { keys: [], strayFiles: [], emptyDirs: [], dirs: [], unreadableDirs };
+  // Returns how many files the subtree holds (-1: unreadable); a subtree with none is reported
+  // once, at its top.
   const walk = (dir: string, prefix: string): number => {
     let files = 0;
+    // Listed even when unreadable: its stamp is then unknown, so the listing is never reused.
     out.dirs.push(dir);
     const emptyBelow: string[] = [];
-    const { names, isDir } = readFolder(dir);
+    let entries: FolderEntries;
+    try {
+      entries = readFolder(dir);
+    } catch (err) {
+      // A folder that vanished since its parent was listed is simply gone.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      unreadableDirs.push({ rel: prefix.slice(0, -1), reason: errorWords(err) });
+      return -1;
+    }
+    const { names, isDir } = entries;
     for (let i = 0; i < names.length; i++) {
       const name = names[i];
       const rel = prefix + name;
@@ -33,7 +56,8 @@ export function listMetadata(metaRoot: string): MetadataListing {
           out.emptyDirs.length = mark;
           emptyBelow.push(rel);
         }
-        files += n;
+        // An unreadable folder is not called empty (nor its parent): what it holds is unknown.
+        files += n < 0 ? 1 : n;
       } else {
         files++;
         if (name.endsWith(SIDECAR_SUFFIX) && name.length > SIDECAR_SUFFIX.length) {
@@ -46,6 +70,13 @@ export function listMetadata(metaRoot: string): MetadataListing {
   };
   walk(metaRoot, '');
   return out;
+}
+
+/** A system error without its path (which may be over PATH_MAX itself): `EACCES: permission denied`. */
+export function errorWords(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const cut = e.syscall ? e.message.indexOf(`, ${e.syscall}`) : -1;
+  return cut > 0 ? e.message.slice(0, cut) : e.message.slice(0, 200);
 }
 
 export interface FolderEntries {
@@ -69,14 +100,20 @@ export function readFolder(dir: string): FolderEntries {
   const names = readdirSync(dir);
   const isDir = new Uint8Array(names.length);
   let subfolders = 0;
-  for (let i = 0; i < names.length; i++) {
+  let typedOnly = false;
+  for (let i = 0; i < names.length && !typedOnly; i++) {
     if (names[i].endsWith(SIDECAR_SUFFIX)) continue;
-    if (lstatSync(path.join(dir, names[i]), { throwIfNoEntry: false })?.isDirectory()) {
-      isDir[i] = 1;
-      subfolders++;
+    try {
+      if (lstatSync(path.join(dir, names[i]), { throwIfNoEntry: false })?.isDirectory()) {
+        isDir[i] = 1;
+        subfolders++;
+      }
+    } catch {
+      // The entry's path is over PATH_MAX: the listing's own file types still tell folders apart.
+      typedOnly = true;
     }
   }
-  if (before.nlink === 2 + subfolders) return { names, isDir };
+  if (!typedOnly && before.nlink === 2 + subfolders) return { names, isDir };
   const typed = readdirSync(dir, { withFileTypes: true });
   return { names: typed.map((d) => d.name), isDir: Uint8Array.from(typed, (d) => (d.isDirectory() ? 1 : 0)) };
 }

@@ -10,7 +10,7 @@
 //   clock tick as the observation (coarse timestamps; git calls these "racily clean") cannot
 //   hide: such entries are read again next time.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ArtifactError } from '../errors';
@@ -124,7 +124,12 @@ export function isRacy(mtimeMs: number, ctimeMs: number, observedAt: number): bo
 export function folderStamps(dirs: string[], observedAt: number): Float64Array {
   const out = new Float64Array(dirs.length * DIR_STAMP).fill(Number.NaN);
   for (let i = 0; i < dirs.length; i++) {
-    const st = statSync(dirs[i], { throwIfNoEntry: false });
+    let st: Stats | undefined;
+    try {
+      st = statSync(dirs[i], { throwIfNoEntry: false });
+    } catch {
+      // An unreadable folder (a path over PATH_MAX): no stamp, so nothing is reused over it.
+    }
     if (!st?.isDirectory() || isRacy(st.mtimeMs, st.ctimeMs, observedAt)) continue;
     out[i * DIR_STAMP] = st.mtimeMs;
     out[i * DIR_STAMP + 1] = st.ctimeMs;

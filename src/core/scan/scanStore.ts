@@ -10,7 +10,7 @@ import { dataPathOf, keyProblem, METADATA_DIR, SIDECAR_SUFFIX, sidecarPathOf } f
 import { localStorage } from '../storage/localStorage';
 import type { Artifact, ArtifactEntry, Problem, ScanOptions, StoreReport } from '../types';
 import { firstKeys } from './firstPage';
-import { listMetadata, type MetadataListing } from './listMetadata';
+import { listMetadata, type MetadataListing, type UnreadableDir } from './listMetadata';
 import { findOrphans, orphanAgain } from './orphans';
 import {
   folderStamps,
@@ -369,6 +369,7 @@ async function fullScan(root: string, memory: ScanMemory, options: ScanOptions):
     unsafe,
     listing.strayFiles,
     listing.emptyDirs,
+    listing.unreadableDirs ?? [],
     orphans.orphans,
   );
   if (changed && memory.indexDir) await saveIndex(root, memory, breathe);
@@ -566,6 +567,7 @@ function incrementalScan(root: string, memory: ScanMemory, watch: StoreWatch): S
     unsafe,
     listing.strayFiles,
     listing.emptyDirs,
+    listing.unreadableDirs ?? [],
     findOrphans(root, listing.keys),
   );
 }
@@ -607,6 +609,16 @@ export function strayProblems(
     });
   }
   return problems;
+}
+
+/** Folders of the metadata store that could not be listed: their keys are unknown, no fix. */
+export function unreadableProblems(unreadable: UnreadableDir[], inMeta: (rel: string) => string): Problem[] {
+  return unreadable.map(({ rel, reason }) => ({
+    kind: 'unreadable-folder',
+    path: inMeta(rel),
+    message: `This folder of the metadata store cannot be listed, so the keys inside it are not shown (${reason}).`,
+    fixable: false,
+  }));
 }
 
 /** Artifacts and their own problems from the observed keys (shared by scans and first pages). */
@@ -666,6 +678,7 @@ function report(
   unsafe: Unsafe,
   strayFiles: string[],
   emptyDirs: string[],
+  unreadable: UnreadableDir[],
   orphans: Problem[],
 ): StoreReport {
   const metaRoot = path.join(root, METADATA_DIR);
@@ -675,6 +688,7 @@ function report(
   memory.parsed = seen;
   memory.lastCount = observations.length;
   problems.push(...strayProblems(strayFiles, emptyDirs, inMeta));
+  problems.push(...unreadableProblems(unreadable, inMeta));
   problems.push(...orphans);
   if (memory.watch) {
     // Watch every folder whose entries this scan relied on; new ones are verified next time.

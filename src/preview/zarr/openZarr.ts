@@ -266,10 +266,11 @@ export async function openZarr(root: string, groupOption?: unknown): Promise<Zar
     let a = opened.get(key);
     if (!a) {
       const loc = zarr.root(store).resolve(key || '/');
-      a =
+      a = (
         version === 2
           ? zarr.open.v2(loc, { kind: 'array', attrs: false })
-          : zarr.open.v3(loc, { kind: 'array' });
+          : zarr.open.v3(loc, { kind: 'array' })
+      ).then((arr) => refuseShortChunks(arr, key));
       opened.set(key, a);
     }
     return a;
@@ -317,6 +318,26 @@ export async function openZarr(root: string, groupOption?: unknown): Promise<Zar
       opened.clear();
     },
   };
+}
+
+/**
+ * zarrita views a stored chunk shorter than its shape as a shorter array and fills the rest of
+ * the selection with zeros: such a chunk (a truncated file) is an error naming it, as on the fast
+ * path (fastChunks.ts), not values that were never written.
+ */
+function refuseShortChunks<A extends zarr.Array<zarr.DataType, ZarrFsStore>>(arr: A, key: string): A {
+  const getChunk = arr.getChunk.bind(arr);
+  const want = arr.chunks.reduce((a, b) => a * b, 1);
+  arr.getChunk = (async (...args: Parameters<typeof getChunk>) => {
+    const chunk = await getChunk(...args);
+    const got = (chunk.data as { length: number }).length;
+    if (got < want)
+      throw new UnsupportedError(
+        `zarr chunk ${key} [${args[0].join(', ')}] is truncated: ${got} values, its shape needs ${want}`,
+      );
+    return chunk;
+  }) as typeof arr.getChunk;
+  return arr;
 }
 
 function elementWidth(s: Storage): number {

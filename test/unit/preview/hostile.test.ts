@@ -103,6 +103,26 @@ suite('items 4 and 12: zarr chunks and keys', () => {
     await assert.rejects(api.readValues(root, 'xarray.zarr', 'x'), /zarr chunk x[/\\]0 is truncated/);
   });
 
+  test('a truncated chunk read by zarrita (a Delta filter, no compressor) is an error, not zeros', async () => {
+    // Filters keep a chunk off the fast path: zarrita viewed the 3 stored values as the chunk and
+    // returned [0, 1, 2] followed by seven zeros (shown as fill), never written by anyone.
+    const root = path.join(caseDir('truncDelta'), 'a.zarr');
+    zarrV2(
+      root,
+      { shape: [10], chunks: [10], dtype: '<i4', fill_value: 0, filters: [{ id: 'delta', dtype: '<i4' }] },
+      ['t'],
+    );
+    writeFileSync(path.join(root, 'x/0'), new Uint8Array(new Int32Array([0, 1, 1]).buffer));
+    await assert.rejects(
+      api.readValues(root, 'xarray.zarr', 'x'),
+      /zarr chunk x \[0\] is truncated: 3 values, its shape needs 10/,
+    );
+    // The whole chunk stored: the same reader answers it.
+    writeFileSync(path.join(root, 'x/0'), new Uint8Array(new Int32Array(10).fill(1).buffer));
+    const v = await api.readValues(root, 'xarray.zarr', 'x');
+    assert.deepEqual(Array.from(v.values as ArrayLike<number>), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
   test("consolidated keys with '..' and a '..' group never read outside the zarr folder", async () => {
     const base = caseDir('escape');
     const victim = path.join(base, 'victim');
