@@ -8,6 +8,8 @@
 //     invalidated each round), in one long-lived Python process;
 //   - ceiling: the listing alone, and a raw GET of every sidecar at 32 in flight (the server's
 //     own limit: it shares the 2 cores with the client).
+// Request counts (listing pages, HEADs, GETs) of a cold scan, a no-change rescan and a new window
+// are taken once more through a counting proxy, after the timed rounds, on both servers.
 // Then the same core rounds on Azurite's Blob service (BENCH_REMOTE_AZ_N artifacts, default 2,000;
 // BENCH_REMOTE_AZURE=0 skips them).
 //   out/bench/remote.bench.js        (npm run bench remote; BENCH_REMOTE_N, BENCH_ROUNDS)
@@ -22,6 +24,7 @@ import { CacheStore } from '../../src/core/index';
 import { listAll, mapLimit } from '../../src/core/remote/objectClient';
 import type { ObjectCacheStore } from '../../src/core/remote/remoteStore';
 import { sidecarText } from '../../src/core/sidecar/writeSidecar';
+import { countingProxy } from './countingProxy';
 import { nowMs, report, round, summary } from './harness';
 
 const python = process.env.XPERSIST_TEST_PYTHON ?? '.venv/bin/python';
@@ -92,6 +95,33 @@ async function fill(store: ObjectCacheStore, n = N): Promise<void> {
   );
 }
 
+/**
+ * The requests of one cold scan, one no-change rescan and one new window (persisted index), sent
+ * through a counting proxy in front of the server: `open` makes a store whose client talks to
+ * `endpoint`, with or without the index.
+ */
+async function countedScans(
+  serverEndpoint: string,
+  open: (endpoint: string, indexDir: string) => Promise<ObjectCacheStore>,
+): Promise<Record<string, unknown>> {
+  const proxy = await countingProxy(serverEndpoint);
+  const indexDir = mkdtempSync(path.join(os.tmpdir(), 'xp-bench-count-'));
+  try {
+    proxy.take();
+    const store = await open(proxy.endpoint, indexDir);
+    await store.scan();
+    const cold = proxy.take();
+    await store.scan();
+    const rescan = proxy.take();
+    await (await open(proxy.endpoint, indexDir)).scan();
+    const newWindow = proxy.take();
+    return { coldScan: cold, rescanNoChange: rescan, newStoreObjectWithIndex: newWindow };
+  } finally {
+    proxy.close();
+    rmSync(indexDir, { recursive: true, force: true });
+  }
+}
+
 /** The same scan rounds on Azurite's Blob service: cold, no-change rescan, new window, ceilings. */
 async function azureScan(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xp-bench-az-'));
@@ -110,6 +140,7 @@ async function azureScan(): Promise<Record<string, unknown>> {
     await fill(seed, AZ_N);
     const t: Record<string, number[]> = { cold: [], rescan: [], newWindow: [], listing: [], rawGets: [] };
     let rescanReads = -1;
+    let windowReads = -1;
     let keys = 0;
     for (let r = 0; r < ROUNDS; r++) {
       let s = nowMs();
@@ -121,8 +152,10 @@ async function azureScan(): Promise<Record<string, unknown>> {
       t.rescan.push(nowMs() - s);
       rescanReads = store.lastScanReuse?.sidecarsRead ?? -1;
       s = nowMs();
-      await (await open(true)).scan();
+      const again = await open(true);
+      await again.scan();
       t.newWindow.push(nowMs() - s);
+      windowReads = again.lastScanReuse?.sidecarsRead ?? -1;
       rmSync(indexDir, { recursive: true, force: true });
       s = nowMs();
       const objects = await listAll(seed.client, 'cache/');
@@ -144,8 +177,22 @@ async function azureScan(): Promise<Record<string, unknown>> {
       rescanNoChangeMs: summary(t.rescan),
       rescanSidecarGets: rescanReads,
       newStoreObjectWithIndexMs: summary(t.newWindow),
+      newStoreObjectSidecarGets: windowReads,
       ceilingListingOnlyMs: summary(t.listing),
       ceilingRawSidecarGetsMs: summary(t.rawGets),
+      requests: await countedScans(
+        server.endpoint,
+        async (endpoint, dir) =>
+          (await CacheStore.open(url, {
+            storageOptions: {
+              connection_string: (server.connectionString as string).replace(
+                /BlobEndpoint=[^;]*/,
+                `BlobEndpoint=${endpoint}`,
+              ),
+            },
+            indexDir: dir,
+          })) as ObjectCacheStore,
+      ),
     };
   } finally {
     await server.stop();
@@ -210,6 +257,15 @@ async function main(): Promise<void> {
       );
     }
     xp.close();
+    const opts = server.storageOptions as Record<string, unknown>;
+    const requests = await countedScans(
+      server.endpoint,
+      async (endpoint, dir) =>
+        (await CacheStore.open(url, {
+          storageOptions: { ...opts, client_kwargs: { endpoint_url: endpoint, region_name: 'us-east-1' } },
+          indexDir: dir,
+        })) as ObjectCacheStore,
+    );
     const med = (k: string) => summary(t[k]).median;
     report({
       artifacts: N,
@@ -223,6 +279,7 @@ async function main(): Promise<void> {
       xpersistKeysGetArtifactMs: summary(t.xpersist),
       ceilingListingOnlyMs: summary(t.listing),
       ceilingRawSidecarGetsMs: summary(t.rawGets),
+      requests,
       speedup: {
         coldVsXpersist: round(med('xpersist') / med('cold'), 1),
         rescanVsXpersist: round(med('xpersist') / med('rescan'), 1),

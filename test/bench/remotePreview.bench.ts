@@ -83,6 +83,9 @@ async function child(url: string, serializer: string, options: Record<string, un
     readMs: nowMs() - t,
     bytes: s.bytes,
     requests: s.requests + s.heads + s.listings,
+    gets: s.requests,
+    heads: s.heads,
+    listings: s.listings,
   });
 }
 
@@ -111,6 +114,19 @@ function filesUnder(dir: string, rel = ''): string[] {
   });
 }
 
+/**
+ * What moto itself reads for these GETs: each GET of the one netCDF4 object (ranged or not) reads
+ * the whole object server-side (moto/s3/responses.py: key.value, then the slice), so its times are
+ * the server's. A zarr's GETs are of chunk objects, each read whole as it is fetched whole.
+ */
+function serverSide(kind: string, gets: number, size: number): Record<string, unknown> {
+  if (kind !== 'netcdf') return {};
+  return {
+    motoBytesReadServerSide: gets * size,
+    note: 'moto reads the whole object for every GET, ranged or not; S3 and Azure read only the range',
+  };
+}
+
 async function main(): Promise<void> {
   const data = benchData(`remote-preview-${MB}mb`);
   if (!existsSync(path.join(data, 'big.nc'))) {
@@ -136,7 +152,16 @@ async function main(): Promise<void> {
     ] as const) {
       const url = `s3://${BUCKET}/data/${name}`;
       const opts = JSON.stringify(server.storageOptions);
-      const p = { ms: [] as number[], wall: [] as number[], read: [] as number[], bytes: 0, requests: 0 };
+      const p = {
+        ms: [] as number[],
+        wall: [] as number[],
+        read: [] as number[],
+        bytes: 0,
+        requests: 0,
+        gets: 0,
+        heads: 0,
+        listings: 0,
+      };
       const x = { ms: [] as number[], wall: [] as number[], bytes: 0, requests: 0 };
       for (let r = 0; r < ROUNDS; r++) {
         const a = run(process.execPath, [__filename, '--child', url, serializer, opts]);
@@ -145,6 +170,9 @@ async function main(): Promise<void> {
         p.read.push(a.out.readMs);
         p.bytes = a.out.bytes;
         p.requests = a.out.requests;
+        p.gets = a.out.gets;
+        p.heads = a.out.heads;
+        p.listings = a.out.listings;
         const b = run(python, ['-c', XARRAY, url, kind, opts]);
         x.ms.push(b.out.ms);
         x.wall.push(b.wallMs);
@@ -164,7 +192,9 @@ async function main(): Promise<void> {
           msDescribeAndSlice: summary(p.read),
           bytesFetched: p.bytes,
           requests: p.requests,
+          requestsByKind: { get: p.gets, head: p.heads, listing: p.listings },
           percentRead: round((100 * p.bytes) / size, 3),
+          ...serverSide(kind, p.gets, size),
         },
         xarrayS3fs: {
           msInProcess: summary(x.ms),
@@ -172,6 +202,7 @@ async function main(): Promise<void> {
           bytesFetched: x.bytes,
           requests: x.requests,
           percentRead: round((100 * x.bytes) / size, 3),
+          ...serverSide(kind, x.requests, size),
         },
         speedup: round(summary(x.ms).median / summary(p.ms).median, 1),
       };

@@ -5,6 +5,7 @@
 // bucket and never the secret; and a preview with static credentials never loads the SDK bundle.
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -152,9 +153,11 @@ describe('SigV4 of the light S3 client', () => {
 async function faultyProxy(
   target: URL,
   fault: (n: number) => number | null,
-): Promise<{ endpoint: string; count(): number; close(): void }> {
+): Promise<{ endpoint: string; count(): number; auth: string[]; close(): void }> {
   let n = 0;
+  const auth: string[] = [];
   const server = http.createServer((req, res) => {
+    auth.push(String(req.headers.authorization ?? ''));
     const status = fault(n++);
     if (status !== null) {
       req.resume();
@@ -177,7 +180,7 @@ async function faultyProxy(
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  return { endpoint: `http://127.0.0.1:${port}`, count: () => n, close: () => server.close() };
+  return { endpoint: `http://127.0.0.1:${port}`, count: () => n, auth, close: () => server.close() };
 }
 
 describe('light S3 reads on a real moto server, against the SDK client', () => {
@@ -244,6 +247,44 @@ describe('light S3 reads on a real moto server, against the SDK client', () => {
     assert.equal((await sdk.get('w/one'))?.toString(), 'written');
     await light.deleteMany(['w/one']);
     assert.equal(await sdk.head('w/one'), null);
+  });
+
+  it('finds credentials as boto3 does: options, AWS_* variables, a ~/.aws/credentials profile (seen in each signature)', async () => {
+    const spy = await faultyProxy(new URL(server.endpoint), () => null);
+    const saved = { ...process.env };
+    const creds = path.join(dir, 'aws-credentials');
+    writeFileSync(
+      creds,
+      '[default]\naws_access_key_id = AKIADEFAULTPROFILE\naws_secret_access_key = d\n[team]\naws_access_key_id = AKIATEAMPROFILE\naws_secret_access_key = t\n',
+    );
+    try {
+      for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
+      process.env.AWS_SHARED_CREDENTIALS_FILE = creds;
+      process.env.AWS_CONFIG_FILE = path.join(dir, 'no-aws-config');
+      const endpoint = { client_kwargs: { endpoint_url: spy.endpoint, region_name: 'us-east-1' } };
+      const readAs = async (options: Record<string, unknown>): Promise<string | undefined> => {
+        spy.auth.length = 0;
+        const c = await openObjectClient(loc, options);
+        assert.equal((await c.get(keys[1]))?.toString(), `object 1: ${keys[1]}`);
+        return /Credential=([A-Z0-9]+)\//.exec(spy.auth[0] ?? '')?.[1];
+      };
+      assert.equal(await readAs({ ...endpoint, key: 'AKIAOPTIONS', secret: 's' }), 'AKIAOPTIONS');
+      assert.equal(await readAs({ ...endpoint, profile: 'team' }), 'AKIATEAMPROFILE');
+      assert.equal(await readAs(endpoint), 'AKIADEFAULTPROFILE');
+      process.env.AWS_ACCESS_KEY_ID = 'AKIAENVIRONMENT';
+      process.env.AWS_SECRET_ACCESS_KEY = 'e';
+      assert.equal(await readAs(endpoint), 'AKIAENVIRONMENT');
+      assert.equal(spy.auth.length, 1);
+      // anon=True: unsigned, as s3fs sends it (moto refuses anonymous reads of a private bucket).
+      spy.auth.length = 0;
+      const anon = await openObjectClient(loc, { ...endpoint, anon: true });
+      await assert.rejects(anon.get(keys[1]), /Access denied \([^)]+\) to s3:\/\/xp-light/);
+      assert.deepEqual(spy.auth, ['']);
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+      spy.close();
+    }
   });
 
   it('retries throttling and 5xx with backoff; a lasting failure and a 403 name the bucket only', async () => {
