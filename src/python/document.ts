@@ -4,7 +4,6 @@
 // of that region is used instead, so a half-typed line does not lose tasks and flows elsewhere.
 
 import { type Tree, TreeFragment } from '@lezer/common';
-import { parser } from '@lezer/python';
 import { finalDiagnostics } from './extract/diagnostics';
 import { Interpreter } from './extract/interpreter';
 import { type Item, Scope } from './extract/scope';
@@ -13,6 +12,7 @@ import type { ConvertedStatement } from './parse/ast';
 import { convertTopLevel } from './parse/convert';
 import { blankLazyBodies } from './parse/lazyBodies';
 import { MAX_NESTING, tooDeepAt } from './parse/nesting';
+import { parseBounded } from './parse/parser';
 import type { AnalyzeOptions, PythonAnalysis } from './types';
 
 /** A VS Code content change: `rangeLength` characters at `rangeOffset` replaced by `text`. */
@@ -155,12 +155,24 @@ function withFileContext(options: AnalyzeOptions): AnalyzeOptions {
   }
 }
 
+/** The syntax error of a parse stopped at `pos`: nothing from there on is analysed. */
+function stoppedError(text: string, pos: number): { line: number; message: string } {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) line++;
+  return {
+    line,
+    message: `Too many syntax errors: the analysis stops at line ${line} (nothing from there on is analysed).`,
+  };
+}
+
 export class PythonDocumentAnalyzer {
   private text = '';
   /** What lezer parsed: `text` with the bodies the analysis does not read blanked (same offsets). */
   private parsed = '';
   private lazy: ReadonlySet<number> = new Set();
   private tree: Tree | null = null;
+  /** Where the last parse gave up on too many syntax errors (parseBounded), or null. */
+  private stoppedAt: number | null = null;
   private fragments: readonly TreeFragment[] = [];
   private cache = new Map<string, ConvertedStatement>();
   private pieces: Piece[] = [];
@@ -206,8 +218,11 @@ export class PythonDocumentAnalyzer {
       const range = diffRange(this.parsed, parsed);
       fragments = range ? TreeFragment.applyChanges(this.fragments, [range]) : this.fragments;
     }
-    this.tree = parser.parse(parsed, fragments);
-    this.fragments = TreeFragment.addTree(this.tree, fragments);
+    const { tree, stoppedAt } = parseBounded(parsed, fragments);
+    this.tree = tree;
+    this.stoppedAt = stoppedAt;
+    // A stopped parse is partial: the next one starts afresh rather than reuse its pieces.
+    this.fragments = stoppedAt === null ? TreeFragment.addTree(tree, fragments) : [];
     this.text = text;
     this.parsed = parsed;
     this.lazy = colons;
@@ -257,13 +272,17 @@ export class PythonDocumentAnalyzer {
     finalDiagnostics(state);
 
     const syntaxErrors: { line: number; message: string }[] = [];
+    // One line set and one `carried` for all: per error they made garbage input quadratic
+    // (thousands of error nodes in 256 KiB of dots).
+    const errorLines = new Set<number>();
+    const carried = pieces.some((x) => x.carried);
     for (const p of current) {
       if (!p.conv.errors.length) continue;
       const item = itemOf(p);
-      const carried = pieces.some((x) => x.carried);
       for (const off of p.conv.errors) {
         const errLine = item.lineAt(off);
-        if (syntaxErrors.some((s) => s.line === errLine)) continue;
+        if (errorLines.has(errLine)) continue;
+        errorLines.add(errLine);
         const near = p.conv.text
           .slice(off, off + 20)
           .split('\n')[0]
@@ -274,6 +293,7 @@ export class PythonDocumentAnalyzer {
         });
       }
     }
+    if (this.stoppedAt !== null) syntaxErrors.push(stoppedError(text, this.stoppedAt));
     for (const s of syntaxErrors) {
       state.diagnostics.push({ code: 'syntax-error', line: s.line, severity: 'error', message: s.message });
     }

@@ -2,7 +2,6 @@
 // Decorator, AssignStatement hold token sequences, not one node per argument), so each of
 // those is regrouped here.
 import type { SyntaxNode } from '@lezer/common';
-import { parser } from '@lezer/python';
 import {
   type Arg,
   COMPARISONS,
@@ -14,6 +13,7 @@ import {
   type Stmt,
 } from './ast';
 import { BODY_MATTERS } from './lazyBodies';
+import { parser } from './parser';
 import { repairStatement } from './repair';
 import { decodeFStringText, decodeString, scanStringToken } from './strings';
 
@@ -700,6 +700,9 @@ function errorOffsets(n: SyntaxNode, base: number): number[] {
   }
 }
 
+/** Longest top-level statement that a syntax error is repaired in (a few thousand lines). */
+export const MAX_REPAIR_CHARS = 64 * 1024;
+
 /**
  * Converts one top-level syntax node (a statement, a comment or an error node) of `src`, the text
  * lezer parsed; `lazy`: the offsets of the bodies blanked in it (lazyBodies.ts).
@@ -714,7 +717,9 @@ export function convertTopLevel(
   const errors = errorOffsets(node, node.from);
   if (node.type.isError) errors.push(0);
   const stmts: Stmt[] = [];
-  const repaired = errors.length ? repairStatement(text) : null;
+  // Repair parses the statement up to ~10 times: a broken statement over MAX_REPAIR_CHARS (one
+  // unclosed call swallowing the rest of a 256 KiB file) is reported, not repaired.
+  const repaired = errors.length && text.length <= MAX_REPAIR_CHARS ? repairStatement(text) : null;
   if (repaired !== null) {
     // Same length and lines as the original: positions stay valid against `text`.
     const fixed = new Converter(repaired, 0, new Set([...lazy].map((x) => x - node.from)));

@@ -3,13 +3,14 @@
 // does not parse is blanked out — its characters replaced by spaces, newlines kept, so offsets
 // and lines stay those of the original — and the rest is kept. A half-typed line inside a
 // `with Flow` body, or a broken decorator, then loses only itself.
-import { parser } from '@lezer/python';
+import { parseBounded } from './parser';
 
 const MAX_DEPTH = 8;
 
 function parses(lines: string[]): boolean {
-  let ok = true;
-  parser.parse(lines.join('\n')).iterate({
+  const { tree, stoppedAt } = parseBounded(lines.join('\n'));
+  let ok = stoppedAt === null;
+  tree.iterate({
     enter: (n) => {
       if (n.type.isError) ok = false;
       return ok;
