@@ -28,6 +28,12 @@ const WORKER_FILE = 'xpersist-stats-worker.js';
 /** Below this a thread's start (loading the readers, ~0.1 s of CPU) costs more than it saves. */
 const MIN_PARALLEL_VALUES = 16 * 2 ** 20;
 const MIN_PARALLEL_BLOCKS = 8;
+/**
+ * Statistics threads running in this process. Two variables streamed at once (the compare view's
+ * left and right) share the CPUs instead of each taking them all: more threads than CPUs only
+ * add memory (each thread holds its readers and a block).
+ */
+let running = 0;
 
 function workerFile(): string | null {
   if (typeof __dirname !== 'string') return null;
@@ -47,7 +53,10 @@ export function statsThreads(
   if (opts.threads !== undefined) return Math.max(1, Math.min(opts.threads, total));
   const values = plan.shape.reduce((a, b) => a * b, 1);
   if (values < MIN_PARALLEL_VALUES || total < MIN_PARALLEL_BLOCKS) return 1;
-  return Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length, total));
+  const cpus = Math.min(4, os.availableParallelism?.() ?? os.cpus().length);
+  // Fewer than two free: this thread reads the variable itself (and is one of the CPUs' users).
+  const free = cpus - running;
+  return free >= 2 ? Math.min(free, total) : 1;
 }
 
 interface Share {
@@ -70,6 +79,7 @@ export function parallelVariableStats(
   const { plan, total } = statsPlan(ds, variable, opts.maxBlockValues);
   const bundle = workerFile();
   if (!bundle) throw new Error(`${WORKER_FILE} is not beside the preview bundle`);
+  running += threads;
   return new Promise<VariableStats>((resolve, reject) => {
     const shares: Share[] = [];
     let settled = false;
@@ -78,6 +88,7 @@ export function parallelVariableStats(
     const finish = (err: Error | null) => {
       if (settled) return;
       settled = true;
+      running -= threads;
       opts.signal?.removeEventListener('abort', onAbort);
       for (const s of shares) void s.worker.terminate();
       if (err) reject(err);
@@ -86,7 +97,7 @@ export function parallelVariableStats(
     const onAbort = () => finish(abortError(variable));
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener('abort', onAbort);
-    for (let part = 0; part < threads; part++) {
+    const start = (part: number) => {
       const worker = new Worker(bundle, {
         resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 64, stackSizeMb: 4 },
       });
@@ -114,6 +125,11 @@ export function parallelVariableStats(
       const job: StatsJob = { v: STATS_PROTOCOL, path: file, kind, options, variable, part, parts: threads };
       if (opts.maxBlockValues !== undefined) job.maxBlockValues = opts.maxBlockValues;
       worker.postMessage(job);
+    };
+    try {
+      for (let part = 0; part < threads; part++) start(part);
+    } catch (err) {
+      finish(err instanceof Error ? err : new Error(String(err)));
     }
   });
 }

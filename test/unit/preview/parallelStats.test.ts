@@ -92,6 +92,16 @@ describe('variableStats in worker threads', () => {
     }
   });
 
+  test('two variables at once share the CPUs: both right, both threaded runs released', async () => {
+    const { path: p, want } = field();
+    const [t, q] = await Promise.all(
+      ['t', 'q'].map((name) => api.variableStats(p, 'xarray.zarr', name, {}, { threads: 2 })),
+    );
+    near(t.mean, want.t.mean, 't.mean');
+    near(q.mean, want.q.mean, 'q.mean');
+    assert.equal(t.nanCount + q.nanCount, want.t.nan + want.q.nan);
+  });
+
   test('an abort ends the threads and rejects with an AbortError', async () => {
     const { path: p } = field();
     const ac = new AbortController();
