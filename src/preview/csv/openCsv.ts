@@ -8,6 +8,7 @@ import { openRegular, readRange, readWhole } from '../boundedFs';
 import { UnsupportedError } from '../errors';
 import {
   CSV_SAMPLE_ROWS,
+  MAX_CSV_COLUMNS,
   MAX_CSV_ROW_BYTES,
   MAX_CSV_TEXT_BYTES,
   MAX_PICKLE_BYTES,
@@ -66,6 +67,30 @@ function boundSpans(spans: Span[]): Span[] {
   return out;
 }
 
+/**
+ * Refuses text holding a row of more than MAX_CSV_COLUMNS cells before papaparse makes a string
+ * of each. One pass without allocating; a delimiter inside quotes does not count, a CR or LF
+ * outside them ends a row. With a delimiter other than one character the parsed rows are trusted.
+ */
+export function refuseWideRows(text: string, delimiter: string, quote: string): void {
+  if (delimiter.length !== 1) return;
+  const delim = delimiter.charCodeAt(0);
+  const q = quote.length === 1 ? quote.charCodeAt(0) : -1;
+  let cells = 1;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === q) quoted = !quoted;
+    else if (quoted) continue;
+    else if (c === delim) {
+      if (++cells > MAX_CSV_COLUMNS)
+        throw new UnsupportedError(
+          `a CSV row has more than ${MAX_CSV_COLUMNS.toLocaleString('en-US')} columns (the most a preview shows)`,
+        );
+    } else if (c === 10 || c === 13) cells = 1;
+  }
+}
+
 export async function openCsv(
   path: string,
   dump: Record<string, unknown> = {},
@@ -88,7 +113,9 @@ export async function openCsv(
       const kept = boundSpans(spans);
       if (kept.length === 0) return '';
       const start = kept[0].start;
-      return decode(await src.read(start, kept[kept.length - 1].end - start));
+      const text = decode(await src.read(start, kept[kept.length - 1].end - start));
+      refuseWideRows(text, d.delimiter, d.quote);
+      return text;
     };
     let headerCells: string[] = [];
     let dataStart = 0;
