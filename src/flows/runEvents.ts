@@ -79,6 +79,13 @@ export interface LiveTask {
   durationMs?: number;
   /** Each mapped child's latest state, by map index. */
   children?: Record<number, LiveState>;
+  /** The flow of the task's last event. */
+  flow?: string | null;
+  /**
+   * A run of a flow pattern (`regional-*`) runs one flow per name, with the same slugs: the
+   * task's state in each of them (its `state` is what they add up to, see `combined`).
+   */
+  perFlow?: Record<string, LiveState>;
 }
 
 /** The executor a run uses, as the runner reported it when Prefect started it. */
@@ -99,6 +106,8 @@ export interface LiveRun {
   flow: string | null;
   executor?: LiveExecutor;
   flowState: string | null;
+  /** A run of a flow pattern: each flow's final state, by name (`flowState` is the worst). */
+  flowStates?: Record<string, string>;
   /** The flow's failure, e.g. Dask's KilledWorker when a worker died. */
   flowException?: string;
   running: boolean;
@@ -131,17 +140,47 @@ function timing(prev: LiveTask | undefined, state: LiveState, at: number): Parti
   return FINAL.has(state) ? { startedAt, durationMs: Math.max(0, at - startedAt) } : { startedAt };
 }
 
+/** What a node's states in several flows add up to: running first, then failed, then the rest. */
+const COMBINED_ORDER: readonly LiveState[] = [
+  'Running',
+  'Failed',
+  'Pending',
+  'Success',
+  'Cached',
+  'Skipped',
+  'Other',
+];
+
+function combined(states: LiveState[]): LiveState {
+  return COMBINED_ORDER.find((st) => states.includes(st)) ?? 'Other';
+}
+
+/** The task's state by flow once its events come from more than one flow, else undefined. */
+function acrossFlows(
+  prev: LiveTask | undefined,
+  flow: string | null,
+  state: LiveState,
+): Record<string, LiveState> | undefined {
+  if (prev?.perFlow) return flow === null ? prev.perFlow : { ...prev.perFlow, [flow]: state };
+  if (!prev?.flow || flow === null || prev.flow === flow) return undefined;
+  return { [prev.flow]: prev.state, [flow]: state };
+}
+
 /** Applies one event (received at `at`); returns the slug of the task it changed, if any. */
 export function applyRunEvent(run: LiveRun, e: RunEvent, at: number = Date.now()): string | null {
   switch (e.event) {
     case 'start':
       run.flow = e.flow ?? run.flow;
       return null;
-    case 'flow':
+    case 'flow': {
       run.flow = run.flow ?? e.flow;
-      run.flowState = e.state;
+      run.flowStates = { ...run.flowStates, [e.flow]: e.state };
+      // One failed flow of a pattern's fails the run, whatever the flows after it did.
+      const states = Object.values(run.flowStates);
+      run.flowState = states.find((st) => liveState(st) === 'Failed') ?? e.state;
       if (e.exception) run.flowException = e.exception;
       return null;
+    }
     case 'task': {
       const slug = e.slug ?? e.task;
       const prev = run.tasks.get(slug);
@@ -159,17 +198,25 @@ export function applyRunEvent(run: LiveRun, e: RunEvent, at: number = Date.now()
         run.tasks.set(slug, t);
         return slug;
       }
+      const perFlow = acrossFlows(prev, e.flow, state);
+      const shown = perFlow ? combined(Object.values(perFlow)) : state;
+      // A failure in one flow stays on the node while another flow's instance of it runs or
+      // succeeds; within one flow a new attempt clears it, as before.
+      const failedElsewhere = state !== 'Failed' && perFlow && Object.values(perFlow).includes('Failed');
+      const failure = failedElsewhere ? prev : e;
       run.tasks.set(slug, {
         ...prev,
         slug,
         task: e.task,
-        state,
+        state: shown,
         message: e.message,
         location: e.location ?? prev?.location,
-        exception: e.exception,
-        traceback: e.traceback,
-        where: e.where,
-        ...timing(prev, state, at),
+        exception: failure?.exception,
+        traceback: failure?.traceback,
+        where: failure?.where,
+        flow: e.flow,
+        ...(perFlow ? { perFlow } : {}),
+        ...timing(prev, shown, at),
       });
       return slug;
     }

@@ -53,3 +53,68 @@ describe('run states', () => {
     );
   });
 });
+
+describe('run states of a flow pattern (regional-*: one flow per name, the same slugs)', () => {
+  const inFlow = (flow: string, slug: string, state: string, exception?: string): RunEvent => ({
+    event: 'task',
+    task: slug.replace(/-\d+$/, ''),
+    slug,
+    map_index: null,
+    flow,
+    state,
+    message: null,
+    ...(exception ? { exception } : {}),
+  });
+
+  it("adds up each node's states over the flows instead of keeping the last flow's", () => {
+    const run = newLiveRun('regional-*');
+    applyRunEvent(run, inFlow('regional-eu', 'load-1', 'Running'), 1000);
+    applyRunEvent(run, inFlow('regional-eu', 'load-1', 'Success'), 2000);
+    applyRunEvent(run, inFlow('regional-eu', 'save-1', 'Failed', 'PermissionError: /data/eu'), 2500);
+    assert.equal(run.tasks.get('load-1')?.perFlow, undefined, 'one flow so far: as for a constant name');
+    applyRunEvent(run, inFlow('regional-us', 'load-1', 'Running'), 3000);
+    // Another flow's instance is running: the node runs.
+    assert.equal(run.tasks.get('load-1')?.state, 'Running');
+    applyRunEvent(run, inFlow('regional-us', 'load-1', 'Failed', 'KeyError: us'), 4000);
+    applyRunEvent(run, inFlow('regional-us', 'save-1', 'Success'), 4500);
+    const load = run.tasks.get('load-1');
+    assert.equal(load?.state, 'Failed');
+    assert.equal(load?.exception, 'KeyError: us');
+    assert.deepEqual(load?.perFlow, { 'regional-eu': 'Success', 'regional-us': 'Failed' });
+    assert.equal(load?.durationMs, 3000, 'from the first start to the last end');
+    // The eu failure stays on save-1 although the us flow's save succeeded after it.
+    const save = run.tasks.get('save-1');
+    assert.equal(save?.state, 'Failed');
+    assert.equal(save?.exception, 'PermissionError: /data/eu');
+    assert.deepEqual(save?.perFlow, { 'regional-eu': 'Failed', 'regional-us': 'Success' });
+  });
+
+  it("keeps one flow's failure while another flow's instance runs and then succeeds", () => {
+    const run = newLiveRun('regional-*');
+    applyRunEvent(run, inFlow('regional-eu', 'save-1', 'Running'), 1000);
+    applyRunEvent(run, inFlow('regional-eu', 'save-1', 'Failed', 'PermissionError: /data/eu'), 1500);
+    applyRunEvent(run, inFlow('regional-us', 'save-1', 'Running'), 2000);
+    assert.equal(run.tasks.get('save-1')?.state, 'Running');
+    assert.equal(run.tasks.get('save-1')?.exception, 'PermissionError: /data/eu', 'kept while us runs');
+    applyRunEvent(run, inFlow('regional-us', 'save-1', 'Success'), 2500);
+    assert.equal(run.tasks.get('save-1')?.state, 'Failed');
+    assert.equal(run.tasks.get('save-1')?.exception, 'PermissionError: /data/eu');
+    // A retry inside the failed flow that succeeds clears the failure.
+    applyRunEvent(run, inFlow('regional-eu', 'save-1', 'Running'), 3000);
+    applyRunEvent(run, inFlow('regional-eu', 'save-1', 'Success'), 3500);
+    assert.equal(run.tasks.get('save-1')?.state, 'Success');
+    assert.equal(run.tasks.get('save-1')?.exception, undefined);
+  });
+
+  it('gives the run the state of its worst flow', () => {
+    const run = newLiveRun('regional-*');
+    applyRunEvent(run, { event: 'flow', flow: 'regional-eu', state: 'Failed', message: null });
+    applyRunEvent(run, { event: 'flow', flow: 'regional-us', state: 'Success', message: null });
+    assert.equal(run.flowState, 'Failed');
+    assert.deepEqual(run.flowStates, { 'regional-eu': 'Failed', 'regional-us': 'Success' });
+    const one = newLiveRun('daily');
+    applyRunEvent(one, { event: 'flow', flow: 'daily', state: 'Running', message: null });
+    applyRunEvent(one, { event: 'flow', flow: 'daily', state: 'Success', message: null });
+    assert.equal(one.flowState, 'Success');
+  });
+});
