@@ -51,7 +51,7 @@ describe('store paths', () => {
   after(() => removeDir(work));
 
   it('records each store with its variable, line, expression and resolution', () => {
-    assert.equal(a.stores.length, 26);
+    assert.equal(a.stores.length, 28);
     const lit = byVar.get('literal')!;
     assert.equal(lit.line, source.split('\n').findIndex((l) => l.startsWith('literal =')) + 1);
     assert.equal(lit.expression, '"/data/cache"');
@@ -74,6 +74,8 @@ describe('store paths', () => {
       parent: ['folded', null],
       settings_raw: ['folded', '/data/settings/raw'],
       listed: ['folded', '/data/list1'],
+      tupled: ['folded', '/data/t1'],
+      nested_tuple: ['folded', '/data/run0'],
       home_dot: ['folded', '~/.cache'],
       env_plus: ['folded', '$XP_CACHE/y'],
       keyword_only: ['folded', '/a/b'],
@@ -108,7 +110,7 @@ describe('store paths', () => {
       assert.equal(resolveStorePath(s, ctx), expected, s.variable);
       checked.push(s.variable);
     }
-    assert.equal(checked.length, 26);
+    assert.equal(checked.length, 28);
   });
 
   it('maps dynamic stores through the storeExpressions setting, by expression or variable', () => {
