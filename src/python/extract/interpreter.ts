@@ -10,7 +10,7 @@ import { PyDict, PyError, PySet, PyTuple, type PyValue, WILDCARD } from '../temp
 import type { PathExpr } from '../types';
 import { callKnown, toPath } from './calls';
 import type { FlowGraph } from './graph';
-import { isTaskValue, taskOperator, taskUnary } from './operators';
+import { isTaskValue, taskOperator, taskUnary, unaryOnTask } from './operators';
 import { callOnValue, classAttr, classStmt, defStmt, withStmt } from './prefect';
 import { binOp, compareOp, numberLiteral, subscript, truthy, unaryOp } from './pyops';
 import { isFallbackName, knownKind, Scope } from './scope';
@@ -301,7 +301,10 @@ export class Interpreter {
         return this.bin(e.op, this.ev(e.left, env), this.ev(e.right, env), e, env);
       case 'unary': {
         const v = this.ev(e.arg, env);
-        if (isTaskValue(v)) return taskUnary(e.op);
+        if (isTaskValue(v)) {
+          if (e.op !== 'not') this.state.noteOnce(unaryOnTask(e.op, this.line(env, e)));
+          return taskUnary(e.op);
+        }
         if (v.k !== 'py') return hasTaskData(v) ? { k: 'derived', from: [v] } : unknown(`operator ${e.op}`);
         const r = unaryOp(e.op, v.v);
         return r === null ? unknown(`operator ${e.op}`) : py(r);

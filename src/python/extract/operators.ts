@@ -3,6 +3,8 @@
 // (tasks/core/operators.py) to `x` and `y`; `a | b` is a state dependency and gives `b`; Task has
 // no `__eq__`, `__bool__`, `__neg__` or `__invert__`, so `==`/`is` compare identities, `and`/`or`
 // see an always-true object and `-t`/`~t` raise TypeError while the flow is built.
+
+import type { Diagnostic } from '../types';
 import type { FlowGraph } from './graph';
 import { py, unknown, type Val } from './values';
 
@@ -99,6 +101,19 @@ function dependency(flow: FlowGraph, a: Val, b: Val, line: number, tagStack: str
 }
 
 /** `-t`, `+t`, `~t` on a Task raise TypeError; `not t` is False (a Task is always true). */
+/**
+ * Prefect 1.x's Task defines the binary operators (they become Add, Sub... tasks) but no unary
+ * one: `-x`, `+x` and `~x` on a task or its result raise TypeError while the flow is built.
+ */
+export function unaryOnTask(op: string, line: number): Diagnostic {
+  return {
+    code: 'task-unary-operator',
+    line,
+    severity: 'error',
+    message: `Prefect raises TypeError here when the flow is built: a task has no unary '${op}' (bad operand type for unary ${op}). Apply it inside a task instead.`,
+  };
+}
+
 export function taskUnary(op: string): Val {
   if (op === 'not') return py(false);
   return unknown(`TypeError: bad operand type for unary ${op}: Task`);

@@ -45,6 +45,11 @@ export class AnalysisState {
 
   constructor(readonly options: AnalyzeOptions) {}
 
+  /** Adds a diagnostic found while interpreting, once (a loop or a function called twice repeats it). */
+  noteOnce(d: Diagnostic): void {
+    if (!this.diagnostics.some((x) => x.code === d.code && x.line === d.line)) this.diagnostics.push(d);
+  }
+
   /** Registers a `CacheStore(...)` call (its arguments evaluated); returns its index in `stores`. */
   registerStore(
     call: Extract<Expr, { k: 'call' }>,

@@ -5,11 +5,12 @@
 // `-> Tuple[...]` annotation) into GetItem tasks. The real prefect (the venv) builds the flows,
 // nothing runs.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { analyzePython, type FlowInfo, flowTargets } from '../../../src/python/index';
-import { fixturesDir } from '../helpers';
+import { fixturesDir, python, removeDir, tempDir } from '../helpers';
 import { assertSameFlow, type Dumped, prefectFlows } from './prefectGraphs';
 
 const file = path.join(fixturesDir(), 'python/operator_tasks.py');
@@ -64,6 +65,47 @@ describe('operator tasks match real Prefect', () => {
     const flow = b.flows[0];
     assert.deepEqual(flow.nodes.map((n) => n.id).sort(), ['f-1', 'f-2', 'f-3', 'f-4']);
     assert.deepEqual(flow.nodes.find((n) => n.id === 'f-4')?.inputs?.x, { kind: 'const', value: false });
+    // Prefect raises there while building the flow: an error at each line, none for `not`.
+    const unary = b.diagnostics.filter((d) => d.code === 'task-unary-operator');
+    assert.deepEqual(
+      unary.map((d) => [d.line, d.severity]),
+      [
+        [8, 'error'],
+        [9, 'error'],
+      ],
+    );
+    assert.match(unary[1].message, /no unary '~'/);
+  });
+
+  it('reports a unary operator on a task once per line, in a helper called twice too, as real Prefect fails', () => {
+    const src = [
+      'from prefect import Flow, task',
+      '@task',
+      'def f(x):',
+      '    return x',
+      'def negated(t):',
+      '    return +t',
+      'with Flow("unary-helper") as flow:',
+      '    a = f(1)',
+      '    negated(a)',
+      '    negated(f(2))',
+      '',
+    ].join('\n');
+    const d = analyzePython(src).diagnostics.filter((x) => x.code === 'task-unary-operator');
+    assert.deepEqual(
+      d.map((x) => x.line),
+      [6],
+    );
+    const dir = tempDir('xp-unary-');
+    const file = path.join(dir, 'unary_helper.py');
+    writeFileSync(file, src);
+    const r = spawnSync(python(), [file], {
+      encoding: 'utf8',
+      env: { ...process.env, PYTHONWARNINGS: 'ignore' },
+    });
+    removeDir(dir);
+    assert.notEqual(r.status, 0, 'real Prefect builds the flow');
+    assert.match(r.stderr, /TypeError: bad operand type for unary \+/);
   });
 
   it('flow split-periods: nout=, a Tuple[...] annotation and a Task subclass nout unpack into GetItem tasks', () => {
