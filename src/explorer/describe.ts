@@ -159,10 +159,25 @@ export function fixLabel(p: Problem): string | null {
   }
 }
 
+/** A kind's words after a count, [one, many]: "1 invalid JSON sidecar", "2 sidecars without data". */
+const PROBLEM_COUNT_WORDS: Record<ProblemKind, [string, string]> = {
+  'invalid-json': ['invalid JSON sidecar', 'invalid JSON sidecars'],
+  'invalid-sidecar': ['invalid sidecar', 'invalid sidecars'],
+  'unreadable-sidecar': ['sidecar not read', 'sidecars not read'],
+  'unreadable-folder': ['metadata folder not readable', 'metadata folders not readable'],
+  'data-missing': ['sidecar without data', 'sidecars without data'],
+  'orphan-data': ['data entry without sidecar', 'data entries without sidecar'],
+  'stray-file': ['stray file in metadata store', 'stray files in metadata store'],
+  'key-mismatch': ['sidecar key mismatch', 'sidecar key mismatches'],
+  'unsafe-key': ['unsafe key', 'unsafe keys'],
+  'not-a-store': ['folder not an xpersist cache', 'folders not xpersist caches'],
+};
+
+/** "2 sidecars without data, 1 invalid JSON sidecar": each kind counted, in first-seen order. */
 export function problemCounts(problems: Problem[]): string {
   const counts = new Map<ProblemKind, number>();
   for (const p of problems) counts.set(p.kind, (counts.get(p.kind) ?? 0) + 1);
-  return [...counts].map(([k, n]) => `${n} ${PROBLEM_LABELS[k].toLowerCase()}`).join(', ');
+  return [...counts].map(([k, n]) => `${n} ${PROBLEM_COUNT_WORDS[k][n === 1 ? 0 : 1]}`).join(', ');
 }
 
 export function storeSummary(r: StoreReport): string {

@@ -8,7 +8,9 @@ import {
   mdCode,
   mdCodeSpan,
   mdEscape,
+  problemCounts,
 } from '../../../src/explorer/describe';
+import type { Problem, ProblemKind } from '../../../src/core/types';
 import { findStoreFolders } from '../../../src/explorer/discovery';
 import { formatAge, formatBytes } from '../../../src/explorer/format';
 import { parseStoreSettings, resolveStorePath, storeDisplayName } from '../../../src/explorer/storeSettings';
@@ -137,5 +139,18 @@ describe('formatting', () => {
     assert.equal(mdCodeSpan('get_data-1'), '`get_data-1`');
     assert.equal(mdCodeSpan('a`b'), '``a`b``');
     assert.equal(mdCodeSpan('`x'), '`` `x ``');
+  });
+});
+
+describe('problem counts', () => {
+  const p = (kind: ProblemKind): Problem => ({ kind, path: '/s/x', message: 'm' });
+  it('say each kind once, singular for one and plural for more, in first-seen order', () => {
+    assert.equal(
+      problemCounts([p('data-missing'), p('invalid-json'), p('data-missing')]),
+      '2 sidecars without data, 1 invalid JSON sidecar',
+    );
+    assert.equal(problemCounts([p('orphan-data')]), '1 data entry without sidecar');
+    assert.equal(problemCounts([p('stray-file'), p('stray-file'), p('stray-file')]), '3 stray files in metadata store');
+    assert.equal(problemCounts([]), '');
   });
 });
