@@ -23,24 +23,37 @@ const step = (wb, id) => wb.page.locator(`button.getting-started-step[data-step-
 
 /**
  * Brings the walkthrough back: its tab (a button moved the focus to the view, a preview or the
- * editor), and its slide when the Welcome page went back to its overview.
+ * editor), and its slide when the Welcome page went back to its overview. Tried again for a
+ * while: a step's command may show its editor again after the tab was clicked (Run the Seed Flow
+ * shows seed_flow.py, then starts the run), and a hidden Welcome page is not in the DOM.
  */
-async function showWalkthrough(wb, id) {
+async function showWalkthrough(wb, id, timeout = 30_000) {
   // The tab says "Welcome", or "Walkthrough: <extension>" once VS Code has named the page.
   const tab = wb.page.locator('.tabs-container .tab', { hasText: /^(Welcome|Walkthrough: )/ }).first();
-  if (await tab.isVisible()) await tab.click();
   // The steps stay in the DOM (disabled) while the page shows its overview: the walkthrough's
   // slide is the one shown when the page (.gettingStarted) has class showDetails.
-  const shown = wb.page.locator(
-    `.gettingStarted.showDetails button.getting-started-step[data-step-id$="${id}"]`,
-  );
-  if (await shown.first().isVisible()) return;
-  const entry = wb.page.locator('.gettingStarted.showCategories .getting-started-category', {
-    hasText: WALKTHROUGH,
-  });
-  if (await entry.first().isVisible()) await entry.first().click();
-  else await openWalkthrough(wb);
-  await shown.first().waitFor({ timeout: 30_000 });
+  const shown = wb.page
+    .locator(`.gettingStarted.showDetails button.getting-started-step[data-step-id$="${id}"]`)
+    .first();
+  const entry = wb.page
+    .locator('.gettingStarted.showCategories .getting-started-category', { hasText: WALKTHROUGH })
+    .first();
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await tab.isVisible()) await tab.click();
+    if (await shown.isVisible()) return;
+    if (await entry.isVisible()) await entry.click();
+    else if (!(await tab.isVisible())) await openWalkthrough(wb);
+    const ok = await shown
+      .waitFor({ timeout: 5_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (ok) return;
+    if (Date.now() > deadline) {
+      const tabs = await wb.page.locator('.tabs-container .tab').allTextContents();
+      throw new Error(`the walkthrough's step ${id} is not shown after ${timeout / 1000} s; tabs ${JSON.stringify(tabs)}`);
+    }
+  }
 }
 
 /** Expands a step, clicks its button and waits until VS Code checks the step. */
