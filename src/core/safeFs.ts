@@ -334,8 +334,14 @@ export async function discardStaged(root: string, entries: string[]): Promise<vo
   for (const p of entries) await removeAtomically(root, p).catch(() => undefined);
 }
 
+/**
+ * Copies a file or a folder tree. Anything else (a FIFO, a socket, a device) is refused before it
+ * is opened: copyFile would wait forever on a FIFO without a writer, or copy a device's endless
+ * stream. fs.cp refuses a FIFO or socket inside a folder by itself (ERR_FS_CP_FIFO_PIPE).
+ */
 export async function copyData(src: string, dst: string): Promise<void> {
   const st = await fsp.stat(src);
   if (st.isDirectory()) await fsp.cp(src, dst, { recursive: true, errorOnExist: true, force: false });
-  else await fsp.copyFile(src, dst);
+  else if (st.isFile()) await fsp.copyFile(src, dst);
+  else throw new Error(`${src} is not a regular file or folder (FIFO, socket or device): not copied`);
 }

@@ -70,7 +70,7 @@ export const READ_SLICE = 64 * 1024 * 1024;
 // O_NONBLOCK: if a regular file is swapped for a FIFO between stat and open, open() still returns.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
-function notRegular(file: string, what: string): UnsupportedError {
+export function notRegular(file: string, what: string): UnsupportedError {
   return new UnsupportedError(`${what} ${file} is not a regular file (FIFO, device or folder): not read`);
 }
 

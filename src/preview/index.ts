@@ -1,7 +1,7 @@
 // Public API of the preview readers (see docs/ARCHITECTURE.md, "Public API of the preview readers").
 // No vscode import: the panel host and tests call these directly.
 
-import { isRemotePath, statPath } from './boundedFs';
+import { isRemotePath, notRegular, statPath } from './boundedFs';
 import { readDecoded } from './dataset/readSelection';
 import { sliceStats } from './dataset/sliceStats';
 import { type StatsStreamOptions, streamVariableStats, type VariableStats } from './dataset/variableStats';
@@ -100,6 +100,9 @@ export async function describe(
       // a fresh preview of a big zarr store would wait for before reading anything.
       const st = await statPath(path);
       if (!st) return unsupported(path, `the data path does not exist: ${path}`);
+      // Said before any reader or sniffing opens it (open() of a FIFO without a writer never returns).
+      if (!st.isFile() && !st.isDirectory())
+        return unsupported(path, notRegular(path, 'the data path').message);
       const kind = await resolveKind(path, serializer);
       if ((kind === 'zarr') !== st.isDirectory()) {
         return unsupported(

@@ -51,7 +51,9 @@ async function showWalkthrough(wb, id, timeout = 30_000) {
     if (ok) return;
     if (Date.now() > deadline) {
       const tabs = await wb.page.locator('.tabs-container .tab').allTextContents();
-      throw new Error(`the walkthrough's step ${id} is not shown after ${timeout / 1000} s; tabs ${JSON.stringify(tabs)}`);
+      throw new Error(
+        `the walkthrough's step ${id} is not shown after ${timeout / 1000} s; tabs ${JSON.stringify(tabs)}`,
+      );
     }
   }
 }

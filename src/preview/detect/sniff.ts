@@ -60,7 +60,8 @@ async function remotePathInfo(p: string): Promise<PathInfo> {
 
 export async function readHead(p: string, n = 64): Promise<Uint8Array | null> {
   try {
-    const fh = isRemotePath(p) ? await openRegular(p) : await fsp.open(p, 'r');
+    // openRegular also for local files: open() of a FIFO without a writer never returns.
+    const fh = await openRegular(p);
     try {
       const buf = new Uint8Array(n);
       const { bytesRead } = await fh.read(buf, 0, n, 0);

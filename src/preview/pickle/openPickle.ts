@@ -2,11 +2,10 @@
 // machine: nothing is imported or called. joblib's numpy arrays (raw bytes after the wrapper
 // object) are skipped over, keeping only where they are, so a multi-GB array costs no memory.
 
-import { promises as fsp } from 'node:fs';
 import { isRemotePath, openRegular, readRange } from '../boundedFs';
 import { UnsupportedError } from '../errors';
 import type { ObjectModel } from '../model';
-import { decompress, sniffCompression } from './decompress';
+import { type Compression, decompress, sniffCompression } from './decompress';
 import { dtypeOf } from './numpyArrays';
 import { objectTree } from './objectTree';
 import { type BuildHook, PickleError, runPickle } from './pickleMachine';
@@ -33,21 +32,25 @@ export const joblibArrays: BuildHook = (obj: PyObj, src: PickleSource, nested: (
 
 export async function openPickle(path: string): Promise<{ model: ObjectModel; compression: string }> {
   if (isRemotePath(path)) return openRemotePickle(path);
-  const fh = await fsp.open(path, 'r');
+  // A FIFO or device where the pickle should be is refused: open() of a FIFO never returns.
+  const fh = await openRegular(path, 'pickle');
   let size: number;
-  let head: Uint8Array;
+  let compression: Compression;
+  let whole: Uint8Array | null = null;
   try {
     size = (await fh.stat()).size;
-    head = new Uint8Array(Math.min(16, size));
+    if (size === 0) throw new UnsupportedError('the file is empty');
+    const head = new Uint8Array(Math.min(16, size));
     await fh.read(head, 0, head.length, 0);
+    compression = sniffCompression(head);
+    // Compressed pickles are decoded whole (bounded by the decoder's output limit).
+    if (compression !== 'none' || size <= READ_WHOLE) whole = await readRange(fh, 0, size, `pickle ${path}`);
   } finally {
     await fh.close();
   }
-  if (size === 0) throw new UnsupportedError('the file is empty');
-  const compression = sniffCompression(head);
-  let src: PickleSource;
-  if (compression === 'none' && size > READ_WHOLE) src = new FileSource(path, size);
-  else src = new MemorySource(await decompress(compression, new Uint8Array(await fsp.readFile(path))));
+  const src: PickleSource = whole
+    ? new MemorySource(await decompress(compression, whole))
+    : new FileSource(path, size);
   return treeOf(src, compression);
 }
 

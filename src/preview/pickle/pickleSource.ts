@@ -1,7 +1,8 @@
 // Bytes of a pickle stream: in memory (decompressed joblib files, small files) or from a file
 // with a sliding buffer, so a multi-GB joblib array is skipped over rather than read.
 
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { openRegularSync } from '../boundedFs';
 
 /** A byte range of the stream kept for later (array data, big bytes objects). */
 export interface LazyBytes {
@@ -64,7 +65,7 @@ export class FileSource implements PickleSource {
     path: string,
     readonly size: number,
   ) {
-    this.fd = openSync(path, 'r');
+    this.fd = openRegularSync(path, 'pickle');
   }
 
   private fill(n: number): void {

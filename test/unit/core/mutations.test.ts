@@ -1,11 +1,13 @@
 // delete / importArtifact / copyArtifact / fixProblem: exact paths, nothing outside the store,
 // read-only honoured, dry runs change nothing.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -253,6 +255,34 @@ describe('importArtifact and copyArtifact', () => {
     );
     const text = readFileSync(dst.sidecarPath('copies/tas.zarr'), 'utf8');
     assert.match(text, /"add_offset": 0\.0,/, 'a float written as 0.0 stays 0.0');
+  });
+
+  // copyFile of a FIFO without a writer waits forever (and holds a libuv thread): the timeout
+  // turns a hang into a failure.
+  it('a FIFO as the source of an import or a copy is refused, and nothing is left in the store', {
+    timeout: 10_000,
+  }, async () => {
+    const root = copyFixtureKind('seed-demo');
+    const fifo = path.join(tempDir(), 'pipe.csv');
+    execFileSync('mkfifo', [fifo]);
+    const store = await CacheStore.open(root);
+    const before = readdirSync(root).sort();
+    await assert.rejects(
+      store.importArtifact('pipe.csv', fifo, { serializer: 'pandas.csv' }),
+      /pipe\.csv is not a regular file or folder \(FIFO, socket or device\): not copied/,
+    );
+    // A FIFO where a store's artifact data is: copyArtifact refuses it the same way.
+    const src = await CacheStore.open(copyFixtureKind('all-serializers'));
+    const data = src.dataPath('observations.csv');
+    rmSync(data);
+    execFileSync('mkfifo', [data]);
+    await assert.rejects(
+      src.copyArtifact('observations.csv', store, 'observations.csv'),
+      /not a regular file or folder/,
+    );
+    assert.deepEqual(readdirSync(root).sort(), before, 'no work file left in the root');
+    assert.deepEqual((await store.scan()).problems, []);
+    assert.equal(await store.has('observations.csv'), false);
   });
 
   it('the first import into a folder that is not a store yet creates the root and its metadata folder', async () => {

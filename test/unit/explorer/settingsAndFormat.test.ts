@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import type { Problem, ProblemKind } from '../../../src/core/types';
 import {
   artifactDescription,
   artifactTooltip,
@@ -10,7 +11,6 @@ import {
   mdEscape,
   problemCounts,
 } from '../../../src/explorer/describe';
-import type { Problem, ProblemKind } from '../../../src/core/types';
 import { findStoreFolders } from '../../../src/explorer/discovery';
 import { formatAge, formatBytes } from '../../../src/explorer/format';
 import { parseStoreSettings, resolveStorePath, storeDisplayName } from '../../../src/explorer/storeSettings';
@@ -150,7 +150,10 @@ describe('problem counts', () => {
       '2 sidecars without data, 1 invalid JSON sidecar',
     );
     assert.equal(problemCounts([p('orphan-data')]), '1 data entry without sidecar');
-    assert.equal(problemCounts([p('stray-file'), p('stray-file'), p('stray-file')]), '3 stray files in metadata store');
+    assert.equal(
+      problemCounts([p('stray-file'), p('stray-file'), p('stray-file')]),
+      '3 stray files in metadata store',
+    );
     assert.equal(problemCounts([]), '');
   });
 });

@@ -169,4 +169,25 @@ suite('item 8: non-regular files', () => {
     execFileSync('mkfifo', [path.join(root, 'x/0')]);
     await assert.rejects(api.readValues(root, 'xarray.zarr', 'x'), /not a regular file/);
   });
+
+  // open() of a FIFO without a writer never returns: each reader (and the sniffing of an unknown
+  // serializer) must refuse it from its stat. The timeout turns a hang into a failure.
+  for (const [name, serializer] of [
+    ['t.csv', 'pandas.csv'],
+    ['t.parquet', 'pandas.parquet'],
+    ['t.joblib', 'joblib'],
+    ['t.pickle', 'pickle'],
+    ['t.nc', 'xarray.netcdf'],
+    ['t.bin', 'my_own.serializer'],
+  ]) {
+    test(`a FIFO as a ${serializer} artifact is described as not a regular file`, {
+      timeout: 10_000,
+    }, async () => {
+      const file = path.join(caseDir(`fifo-${name}`), name);
+      execFileSync('mkfifo', [file]);
+      const m = await api.describe(file, serializer);
+      assert.equal(m.kind, 'unsupported');
+      assert.match((m as { reason: string }).reason, /not a regular file \(FIFO, device or folder\)/);
+    });
+  }
 });
