@@ -23,8 +23,9 @@ export const RACY_MS = 3000;
 export const DIR_STAMP = 3;
 
 // 3: sidecar verdicts of the pydantic-exact parser (huge numbers, UTF-16...) replace older ones.
-// 4: records in chunks. 5: folder sizes.
-const MAGIC = 'xpersist-scan-index 5\n';
+// 4: records in chunks. 5: folder sizes. 6: folder listings only (a size is never proven by a
+// folder's stamp: a chunk rewritten in place changes none).
+const MAGIC = 'xpersist-scan-index 6\n';
 
 /**
  * Records per stored chunk. Each chunk is its own JSON text, parsed on its own, so a scan can let
@@ -98,9 +99,10 @@ export interface ScanState {
   orphanStamps: Float64Array;
   orphanRels: string[];
   /**
-   * Per key whose data is a folder (a zarr store), the sizes of the folders it was summed from,
-   * none measured within RACY_MS of a change: a new process revalidates them by their folders'
-   * mtime and ctime instead of stat'ing every chunk file again.
+   * Per key whose data is a folder (a zarr store), the listings of the folders it was summed
+   * from, none read within RACY_MS of a change: a new process reuses a listing while its folder's
+   * mtime and ctime are unchanged instead of listing it again, and stats the files for their
+   * sizes (a size cannot be proven by a folder's stamp).
    */
   dirSizes: Map<string, DirTuple[]>;
 }
@@ -184,7 +186,8 @@ function validDirSizes(sizes: Map<string, DirTuple[]>): boolean {
     if (!Array.isArray(entries)) return false;
     for (const e of entries) {
       if (!Array.isArray(e) || e.length !== 5 || typeof e[0] !== 'string') return false;
-      if (typeof e[1] !== 'number' || typeof e[2] !== 'number' || typeof e[3] !== 'number') return false;
+      if (typeof e[1] !== 'number' || typeof e[2] !== 'number') return false;
+      if (!Array.isArray(e[3]) || !e[3].every((f) => typeof f === 'string')) return false;
       if (!Array.isArray(e[4]) || !e[4].every((d) => typeof d === 'string')) return false;
     }
   }

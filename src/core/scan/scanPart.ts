@@ -17,7 +17,7 @@ export const DATA_DIR = 2;
 export const DATA_OTHER = 3;
 
 /** Bumped with any change to what crosses to the threads: a stale worker bundle refuses. */
-export const SCAN_PROTOCOL = 4;
+export const SCAN_PROTOCOL = 5;
 
 /** Numbers per sidecar stamp: mtimeMs, ctimeMs, size, inode. NaN: unknown (never equal). */
 export const STAMP = 4;
@@ -36,7 +36,7 @@ export interface PartRequest {
  * A folder's size as it crosses threads and lives in the index: its path, the mtime and ctime it
  * was measured at, the bytes of its files, and its subfolders (each with its own entry).
  */
-export type DirTuple = [dir: string, mtimeMs: number, ctimeMs: number, filesBytes: number, subdirs: string[]];
+export type DirTuple = [dir: string, mtimeMs: number, ctimeMs: number, files: string[], subdirs: string[]];
 
 /** A parsed sidecar as it crosses threads and lives in the index: an Artifact or why not. */
 export type SidecarRecord = Artifact | { error: { kind: ArtifactError['kind']; reason: string } };
@@ -61,17 +61,22 @@ export interface PartResult {
 interface DirEntry {
   mtimeMs: number;
   ctimeMs: number;
-  filesBytes: number;
+  /** Names of the folder's files (not sizes: see dirSize). */
+  files: string[];
   subdirs: string[];
 }
 
-/** What a thread remembers between scans: folder sizes, revalidated by each folder's mtime/ctime. */
+/** What a thread remembers between scans: folder listings, revalidated by each folder's mtime/ctime. */
 export type DirCache = Map<string, DirEntry>;
 
 /** Folders listed by dirSize() so far in this thread (scanPart reports its own share). */
 let foldersListed = 0;
 
-/** Sums a folder; `used` collects the entry of every folder summed (to pass on to the index). */
+/**
+ * Sums a folder; `used` collects the entry of every folder summed (to pass on to the index).
+ * Only a folder's listing is reused while its mtime and ctime are unchanged: the files' sizes are
+ * stat'ed every time, since a chunk rewritten in place changes no folder's stamp.
+ */
 export function dirSize(
   dir: string,
   mtimeMs: number,
@@ -81,17 +86,17 @@ export function dirSize(
 ): number {
   let entry = cache.get(dir);
   if (!entry || entry.mtimeMs !== mtimeMs || entry.ctimeMs !== ctimeMs) {
-    entry = { mtimeMs, ctimeMs, filesBytes: 0, subdirs: [] };
+    entry = { mtimeMs, ctimeMs, files: [], subdirs: [] };
     foldersListed++;
     for (const d of readdirSync(dir, { withFileTypes: true })) {
-      const p = dir + sep + d.name;
-      if (d.isDirectory()) entry.subdirs.push(p);
-      else entry.filesBytes += lstatSync(p, { throwIfNoEntry: false })?.size ?? 0;
+      if (d.isDirectory()) entry.subdirs.push(dir + sep + d.name);
+      else entry.files.push(d.name);
     }
     cache.set(dir, entry);
   }
-  used?.push([dir, entry.mtimeMs, entry.ctimeMs, entry.filesBytes, entry.subdirs]);
-  let total = entry.filesBytes;
+  used?.push([dir, entry.mtimeMs, entry.ctimeMs, entry.files, entry.subdirs]);
+  let total = 0;
+  for (const name of entry.files) total += lstatSync(dir + sep + name, { throwIfNoEntry: false })?.size ?? 0;
   for (const sub of entry.subdirs) {
     const st = lstatSync(sub, { throwIfNoEntry: false });
     if (st?.isDirectory()) total += dirSize(sub, st.mtimeMs, st.ctimeMs, cache, used);
@@ -105,8 +110,8 @@ export function dirSize(
  */
 function seedDirs(cache: DirCache, dirs: PartRequest['dirs']): void {
   for (const [, entries] of dirs ?? []) {
-    for (const [dir, mtimeMs, ctimeMs, filesBytes, subdirs] of entries) {
-      if (!cache.has(dir)) cache.set(dir, { mtimeMs, ctimeMs, filesBytes, subdirs });
+    for (const [dir, mtimeMs, ctimeMs, files, subdirs] of entries) {
+      if (!cache.has(dir)) cache.set(dir, { mtimeMs, ctimeMs, files, subdirs });
     }
   }
 }

@@ -394,9 +394,10 @@ function sameDirSizes(a: Map<string, DirTuple[]>, b: Map<string, DirTuple[]> | u
     const other = b.get(key);
     if (!other || other.length !== entries.length) return false;
     for (let i = 0; i < entries.length; i++) {
-      const [dir, m, c, bytes] = entries[i];
+      const [dir, m, c, files, subdirs] = entries[i];
       const o = other[i];
-      if (o[0] !== dir || o[1] !== m || o[2] !== c || o[3] !== bytes) return false;
+      if (o[0] !== dir || o[1] !== m || o[2] !== c) return false;
+      if (!sameStrings(files, o[3]) || !sameStrings(subdirs, o[4])) return false;
     }
   }
   return true;

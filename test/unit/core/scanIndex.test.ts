@@ -4,7 +4,16 @@
 // opened yesterday would have left it; it lives outside the store, which is never written.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CacheStore } from '../../../src/core/index';
@@ -48,6 +57,22 @@ function tree(dir: string): string[] {
   };
   walk(dir);
   return out.sort();
+}
+
+/** The bytes of every file below a folder, summed here (no scan code, no thread's cache). */
+function folderBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    n += e.isDirectory() ? folderBytes(p) : statSync(p).size;
+  }
+  return n;
+}
+
+/** bar.zarr's size in a report, which must be what is on disk now. */
+function assertZarrSize(r: StoreReport, root: string, what: string): void {
+  const a = r.artifacts.find((x) => x.key === 'bar.zarr');
+  assert.equal(a?.sizeBytes, folderBytes(path.join(root, 'bar.zarr')), `${what}: bar.zarr's size is stale`);
 }
 
 /** What a store object without an index sees. */
@@ -112,6 +137,21 @@ const changes: Record<string, (root: string) => void> = {
   'a sidecar broken': (root) => writeFileSync(path.join(root, META, 'k9.joblib.artifact.json'), '{"key": '),
   'a chunk added to a zarr variable': (root) => writeFileSync(path.join(zarrVar(root), '9.9'), 'chunk bytes'),
   'a zarr chunk removed': (root) => rmSync(path.join(zarrVar(root), readdirSync(zarrVar(root))[0])),
+  // Writing an existing file changes no folder's mtime or ctime: a size kept in the index
+  // would be served stale (it was, up to index version 5).
+  'a zarr chunk rewritten in place with another size': (root) => {
+    const chunk = readdirSync(zarrVar(root)).find((f) => !f.startsWith('.'));
+    assert.ok(chunk, 'bar.zarr has a chunk file');
+    writeFileSync(
+      path.join(zarrVar(root), chunk),
+      'a chunk rewritten in place, longer than before '.repeat(40),
+    );
+  },
+  'a zarr .zmetadata rewritten in place with another size': (root) =>
+    writeFileSync(
+      path.join(root, 'bar.zarr', '.zmetadata'),
+      '{"metadata": {}, "zarr_consolidated_format": 1}',
+    ),
   'a zarr replaced by a copy with other chunks and the old mtimes (cp -a)': (root) => {
     const zarr = path.join(root, 'bar.zarr');
     cpSync(zarr, `${zarr}.new`, { recursive: true });
@@ -153,7 +193,9 @@ if (process.env.XP_INDEX_CHILD) {
         assert.ok(statSync(indexFile(indexDir, root)).size > 0, `${name}: no index written`);
         change(root);
         const store = await CacheStore.open(root, { indexDir });
-        const got = comparable(await store.scan());
+        const scanned = await store.scan();
+        assertZarrSize(scanned, root, name);
+        const got = comparable(scanned);
         assert.deepEqual(got, await truth(root), `${name}: the indexed scan differs from a full scan`);
         const reuse = store.lastScanReuse;
         assert.equal(reuse?.indexLoaded, true, name);
@@ -168,6 +210,24 @@ if (process.env.XP_INDEX_CHILD) {
           });
         }
       }
+    });
+
+    it('serves no stale size of a chunk rewritten in place in a nested zarr folder', async () => {
+      const root = makeStore();
+      const nested = path.join(zarrVar(root), 'n0');
+      mkdirSync(nested);
+      writeFileSync(path.join(nested, '0'), 'short');
+      const indexDir = tempDir('xp-index-dir-');
+      await settle();
+      scanInOtherProcess(root, indexDir);
+      writeFileSync(path.join(nested, '0'), 'a nested chunk rewritten in place, longer than before');
+      const store = await CacheStore.open(root, { indexDir });
+      const scanned = await store.scan();
+      assertZarrSize(scanned, root, 'nested chunk');
+      const got = comparable(scanned);
+      assert.equal(store.lastScanReuse?.indexLoaded, true);
+      assert.equal(store.lastScanReuse?.foldersRead, 0, 'no folder listed again: only the sizes are new');
+      assert.deepEqual(got, await truth(root));
     });
 
     it('works the same through the worker threads (a store of 450 keys)', async () => {
