@@ -2,6 +2,7 @@
 // discovery and scans run after activate() returns, and the view shows their progress.
 import path from 'node:path';
 import * as vscode from 'vscode';
+import type { WriteAccess } from '../flows/taskActions';
 import type { XpersistApi } from './api';
 import { CacheLensProvider } from './code/cacheLenses';
 import { PythonDiagnostics } from './code/pythonDiagnostics';
@@ -85,8 +86,16 @@ export function activate(context: vscode.ExtensionContext): XpersistApi {
   const executors = new ExecutorChoices(context.workspaceState);
   const runner = new FlowRunner(context.extensionUri, executors);
   const taskCommands = new TaskCommands(insights, registry, runner);
-  const graphs = new GraphPanels(context.extensionUri, insights, taskCommands, runner);
-  const lenses = new CacheLensProvider(insights, () => vscode.workspace.isTrusted);
+  // Asked at each lens request and graph redraw: trust and a store's read-only mode can change.
+  const writeAccess = (): WriteAccess => ({
+    trusted: vscode.workspace.isTrusted,
+    readonlyReason: (root) => {
+      const s = registry.get(root);
+      return s?.readonly ? (s.readonlyReason ?? 'read-only') : null;
+    },
+  });
+  const graphs = new GraphPanels(context.extensionUri, insights, taskCommands, runner, writeAccess);
+  const lenses = new CacheLensProvider(insights, writeAccess);
   const python = { language: 'python', scheme: 'file' };
   const diagnostics = new PythonDiagnostics(insights, serializers);
   context.subscriptions.push(

@@ -7,6 +7,7 @@ import type { FlowStates } from './fileStates';
 import { layoutFlowGraph } from './graphLayout';
 import { lensLabel } from './labels';
 import type { LiveRun, LiveState, LiveTask } from './runEvents';
+import { offersInvalidate, offersRerun, type WriteAccess } from './taskActions';
 
 export type NodeStatus = CacheStatus | 'parameter';
 
@@ -29,6 +30,9 @@ export interface GraphViewNode {
   /** Why the node is stale (upstream newer, or source changed after the artifact). */
   staleReason?: string;
   storeRoot: string | null;
+  /** Whether the node's menu offers Invalidate / Rerun: not where the delete would be refused. */
+  canInvalidate: boolean;
+  canRerun: boolean;
   /** Key to preview (cached artifact, or the newest pattern match). */
   previewKey?: string;
   live?: {
@@ -64,6 +68,8 @@ export interface GraphViewModel {
   nodes: GraphViewNode[];
   edges: GraphViewEdge[];
   running: boolean;
+  /** Whether the workspace is trusted (runs and deletes are offered only then). */
+  trusted: boolean;
   runSummary: string | null;
   /** The executor of the current or last run, with its Dask dashboard when it has one. */
   executor: { label: string; dashboard: string | null } | null;
@@ -101,8 +107,15 @@ export function liveMark(run: LiveRun | null, node: string, status: NodeStatus):
 export function buildGraphView(
   fs: FlowStates,
   file: string,
-  opts: { now: Date; sourceChanges?: Map<string, SourceChange>; live?: LiveRun | null },
+  opts: {
+    now: Date;
+    sourceChanges?: Map<string, SourceChange>;
+    live?: LiveRun | null;
+    /** Trust and read-only modes; without it nothing destructive is offered. */
+    access?: WriteAccess;
+  },
 ): GraphViewModel {
+  const access: WriteAccess = opts.access ?? { trusted: false, readonlyReason: () => 'unknown' };
   const byNode = new Map(fs.states.map((s) => [s.node, s]));
   const labels = new Map<string, string[]>();
   const infos = fs.graph.nodes.map((n) => {
@@ -138,6 +151,8 @@ export function buildGraphView(
             : 'no target',
       ...(stale ? { staleReason: stale } : {}),
       storeRoot: s?.storeRoot ?? null,
+      canInvalidate: n.kind === 'task' && !!s && offersInvalidate(s, access),
+      canRerun: n.kind === 'task' && (s ? offersRerun(s, access) : access.trusted),
       ...(previewKey ? { previewKey } : {}),
       ...(live
         ? {
@@ -183,6 +198,7 @@ export function buildGraphView(
     nodes,
     edges,
     running: opts.live?.running ?? false,
+    trusted: access.trusted,
     runSummary,
     executor: opts.live?.executor
       ? {

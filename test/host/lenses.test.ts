@@ -124,6 +124,51 @@ suite('code lenses', () => {
     await waitForLens(uri, /^\$\(circle-large-outline\) not cached · bar\.zarr$/, 'bar.zarr not cached');
   });
 
+  test('a read-only store offers no Invalidate and no Rerun of a cached target, only Preview and Reveal', async () => {
+    const h = await hooks();
+    await restoreSeedStore(); // an earlier test invalidated bar.zarr
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-ro-lens-'));
+    fs.cpSync(tmpStore(), root, { recursive: true });
+    const config = vscode.workspace.getConfiguration('xpersist');
+    const before = config.inspect('stores')?.workspaceValue;
+    const file = path.join(inWorkspace('flows'), 'ro_flow.py');
+    fs.writeFileSync(
+      file,
+      [
+        'from prefect import Flow, task',
+        'from xpersist import CacheStore, XpersistResult',
+        `store = CacheStore(${JSON.stringify(root)})`,
+        '@task(target="bar.zarr", result=XpersistResult(store, serializer="xarray.zarr"))',
+        'def get_data():',
+        '    return 1',
+        'with Flow("ro") as flow:',
+        '    get_data()',
+        '',
+      ].join('\n'),
+    );
+    try {
+      await config.update('stores', [{ path: root, readonly: true }], vscode.ConfigurationTarget.Workspace);
+      await h.registry.discover();
+      await waitFor(
+        () => h.registry.get(root)?.report && h.registry.get(root)?.readonly,
+        20_000,
+        'read-only store scanned',
+      );
+      const uri = vscode.Uri.file(file);
+      await vscode.window.showTextDocument(uri);
+      await waitForLens(uri, /^\$\(pass-filled\) cached · bar\.zarr/, 'bar.zarr cached in the read-only store');
+      const titles = await lensTitles(uri);
+      assert.ok(titles.includes('Preview') && titles.includes('Reveal'), JSON.stringify(titles));
+      assert.ok(!titles.includes('Invalidate'), `no Invalidate lens: ${JSON.stringify(titles)}`);
+      assert.ok(!titles.includes('Rerun'), `no Rerun lens (it deletes first): ${JSON.stringify(titles)}`);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      fs.rmSync(file, { force: true });
+      await config.update('stores', before, vscode.ConfigurationTarget.Workspace);
+      await h.registry.discover();
+    }
+  });
+
   test('diagnostics explain risky targets', async () => {
     const file = path.join(inWorkspace('flows'), 'risky_flow.py');
     fs.writeFileSync(

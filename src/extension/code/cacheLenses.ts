@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { TaskCacheState } from '../../flows/cacheState';
 import { lensLabel } from '../../flows/labels';
 import { STATUS } from '../../flows/status';
+import { invalidationKeys, offersInvalidate, offersRerun, type WriteAccess } from '../../flows/taskActions';
 import type { PythonInsights } from './pythonInsights';
 
 interface Use {
@@ -24,20 +25,6 @@ export function lensTitle(s: TaskCacheState, now: Date): string {
   return `$(${STATUS[s.status].icon}) ${lensLabel(s, now)}`;
 }
 
-/** The sidecar(s) a state points at: what Invalidate deletes. */
-export function invalidationKeys(s: TaskCacheState): string[] {
-  if (
-    s.status === 'cached' ||
-    s.status === 'stale' ||
-    s.status === 'sidecar-without-data' ||
-    s.status === 'broken'
-  ) {
-    return s.key ? [s.key] : [];
-  }
-  if (s.status === 'runtime') return [...s.matches.map((a) => a.key), ...(s.brokenMatches ?? [])];
-  return [];
-}
-
 export class CacheLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -45,9 +32,18 @@ export class CacheLensProvider implements vscode.CodeLensProvider, vscode.Dispos
 
   constructor(
     private readonly insights: PythonInsights,
-    private readonly runnerAvailable: () => boolean,
+    /** Asked on every lens request: trust and read-only modes change while the file is open. */
+    private readonly access: () => WriteAccess,
   ) {
-    this.sub = insights.onDidChange(() => this.changed.fire());
+    this.sub = vscode.Disposable.from(
+      insights.onDidChange(() => this.changed.fire()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
+    );
+  }
+
+  /** Lenses again, e.g. after a store's read-only mode changed. */
+  refresh(): void {
+    this.changed.fire();
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
@@ -56,6 +52,7 @@ export class CacheLensProvider implements vscode.CodeLensProvider, vscode.Dispos
     const insight = this.insights.get(doc.uri) ?? this.insights.analyzeNow(doc);
     if (!insight || insight.analysis.prefect === 2) return [];
     const lenses: vscode.CodeLens[] = [];
+    const access = this.access();
     const at = (line: number) => new vscode.Range(Math.max(0, line - 1), 0, Math.max(0, line - 1), 0);
     const now = insight.evaluatedAt;
     const asOf = this.insights.asOf ? ` (as of ${insight.evaluatedAt.toISOString().slice(0, 10)})` : '';
@@ -109,7 +106,7 @@ export class CacheLensProvider implements vscode.CodeLensProvider, vscode.Dispos
             }),
           );
         }
-        if (s.storeRoot && invalidationKeys(s).length > 0) {
+        if (offersInvalidate(s, access)) {
           lenses.push(
             new vscode.CodeLens(range, {
               title: 'Invalidate',
@@ -128,7 +125,7 @@ export class CacheLensProvider implements vscode.CodeLensProvider, vscode.Dispos
             }),
           );
         }
-        if (this.runnerAvailable()) {
+        if (offersRerun(s, access)) {
           lenses.push(
             new vscode.CodeLens(range, {
               title: 'Rerun',
@@ -150,7 +147,7 @@ export class CacheLensProvider implements vscode.CodeLensProvider, vscode.Dispos
           arguments: [ref],
         }),
       );
-      if (this.runnerAvailable()) {
+      if (access.trusted) {
         lenses.push(
           new vscode.CodeLens(range, {
             title: '$(play) Run Flow',

@@ -7,11 +7,12 @@ import type { FlowStates } from '../../flows/fileStates';
 import { downstreamClosure } from '../../flows/graph';
 import type { LiveRun } from '../../flows/runEvents';
 import { checkpointingHint, runFailureHint } from '../../flows/runHints';
+import { invalidationKeys } from '../../flows/taskActions';
 import { invalidateArtifacts, mutationRefusal } from '../explorer/explorerCommands';
 import type { FlowRunner } from '../flows/flowRunner';
 import { pythonAnalysis } from '../lazyModules';
 import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
-import { invalidationKeys, type TaskRef } from './cacheLenses';
+import type { TaskRef } from './cacheLenses';
 import type { PythonInsights } from './pythonInsights';
 
 interface Resolved {

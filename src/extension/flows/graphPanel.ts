@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { FlowStates } from '../../flows/fileStates';
 import type { LiveRun } from '../../flows/runEvents';
+import type { WriteAccess } from '../../flows/taskActions';
 import { type GraphUiState, graphToHostSchema, type HostToGraph } from '../../webview/graph/protocol';
 import type { TaskRef } from '../code/cacheLenses';
 import type { PythonInsights } from '../code/pythonInsights';
@@ -37,6 +38,8 @@ export class GraphPanels implements vscode.Disposable {
     private readonly insights: PythonInsights,
     private readonly tasks: TaskCommands,
     runner: FlowRunner,
+    /** Trust and read-only modes, asked at each redraw (see flows/taskActions.ts). */
+    private readonly access: () => WriteAccess,
   ) {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, {
@@ -138,6 +141,7 @@ export class GraphPanels implements vscode.Disposable {
         now: insight.evaluatedAt,
         sourceChanges: changes,
         live,
+        access: this.access(),
       });
       g.lastModel = model;
       g.panel.title = `Flow ${f.flow.name ?? path.basename(g.uri.fsPath)}`;

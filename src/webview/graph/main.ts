@@ -187,13 +187,23 @@ function showMenu(n: GraphViewNode, x: number, y: number): void {
   const task = n.kind === 'task';
   item('Go to code', () => send('reveal', { node: n.id }));
   item('Preview', () => send('preview', { node: n.id }), !!n.previewKey);
-  item('Invalidate', () => send('invalidate', { node: n.id, downstream: false }), task && !!n.storeRoot);
-  item('Invalidate with downstream…', () => send('invalidate', { node: n.id, downstream: true }), task);
-  item('Rerun', () => send('rerun', { node: n.id, downstream: false }), task && !model?.running);
+  // Disabled where the host would refuse (untrusted workspace, read-only store): taskActions.ts.
+  const trusted = model?.trusted ?? false;
+  item('Invalidate', () => send('invalidate', { node: n.id, downstream: false }), task && n.canInvalidate);
+  item(
+    'Invalidate with downstream…',
+    () => send('invalidate', { node: n.id, downstream: true }),
+    task && trusted,
+  );
+  item(
+    'Rerun',
+    () => send('rerun', { node: n.id, downstream: false }),
+    task && n.canRerun && !model?.running,
+  );
   item(
     'Rerun with downstream',
     () => send('rerun', { node: n.id, downstream: true }),
-    task && !model?.running,
+    task && trusted && !model?.running,
   );
   if (n.live?.traceback) item('Show traceback', () => send('openTraceback', { node: n.id }));
   const rect = stage.getBoundingClientRect();
