@@ -156,7 +156,11 @@ suite('code lenses', () => {
       );
       const uri = vscode.Uri.file(file);
       await vscode.window.showTextDocument(uri);
-      await waitForLens(uri, /^\$\(pass-filled\) cached · bar\.zarr/, 'bar.zarr cached in the read-only store');
+      await waitForLens(
+        uri,
+        /^\$\(pass-filled\) cached · bar\.zarr/,
+        'bar.zarr cached in the read-only store',
+      );
       const titles = await lensTitles(uri);
       assert.ok(titles.includes('Preview') && titles.includes('Reveal'), JSON.stringify(titles));
       assert.ok(!titles.includes('Invalidate'), `no Invalidate lens: ${JSON.stringify(titles)}`);
