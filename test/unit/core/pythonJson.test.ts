@@ -159,6 +159,66 @@ print(json.dumps(out))`,
       }
     });
   });
+  it('agrees with json.loads on NaN/Infinity documents, valid or not (the JSON.parse rewrite)', () => {
+    // Each case reaches the rewrite (JSON.parse refuses it); the invalid ones must still fail
+    // with Python's message, and none may turn valid by the rewrite.
+    const cases = [
+      '[NaN, Infinity, -Infinity, 1e308]',
+      '{"NaN": NaN, "s": "a \\" NaN \\\\", "t": "Infinity\\\\", "u": -Infinity}',
+      '{"esc": "\\u0041 \\n NaN", "nested": [[{"x": NaN}], "-Infinity"]}',
+      '{"nul": "\\u0000", "v": NaN}',
+      '{"deep": {"a": [1, 2.5, NaN, {"b": Infinity}]}, "": NaN}',
+      '{"__proto__": NaN, "constructor": [NaN]}',
+      '{NaN: 1}',
+      '[1Infinity]',
+      '[NaNNaN]',
+      '[-NaN]',
+      '["x" NaN]',
+      '[NaN,]',
+      '["open NaN',
+      '[Infinity 1]',
+      '[--Infinity]',
+    ];
+    const expected = JSON.parse(
+      runPython(
+        `import json,sys,math
+def plain(v):
+    if isinstance(v, float) and math.isnan(v): return {"nan": True}
+    if isinstance(v, float) and math.isinf(v): return {"inf": v > 0}
+    if isinstance(v, list): return [plain(x) for x in v]
+    if isinstance(v, dict): return {k: plain(x) for k, x in v.items()}
+    return v
+out=[]
+for s in json.loads(sys.argv[1]):
+    try:
+        out.append({"ok": plain(json.loads(s))})
+    except json.JSONDecodeError as e:
+        out.append({"err": "%s: line %d column %d (char %d)" % (e.msg, e.lineno, e.colno, e.pos)})
+print(json.dumps(out))`,
+        [JSON.stringify(cases)],
+      ),
+    ) as ({ ok: unknown } | { err: string })[];
+    const plain = (v: unknown): unknown => {
+      if (typeof v === 'number' && Number.isNaN(v)) return { nan: true };
+      if (typeof v === 'number' && !Number.isFinite(v)) return { inf: v > 0 };
+      if (Array.isArray(v)) return v.map(plain);
+      if (v !== null && typeof v === 'object')
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+      return v;
+    };
+    cases.forEach((c, i) => {
+      const want = expected[i];
+      if ('ok' in want) {
+        assert.deepEqual(plain(parsePythonJson(c)), want.ok, `for ${c}`);
+        return;
+      }
+      assert.throws(
+        () => parsePythonJson(c),
+        (err: unknown) => err instanceof JsonSyntaxError && err.message === want.err,
+        `for ${c}: ${want.err}`,
+      );
+    });
+  });
   it('keeps float/int tokens, big ints and key order in raw mode', () => {
     const raw = parsePythonJsonRaw('{"2": 1.0, "1": 123456789012345678901, "b": 1e3}') as PyDict;
     assert.ok(raw instanceof PyDict);
