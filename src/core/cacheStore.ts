@@ -24,7 +24,7 @@ import { closeScanMemory, newScanMemory, type ScanMemory, type ScanReuse, scanSt
 import { isoformat, utcNow } from './sidecar/createdAt';
 import { parseSidecarText, sidecarBytesText } from './sidecar/parseSidecar';
 import { readSidecarBytes, SidecarNotReadError } from './sidecar/readSidecar';
-import { recordFromSidecarText, type SidecarRecord, sidecarText } from './sidecar/writeSidecar';
+import { recordForCopy, type SidecarRecord, sidecarText } from './sidecar/writeSidecar';
 import {
   listTrash,
   purgeTrash,
@@ -338,9 +338,7 @@ export class CacheStore {
         throw new ArtifactError(key, sidecar, 'unsupported-sidecar', err.message);
       throw new ArtifactError(key, sidecar, 'not-found', `not found in cache store ${this.root}`);
     }
-    parseSidecarText(bytes, key, sidecar); // refuses broken sidecars with their reason
-    const text = sidecarBytesText(bytes);
-    const record = recordFromSidecarText(text);
+    const record = recordForCopy(bytes, key, sidecar); // refuses broken sidecars with their reason
     const data = this.dataPath(key);
     if (!(await exists(data)))
       throw new Error(`Cannot copy ${JSON.stringify(key)}: its data ${data} is missing.`);

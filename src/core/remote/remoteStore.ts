@@ -11,7 +11,7 @@ import { ArtifactError, DuplicateKeyError, KeyNotFoundError } from '../errors';
 import { assertSafeKey, METADATA_DIR, SIDECAR_SUFFIX } from '../layout';
 import { isoformat, utcNow } from '../sidecar/createdAt';
 import { parseSidecarText, sidecarBytesText } from '../sidecar/parseSidecar';
-import { recordFromSidecarText, type SidecarRecord, sidecarText } from '../sidecar/writeSidecar';
+import { recordForCopy, type SidecarRecord, sidecarText } from '../sidecar/writeSidecar';
 import type {
   Artifact,
   DeleteResult,
@@ -237,14 +237,12 @@ export class ObjectCacheStore extends CacheStore {
     const url = this.sidecarPath(key);
     const bytes = await this.client.get(this.sidecarObject(key));
     if (!bytes) throw new ArtifactError(key, url, 'not-found', `not found in cache store ${this.root}`);
-    parseSidecarText(bytes, key, url); // refuses broken sidecars with their reason
-    const text = sidecarBytesText(bytes);
+    const record = { ...recordForCopy(bytes, key, url), key: newKey ?? key }; // refuses broken sidecars
     const data = await this.dataObjects(key);
     if (data.length === 0)
       throw new Error(`Cannot copy ${JSON.stringify(key)}: its data ${this.dataPath(key)} is missing.`);
     const destKey = newKey ?? key;
     if (target.root === this.root && destKey === key) throw new Error('Copying an artifact onto itself.');
-    const record = { ...recordFromSidecarText(text), key: destKey };
     const files = objectSource(this.client, objectKey(this.location, key), data);
     if (target instanceof ObjectCacheStore) return target.writeFrom(destKey, files, record);
     // Into a local store: through a private temporary folder, then the local store's own write.

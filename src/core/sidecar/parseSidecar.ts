@@ -72,23 +72,24 @@ export function parseSidecarFast(text: string): Artifact | null {
  * xpersist may read it and this parser does not).
  */
 export function parseSidecarText(input: string | Uint8Array, fileKey: string, path: string): Artifact {
-  let text: string;
-  if (typeof input === 'string') text = input;
-  else {
-    try {
-      text = decodeJsonBytes(input);
-    } catch (err) {
-      if (!(err instanceof JsonDecodeBytesError)) throw err;
-      throw new ArtifactError(
-        fileKey,
-        path,
-        'invalid-json',
-        `invalid JSON: UnicodeDecodeError: ${err.message}`,
-      );
-    }
-  }
+  const text = typeof input === 'string' ? input : decodeSidecarBytes(input, fileKey, path);
   checkDepth(text, fileKey, path);
   return parseSidecarFast(text) ?? parseSidecarSlow(text, fileKey, path);
+}
+
+/** json.loads' decoding of a sidecar's bytes, refused as invalid JSON where Python refuses. */
+export function decodeSidecarBytes(input: Uint8Array, fileKey: string, path: string): string {
+  try {
+    return decodeJsonBytes(input);
+  } catch (err) {
+    if (!(err instanceof JsonDecodeBytesError)) throw err;
+    throw new ArtifactError(
+      fileKey,
+      path,
+      'invalid-json',
+      `invalid JSON: UnicodeDecodeError: ${err.message}`,
+    );
+  }
 }
 
 /** The text Python's json.loads sees in a sidecar's bytes, lossy UTF-8 where Python cannot decode. */
@@ -124,7 +125,7 @@ export function jsonDepth(text: string): number {
   return max;
 }
 
-function checkDepth(text: string, fileKey: string, path: string): void {
+export function checkDepth(text: string, fileKey: string, path: string): void {
   if (text.length < 2 * SURE_DEPTH) return; // too short to nest that deep
   const depth = jsonDepth(text);
   if (depth >= PY_JSON_FAIL_DEPTH) {
@@ -137,8 +138,17 @@ function checkDepth(text: string, fileKey: string, path: string): void {
   }
 }
 
-/** The schema path: every pydantic coercion, and a reason for each way a sidecar can fail. */
-export function parseSidecarSlow(text: string, fileKey: string, path: string): Artifact {
+/**
+ * The schema path: every pydantic coercion, and a reason for each way a sidecar can fail.
+ * `parse` is json.loads; a caller that also needs the raw tree passes one that keeps it, so a
+ * large sidecar is parsed once.
+ */
+export function parseSidecarSlow(
+  text: string,
+  fileKey: string,
+  path: string,
+  parse: (text: string) => unknown = parsePythonJson,
+): Artifact {
   let raw: unknown;
   if (text.trim() === '') {
     throw new ArtifactError(
@@ -158,7 +168,7 @@ export function parseSidecarSlow(text: string, fileKey: string, path: string): A
     );
   }
   try {
-    raw = parsePythonJson(text);
+    raw = parse(text);
   } catch (err) {
     const why = err instanceof JsonSyntaxError ? err.message : String(err);
     throw new ArtifactError(fileKey, path, 'invalid-json', `invalid JSON: ${why}`);

@@ -1,8 +1,9 @@
 // Sidecar text exactly as pydantic's `Artifact.json(indent=2)` writes it: the six fields in
 // model order, Python's json.dumps formatting, `created_at` as isoformat().
 import { type DumpValue, pyFloatRepr, pyJsonDumps } from '../json/pythonJson';
-import { PyDict, PyFloat, PyInt, parsePythonJsonRaw, type RawJson } from '../json/tolerantJson';
+import { PyDict, PyFloat, PyInt, parsePythonJsonRaw, type RawJson, toPlain } from '../json/tolerantJson';
 import { isoformat, parsePydanticDateTime } from './createdAt';
+import { checkDepth, decodeSidecarBytes, parseSidecarFast, parseSidecarSlow } from './parseSidecar';
 
 export interface SidecarRecord {
   key: string;
@@ -50,7 +51,27 @@ function rawDict(v: RawJson | undefined): RawJson {
  * values (floats, big ints, key order) so that rewriting it under another key is faithful.
  */
 export function recordFromSidecarText(text: string): SidecarRecord {
-  const raw = parsePythonJsonRaw(text);
+  return recordFromRaw(parsePythonJsonRaw(text));
+}
+
+/**
+ * The record of a sidecar about to be copied, refused with parseSidecarText's reason when it is
+ * broken. One parse where the plain JSON path fails (NaN/Infinity): the raw tree it keeps serves
+ * both the check and the record (a 100 MB sidecar was parsed twice, 9 s).
+ */
+export function recordForCopy(bytes: Uint8Array, fileKey: string, path: string): SidecarRecord {
+  const text = decodeSidecarBytes(bytes, fileKey, path);
+  checkDepth(text, fileKey, path);
+  let raw: RawJson | undefined;
+  const keepRaw = (t: string): unknown => {
+    raw = parsePythonJsonRaw(t);
+    return toPlain(raw);
+  };
+  if (!parseSidecarFast(text)) parseSidecarSlow(text, fileKey, path, keepRaw);
+  return recordFromRaw(raw ?? parsePythonJsonRaw(text));
+}
+
+function recordFromRaw(raw: RawJson): SidecarRecord {
   if (!(raw instanceof PyDict)) throw new Error('sidecar is not a JSON object');
   const created = raw.get('created_at');
   let createdAt: string | null = null;

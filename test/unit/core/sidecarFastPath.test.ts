@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseSidecarFast, parseSidecarSlow, parseSidecarText } from '../../../src/core/sidecar/parseSidecar';
+import { recordForCopy, recordFromSidecarText } from '../../../src/core/sidecar/writeSidecar';
 import { cachesDir } from '../helpers';
 
 /** Every file below a folder named xpersist_metadata_store, in every fixture cache. */
@@ -98,5 +99,31 @@ describe('sidecar fast path', () => {
       '{"key": "a", "serializer": "b", "load_kwargs": {"x": Infinity}}',
     ])
       assertSame(text, JSON.stringify(text));
+  });
+
+  it('copies read a sidecar once and refuse exactly what parseSidecarText refuses', () => {
+    const base = '"key": "a.zarr", "serializer": "xarray.zarr", "load_kwargs": {}, "dump_kwargs": {}';
+    const texts = metadataFiles(cachesDir()).map((f) => readFileSync(f, 'utf8'));
+    texts.push(
+      `{${base}, "additional_metadata": {"x": [NaN, Infinity, -Infinity, 1.0, 12345678901234567890]}}`,
+      `{${base}, "additional_metadata": {"2": NaN, "1": "b"}, "created_at": "2021-12-16T20:59:26"}`,
+      `{${base}, "additional_metadata": [NaN]}`,
+      `{${base}, "additional_metadata": {"x": NaN}, "created_at": "never"}`,
+      `{${base}, "additional_metadata": {"x": NaN}`,
+    );
+    const copied = { ok: 0, refused: 0 };
+    for (const [i, text] of texts.entries()) {
+      const bytes = Buffer.from(text, 'utf8');
+      const checked = outcome(() => parseSidecarText(bytes, 'k', `t${i}`));
+      const copy = outcome(() => recordForCopy(bytes, 'k', `t${i}`));
+      if ('error' in checked) {
+        assert.deepEqual(copy, checked, `text ${i}: ${text.slice(0, 80)}`);
+        copied.refused++;
+      } else {
+        assert.deepEqual(copy, { ok: recordFromSidecarText(text) }, `text ${i}: ${text.slice(0, 80)}`);
+        copied.ok++;
+      }
+    }
+    assert.ok(copied.ok >= 32 && copied.refused >= 10, JSON.stringify(copied));
   });
 });
