@@ -60,3 +60,39 @@ export function typedMismatch(typed: string, expected: string): string | null {
   if (typed.trim() === expected) return null;
   return `Type exactly: ${expected}`;
 }
+
+/**
+ * What the confirmation says about getting the data back. `forGood`: the reasons of the stores
+ * without a trash. `rerun`: a run follows the delete, which rewrites the keys, so no Undo is
+ * offered at once; the old data waits in the trash until the run ends and is offered back if the
+ * run fails or is cancelled (a slip of Rerun must not cost a cached result).
+ */
+export function recoveryText(trashDir: string, forGood: string[], rerun: boolean): string {
+  if (forGood.length > 0) return `The deleted data cannot be restored: ${[...new Set(forGood)].join('; ')}.`;
+  if (rerun)
+    return `The old data moves to the store's trash (${trashDir}/) while the flow runs: if the run fails or is cancelled, you can restore it.`;
+  return `The data moves to the store's trash (${trashDir}/) and can be restored for ${UNDO_WINDOW_MS / 1000} s.`;
+}
+
+/** How a rerun's run ended when it did not complete. */
+export type RerunOutcome = 'failed' | 'cancelled' | 'not-run';
+const RUN_ENDED: Record<RerunOutcome, string> = {
+  failed: 'The run failed',
+  cancelled: 'The run was cancelled',
+  'not-run': 'The flow did not run',
+};
+
+/**
+ * The notification after a rerun that did not complete, for the deleted keys the run did not
+ * write again (`back`); null when there is nothing to offer.
+ */
+export function restoreAfterRunMessage(
+  back: { key: string; store: string }[],
+  outcome: RerunOutcome,
+): string | null {
+  if (back.length === 0) return null;
+  const stores = [...new Set(back.map((t) => t.store))].join(', ');
+  const one = back.length === 1;
+  const which = one ? JSON.stringify(back[0].key) : plural(back.length, 'target');
+  return `${RUN_ENDED[outcome]}: ${which} deleted for the rerun ${one ? 'is' : 'are'} in the trash of ${stores}. Restore puts ${one ? 'it' : 'them'} back (offered for ${UNDO_WINDOW_MS / 1000} s).`;
+}

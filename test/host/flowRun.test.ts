@@ -162,6 +162,84 @@ suite('running flows', function () {
   });
 });
 
+suite('a rerun that fails', function () {
+  this.timeout(240_000);
+  const file = () => path.join(inWorkspace('flows'), 'restore_flow.py');
+  const marker = () => path.join(inWorkspace('flows'), 'fail-now');
+  const root = () => path.join(process.env.TMPDIR ?? os.tmpdir(), 'my-cache');
+  const sidecar = () => path.join(root(), 'xpersist_metadata_store', 'restore.joblib.artifact.json');
+  suiteTeardown(async () => {
+    const h = await hooks();
+    h.setDialogResponder(null);
+    h.setNoticeResponder(null);
+    fs.rmSync(marker(), { force: true });
+    if (fs.existsSync(sidecar()))
+      await h.registry.get(root())?.store.delete('restore.joblib', { dryRun: false });
+    await h.registry.scan(root());
+  });
+
+  test('offers the deleted target back, and Restore puts it back in the store', async () => {
+    const h = await hooks();
+    fs.writeFileSync(
+      file(),
+      [
+        'import os',
+        'os.environ["PREFECT__FLOWS__CHECKPOINTING"] = "True"',
+        'import pathlib, tempfile',
+        'from prefect import Flow, task',
+        'from xpersist import CacheStore, XpersistResult',
+        '',
+        'store = CacheStore(f"{tempfile.gettempdir()}/my-cache")',
+        '',
+        '@task(target="restore.joblib", result=XpersistResult(store, serializer="joblib"))',
+        'def answer():',
+        '    if (pathlib.Path(__file__).parent / "fail-now").exists():',
+        '        raise RuntimeError("told to fail")',
+        '    return 42',
+        '',
+        'with Flow("restore-flow") as flow:',
+        '    answer()',
+        '',
+      ].join('\n'),
+    );
+    const uri = vscode.Uri.file(file());
+    await vscode.window.showTextDocument(uri);
+    const ref = { uri: uri.toString(), flowIndex: 0 };
+    assert.equal(
+      await vscode.commands.executeCommand('xpersist.runFlow', ref),
+      true,
+      'the first run caches it',
+    );
+    const cached = fs.readFileSync(sidecar(), 'utf8');
+    fs.writeFileSync(marker(), '');
+    const seen = await answerDialogs('Delete and Run');
+    const notices: { message: string; choices: string[] }[] = [];
+    h.setNoticeResponder((message, choices) => {
+      notices.push({ message, choices });
+      return 'Restore';
+    });
+    const ok = await vscode.commands.executeCommand('xpersist.rerunTask', { ...ref, node: 'answer-1' });
+    assert.equal(ok, false, 'the rerun failed');
+    assert.match(
+      seen[0]?.message ?? '',
+      /The old data moves to the store's trash \(\.xpersist-trash\/\) while the flow runs: if the run fails or is cancelled, you can restore it\./,
+    );
+    await waitFor(() => notices.length > 0, 15_000, 'the restore offer');
+    assert.deepEqual(notices[0].choices, ['Restore']);
+    assert.match(
+      notices[0].message,
+      /^The run failed: "restore\.joblib" deleted for the rerun is in the trash of .*\. Restore puts it back \(offered for 60 s\)\.$/,
+    );
+    await waitFor(
+      () => h.registry.get(root())?.report?.artifacts.some((a) => a.key === 'restore.joblib'),
+      15_000,
+      'restore.joblib back in the tree',
+    );
+    assert.equal(fs.readFileSync(sidecar(), 'utf8'), cached, 'the same sidecar as before the rerun');
+    assert.ok(fs.existsSync(path.join(root(), 'restore.joblib')), 'its data is back');
+  });
+});
+
 suite('cancelling a flow run', function () {
   this.timeout(120_000);
   suiteTeardown(async () => {

@@ -8,7 +8,7 @@ import { downstreamClosure } from '../../flows/graph';
 import type { LiveRun } from '../../flows/runEvents';
 import { checkpointingHint, runFailureHint } from '../../flows/runHints';
 import { invalidationKeys } from '../../flows/taskActions';
-import { invalidateArtifacts, mutationRefusal } from '../explorer/explorerCommands';
+import { deleteForRerun, invalidateArtifacts, mutationRefusal } from '../explorer/explorerCommands';
 import type { FlowRunner } from '../flows/flowRunner';
 import { pythonAnalysis } from '../lazyModules';
 import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
@@ -103,16 +103,21 @@ export class TaskCommands {
 
   /** Runs a flow (saving its file first). */
   async runFlow(ref: TaskRef | undefined): Promise<boolean> {
+    return (await this.runFlowOutcome(ref)) === 'ok';
+  }
+
+  /** `refused`: the run did not start (untrusted, no flow, not saved). */
+  private async runFlowOutcome(ref: TaskRef | undefined): Promise<'ok' | 'failed' | 'cancelled' | 'refused'> {
     const why = this.runRefusal();
     if (why) {
       void vscode.window.showErrorMessage(why);
-      return false;
+      return 'refused';
     }
     const r = await this.resolve(ref);
-    if (!r) return false;
+    if (!r) return 'refused';
     if (r.doc.isDirty && !(await r.doc.save())) {
       void vscode.window.showErrorMessage('Save the file before running its flow.');
-      return false;
+      return 'refused';
     }
     // A flow made in a loop or a factory runs as its pattern: every flow of the loop (the runner's --flow).
     const name = r.flow.name ?? r.flow.namePattern ?? null;
@@ -135,7 +140,8 @@ export class TaskCommands {
       const hint = checkpointingHint(this.ranWithoutWriting(r.doc.uri, r.flow.flow, outcome.run));
       if (hint) void vscode.window.showWarningMessage(hint);
     }
-    return outcome.exitCode === 0;
+    if (outcome.cancelled) return 'cancelled';
+    return outcome.exitCode === 0 ? 'ok' : 'failed';
   }
 
   /** Tasks that ran to Success with an exact target that is still not cached after the rescan. */
@@ -170,9 +176,11 @@ export class TaskCommands {
       sentence: `run flow ${flowName} (${path.basename(r.doc.uri.fsPath)}) with your Python, which recomputes ${withDownstream ? `${r.state.task} and its downstream tasks` : r.state.task} and writes ${targets.length === 1 ? 'it' : 'them'} again`,
       action: 'Delete and Run',
     };
-    if (targets.length > 0 && (await invalidateArtifacts(this.registry, targets, 'target', then)) === 0)
-      return false;
-    return this.runFlow({ uri: r.doc.uri.toString(), flowIndex: r.flow.flow });
+    const deleted = targets.length > 0 ? await deleteForRerun(this.registry, targets, then) : undefined;
+    if (deleted === null) return false;
+    const outcome = await this.runFlowOutcome({ uri: r.doc.uri.toString(), flowIndex: r.flow.flow });
+    deleted?.settle(outcome === 'refused' ? 'not-run' : outcome);
+    return outcome === 'ok';
   }
 
   cancelRun(): boolean {

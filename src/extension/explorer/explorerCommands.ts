@@ -8,6 +8,9 @@ import type { ArtifactEntry, Problem } from '../../core/types';
 import {
   type DeleteMode,
   deleteMode,
+  type RerunOutcome,
+  recoveryText,
+  restoreAfterRunMessage,
   typedConfirmation,
   typedMismatch,
   UNDO_WINDOW_MS,
@@ -144,10 +147,11 @@ async function confirmDeletes(
 ): Promise<boolean> {
   const stores = [...new Set(plans.map((p) => p.state.name))];
   const forGood = plans.filter((p) => p.mode.kind === 'typed');
-  const recover =
-    forGood.length === 0
-      ? `The data moves to the store's trash (${TRASH_DIR}/) and can be restored for ${UNDO_WINDOW_MS / 1000} s.`
-      : `The deleted data cannot be restored: ${[...new Set(forGood.map((p) => (p.mode.kind === 'typed' ? p.mode.reason : '')))].join('; ')}.`;
+  const recover = recoveryText(
+    TRASH_DIR,
+    forGood.map((p) => (p.mode.kind === 'typed' ? p.mode.reason : '')),
+    then !== undefined,
+  );
   const n = plans.length;
   const message = then
     ? `Delete ${plural(n, what)} from ${stores.join(', ')}, then ${then.sentence}? ${recover}`
@@ -169,19 +173,51 @@ async function confirmDeletes(
 
 /**
  * Deletes artifacts after one confirmation listing every path; returns how many were deleted.
- * In a local store of ordinary size the keys go to its trash and an Undo is offered (not after a
- * Rerun: the flow is rewriting them); elsewhere the user has typed what goes for good.
+ * In a local store of ordinary size the keys go to its trash and an Undo is offered; elsewhere
+ * the user has typed what goes for good.
  */
 export async function invalidateArtifacts(
   registry: StoreRegistry,
   targets: { state: StoreState; key: string }[],
   what = 'artifact',
-  /** What happens after the delete, said in the confirmation (Rerun: "then runs flow x"). */
-  then?: { sentence: string; action: string },
 ): Promise<number> {
-  if (targets.length === 0) return 0;
+  const r = await deleteTargets(registry, targets, what);
+  if (r.trashed.length > 0) {
+    schedulePurge(r.trashed);
+    if (r.failures === 0) offerUndo(registry, r.trashed, what);
+  }
+  return r.done;
+}
+
+/**
+ * The delete of a Rerun, confirmed with what the run does after it (`then`). The trashed keys
+ * are kept until `settle` is called with the run's outcome: after a run that did not complete,
+ * the keys it did not write again are offered back. Null when nothing was deleted.
+ */
+export async function deleteForRerun(
+  registry: StoreRegistry,
+  targets: { state: StoreState; key: string }[],
+  then: { sentence: string; action: string },
+): Promise<{ settle: (outcome: 'ok' | RerunOutcome) => void } | null> {
+  const r = await deleteTargets(registry, targets, 'target', then);
+  if (r.done === 0) return null;
+  return {
+    settle: (outcome) => {
+      schedulePurge(r.trashed);
+      if (outcome !== 'ok') void offerRestoreAfterRun(registry, r.trashed, outcome);
+    },
+  };
+}
+
+async function deleteTargets(
+  registry: StoreRegistry,
+  targets: { state: StoreState; key: string }[],
+  what: string,
+  then?: { sentence: string; action: string },
+): Promise<{ done: number; trashed: Trashed[]; failures: number }> {
+  if (targets.length === 0) return { done: 0, trashed: [], failures: 0 };
   const plans = await planDeletes(targets);
-  if (!plans || !(await confirmDeletes(plans, what, then))) return 0;
+  if (!plans || !(await confirmDeletes(plans, what, then))) return { done: 0, trashed: [], failures: 0 };
   const trashed: Trashed[] = [];
   const failures: string[] = [];
   for (const p of plans) {
@@ -195,11 +231,10 @@ export async function invalidateArtifacts(
   }
   const done = plans.length - failures.length;
   await Promise.all([...new Set(plans.map((p) => p.state.root))].map((r) => registry.scan(r)));
-  if (trashed.length > 0) schedulePurge(trashed);
   if (failures.length) void vscode.window.showErrorMessage(`Some deletes failed:\n${failures.join('\n')}`);
-  else if (trashed.length > 0 && !then) offerUndo(registry, trashed, what);
-  else void vscode.window.setStatusBarMessage(`Deleted ${plural(done, what)}`, 4000);
-  return done;
+  else if (trashed.length === 0 || then)
+    void vscode.window.setStatusBarMessage(`Deleted ${plural(done, what)}`, 4000);
+  return { done, trashed, failures: failures.length };
 }
 
 interface Trashed {
@@ -219,13 +254,38 @@ function schedulePurge(trashed: Trashed[]): void {
 
 /** "Deleted 2 artifacts. [Undo]": restores each key (data, then sidecar) within the window. */
 function offerUndo(registry: StoreRegistry, trashed: Trashed[], what: string): void {
+  const stores = [...new Set(trashed.map((t) => t.state.name))].join(', ');
+  const message = `Deleted ${plural(trashed.length, what)} from ${stores}. Undo restores ${trashed.length === 1 ? 'it' : 'them'} for ${UNDO_WINDOW_MS / 1000} s.`;
+  offerRestore(registry, trashed, what, message, 'Undo');
+}
+
+/** After a Rerun whose run failed or was cancelled: the deleted targets it did not rewrite. */
+async function offerRestoreAfterRun(
+  registry: StoreRegistry,
+  trashed: Trashed[],
+  outcome: RerunOutcome,
+): Promise<void> {
+  const rewritten = await Promise.all(trashed.map((t) => t.state.store.has(t.key).catch(() => true)));
+  const back = trashed.filter((_, i) => !rewritten[i]);
+  const message = restoreAfterRunMessage(
+    back.map((t) => ({ key: t.key, store: t.state.name })),
+    outcome,
+  );
+  if (message) offerRestore(registry, back, 'target', message, 'Restore');
+}
+
+/** A notification whose button puts `trashed` back, within the undo window from now. */
+function offerRestore(
+  registry: StoreRegistry,
+  trashed: Trashed[],
+  what: string,
+  message: string,
+  button: string,
+): void {
   const until = Date.now() + UNDO_WINDOW_MS;
   const stores = [...new Set(trashed.map((t) => t.state.name))].join(', ');
-  void notify(
-    `Deleted ${plural(trashed.length, what)} from ${stores}. Undo restores ${trashed.length === 1 ? 'it' : 'them'} for ${UNDO_WINDOW_MS / 1000} s.`,
-    'Undo',
-  ).then(async (choice) => {
-    if (choice !== 'Undo') return;
+  void notify(message, button).then(async (choice) => {
+    if (choice !== button) return;
     if (Date.now() > until) {
       void vscode.window.showWarningMessage(`Too late to undo: the trash of ${stores} was emptied.`);
       return;

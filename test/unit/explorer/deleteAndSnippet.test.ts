@@ -8,6 +8,8 @@ import {
   deleteMode,
   LARGE_STORE_ARTIFACTS,
   LARGE_STORE_BYTES,
+  recoveryText,
+  restoreAfterRunMessage,
   typedConfirmation,
   typedMismatch,
 } from '../../../src/explorer/deletePlan';
@@ -16,6 +18,45 @@ import { copyFixtureKind, runPython, tempDir } from '../helpers';
 
 const arts = (n: number, size = 10) => ({
   artifacts: Array.from({ length: n }, () => ({ sizeBytes: size })),
+});
+
+describe('what a delete confirmation says about recovery', () => {
+  it('a plain delete offers Undo for the window; a rerun keeps the old data until the run ends', () => {
+    assert.equal(
+      recoveryText('.xpersist-trash', [], false),
+      "The data moves to the store's trash (.xpersist-trash/) and can be restored for 60 s.",
+    );
+    // Not the 60 s Undo: a rerun offers nothing while the run rewrites the keys.
+    assert.equal(
+      recoveryText('.xpersist-trash', [], true),
+      "The old data moves to the store's trash (.xpersist-trash/) while the flow runs: if the run fails or is cancelled, you can restore it.",
+    );
+    const why = 'the store is on object storage, where a delete cannot be undone';
+    for (const rerun of [false, true])
+      assert.equal(recoveryText('.t', [why, why], rerun), `The deleted data cannot be restored: ${why}.`);
+  });
+
+  it('after a rerun that did not complete, names what comes back', () => {
+    assert.equal(restoreAfterRunMessage([], 'failed'), null, 'the run rewrote everything: no offer');
+    assert.equal(
+      restoreAfterRunMessage([{ key: 'a.zarr', store: 'my-cache' }], 'failed'),
+      'The run failed: "a.zarr" deleted for the rerun is in the trash of my-cache. Restore puts it back (offered for 60 s).',
+    );
+    assert.equal(
+      restoreAfterRunMessage(
+        [
+          { key: 'a.zarr', store: 'my-cache' },
+          { key: 'b.nc', store: 'other' },
+        ],
+        'cancelled',
+      ),
+      'The run was cancelled: 2 targets deleted for the rerun are in the trash of my-cache, other. Restore puts them back (offered for 60 s).',
+    );
+    assert.match(
+      restoreAfterRunMessage([{ key: 'a', store: 's' }], 'not-run') ?? '',
+      /^The flow did not run: /,
+    );
+  });
 });
 
 describe('delete mode', () => {
