@@ -368,6 +368,43 @@ suite('cache explorer', () => {
     }
   });
 
+  test('a delete of more paths than the dialog lists offers every path in an editor, then asks again', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-many-'));
+    writeArtifacts(root, 30);
+    await setStores([root]);
+    const h = await hooks();
+    await waitFor(() => h.registry.get(root)?.report, 20_000, 'scanned');
+    const node = (await children()).filter(isStore).find((n) => n.state.root === root);
+    assert.ok(node);
+    const arts = (await children(node)).filter(isArtifact);
+    assert.equal(arts.length, 30);
+    const seen: { detail: string; choices: string[] }[] = [];
+    h.setDialogResponder((_message, detail, choices) => {
+      seen.push({ detail, choices });
+      return seen.length === 1 ? choices[1] : choices[0];
+    });
+    try {
+      assert.equal(await vscode.commands.executeCommand('xpersist.invalidate', arts[0], arts), 30);
+      assert.equal(seen.length, 2, 'asked again after showing the paths');
+      assert.deepEqual(seen[0].choices, ['Delete', 'Show All 60 Paths']);
+      const listed = seen[0].detail.split('\n');
+      assert.equal(listed.length, 41);
+      assert.equal(listed[40], '… and 20 more');
+      const expected = writtenPaths(root, 30);
+      const doc = vscode.workspace.textDocuments.find(
+        (d) => d.isUntitled && d.getText().includes(expected[expected.length - 1]),
+      );
+      assert.ok(doc, 'an editor lists the paths the dialog cut');
+      const lines = doc.getText().split('\n');
+      for (const p of expected) assert.ok(lines.includes(p), `${p} is listed`);
+      assert.ok(!fs.existsSync(path.join(root, 'a0029.joblib')), 'deleted after the second Delete');
+    } finally {
+      h.setDialogResponder(null);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await setStores([]);
+    }
+  });
+
   test('Copy as Python puts the store and store.get(key) on the clipboard', async () => {
     const store = await storeNode('caches/seed-demo');
     const bar = (await children(store)).filter(isArtifact).find((n) => n.artifact.key === 'bar.zarr');
@@ -537,3 +574,11 @@ suite('cache explorer', () => {
     }
   });
 });
+
+/** The sidecar and data path of each key writeArtifacts wrote, as a delete lists them. */
+function writtenPaths(root: string, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `a${String(i).padStart(4, '0')}.joblib`).flatMap((k) => [
+    path.join(root, 'xpersist_metadata_store', `${k}.artifact.json`),
+    path.join(root, k),
+  ]);
+}

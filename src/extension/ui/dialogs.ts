@@ -36,8 +36,23 @@ export function pathList(paths: string[]): string {
   return shown.join('\n');
 }
 
+/**
+ * The modal that confirms a change of `paths`. A list too long for a dialog is cut there, so it
+ * also offers "Show All N Paths": every path in an editor beside it, then the same question again
+ * (a remote delete of a zarr is thousands of objects, and the user confirms what they have seen).
+ */
 export async function confirmPaths(message: string, paths: string[], action: string): Promise<boolean> {
-  return (await askModal(message, pathList(paths), action)) === action;
+  const showAll = `Show All ${paths.length} Paths`;
+  const choices = paths.length > MAX_LISTED ? [action, showAll] : [action];
+  for (;;) {
+    const answer = await askModal(message, pathList(paths), ...choices);
+    if (answer !== showAll) return answer === action;
+    const doc = await vscode.workspace.openTextDocument({
+      content: `${message}\n\n${paths.join('\n')}\n`,
+      language: 'plaintext',
+    });
+    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  }
 }
 
 /** Answers non-modal notifications in in-host tests (an Undo button), like DialogResponder. */
