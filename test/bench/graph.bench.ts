@@ -90,7 +90,10 @@ async function firstPaints(model: GraphViewModel, rounds: number): Promise<numbe
             window.addEventListener('message', () =>
               requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0)),
             );
-            window.postMessage({ type: 'graph', payload: { model: m, state: null } }, '*');
+            window.postMessage(
+              { kind: 'notification', method: 'graph', params: { model: m, state: null } },
+              '*',
+            );
           }),
         model,
       );

@@ -3,9 +3,25 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { FlowStates } from '../../flows/fileStates';
+import type { GraphViewModel, GraphViewNode } from '../../flows/graphView';
 import type { LiveRun } from '../../flows/runEvents';
 import type { WriteAccess } from '../../flows/taskActions';
-import { type GraphUiState, graphToHostSchema, type HostToGraph } from '../../webview/graph/protocol';
+import {
+  ExportSvg,
+  GraphError,
+  type GraphUiState,
+  Invalidate,
+  OpenDashboard,
+  OpenTraceback,
+  Preview,
+  Ready,
+  Rerun,
+  Reveal,
+  RunFlow,
+  SaveState,
+  ShowGraph,
+} from '../../webview/graph/protocol';
+import { IpcPeer } from '../../webview/ipc';
 import type { TaskRef } from '../code/cacheLenses';
 import type { PythonInsights } from '../code/pythonInsights';
 import type { TaskCommands } from '../code/taskCommands';
@@ -23,8 +39,10 @@ interface OpenGraph {
   uri: vscode.Uri;
   flowIndex: number;
   state: GraphUiState;
+  /** Typed messages to and from this panel's webview (validated on arrival). */
+  peer: IpcPeer;
   timer?: NodeJS.Timeout;
-  lastModel?: import('../../flows/graphView').GraphViewModel;
+  lastModel?: GraphViewModel;
 }
 
 export class GraphPanels implements vscode.Disposable {
@@ -66,7 +84,7 @@ export class GraphPanels implements vscode.Disposable {
   }
 
   /** Models currently shown (for tests). */
-  models(): import('../../flows/graphView').GraphViewModel[] {
+  models(): GraphViewModel[] {
     return [...this.open.values()].map((g) => g.lastModel).filter((m): m is NonNullable<typeof m> => !!m);
   }
 
@@ -101,11 +119,17 @@ export class GraphPanels implements vscode.Disposable {
     const key = `${uri.toString()}#${flowIndex}`;
     panel.webview.options = webviewOptions(this.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'xpersist.svg');
-    const g: OpenGraph = { panel, uri, flowIndex, state };
+    const peer = new IpcPeer((m) => void panel.webview.postMessage(m), {
+      validate: true,
+      onInvalid: (why) => log().warn(`Ignored a message from the flow graph: ${why}`),
+    });
+    const g: OpenGraph = { panel, uri, flowIndex, state, peer };
     this.open.set(key, g);
+    this.handle(g);
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'graph', panel.title);
-    panel.webview.onDidReceiveMessage((m) => this.onMessage(g, m));
+    panel.webview.onDidReceiveMessage((m) => peer.receive(m));
     panel.onDidDispose(() => {
+      peer.dispose();
       clearTimeout(g.timer);
       if (this.open.get(key) === g) this.open.delete(key);
     });
@@ -127,9 +151,8 @@ export class GraphPanels implements vscode.Disposable {
     try {
       const f = await this.flowOf(g);
       if (!f) {
-        this.post(g, {
-          type: 'graphError',
-          payload: { message: `Flow #${g.flowIndex + 1} is no longer in ${path.basename(g.uri.fsPath)}.` },
+        g.peer.sendNotification(GraphError, {
+          message: `Flow #${g.flowIndex + 1} is no longer in ${path.basename(g.uri.fsPath)}.`,
         });
         return;
       }
@@ -145,118 +168,95 @@ export class GraphPanels implements vscode.Disposable {
       });
       g.lastModel = model;
       g.panel.title = `Flow ${f.flow.name ?? path.basename(g.uri.fsPath)}`;
-      this.post(g, { type: 'graph', payload: { model, state: g.state } });
+      g.peer.sendNotification(ShowGraph, { model, state: g.state });
     } catch (err) {
       log().error(`Flow graph failed: ${(err as Error).stack ?? err}`);
-      this.post(g, { type: 'graphError', payload: { message: (err as Error).message } });
+      g.peer.sendNotification(GraphError, { message: (err as Error).message });
     }
   }
 
-  private post(g: OpenGraph, msg: HostToGraph): void {
-    void g.panel.webview.postMessage(msg);
-  }
-
-  private async onMessage(g: OpenGraph, raw: unknown): Promise<void> {
-    const parsed = graphToHostSchema.safeParse(raw);
-    if (!parsed.success) {
-      log().warn(`Ignored an invalid message from the flow graph: ${parsed.error.message}`);
-      return;
-    }
-    const msg = parsed.data;
+  /** What the webview may ask: each message's params already checked against its schema. */
+  private handle(g: OpenGraph): void {
     const ref = (node?: string): TaskRef => ({ uri: g.uri.toString(), flowIndex: g.flowIndex, node });
-    switch (msg.type) {
-      case 'ready':
-        g.state = {
-          ...g.state,
-          ...(msg.payload as GraphUiState),
-          uri: g.uri.toString(),
-          flowIndex: g.flowIndex,
-        };
-        await this.send(g);
-        return;
-      case 'saveState':
-        g.state = {
-          ...g.state,
-          ...(msg.payload as GraphUiState),
-          uri: g.uri.toString(),
-          flowIndex: g.flowIndex,
-        };
-        return;
-      case 'reveal': {
-        const node = g.lastModel?.nodes.find((n) => n.id === msg.payload.node);
-        if (!node) return;
-        const editor = await vscode.window.showTextDocument(g.uri, {
-          viewColumn: vscode.ViewColumn.One,
-          preserveFocus: false,
-        });
-        const pos = new vscode.Position(Math.max(0, node.line - 1), 0);
-        editor.selection = new vscode.Selection(pos, pos);
-        editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-        return;
-      }
-      case 'preview': {
-        const node = g.lastModel?.nodes.find((n) => n.id === msg.payload.node);
-        if (node?.storeRoot && node.previewKey) {
-          await vscode.commands.executeCommand('xpersist.preview', {
-            root: node.storeRoot,
-            key: node.previewKey,
-          });
-        } else if (node) {
-          void vscode.window.showInformationMessage(
-            `${node.label}: nothing cached to preview (${node.statusLabel}).`,
-          );
-        }
-        return;
-      }
-      case 'invalidate':
-        await this.tasks.invalidate(ref(msg.payload.node), msg.payload.downstream);
-        return;
-      case 'rerun':
-        await this.tasks.rerun(ref(msg.payload.node), msg.payload.downstream);
-        return;
-      case 'runFlow':
-        await this.tasks.runFlow(ref());
-        return;
-      case 'openDashboard':
-        await vscode.commands.executeCommand(OPEN_DASHBOARD, g.lastModel?.executor?.dashboard ?? undefined);
-        return;
-      case 'openTraceback': {
-        const node = g.lastModel?.nodes.find((n) => n.id === msg.payload.node);
-        const live = node?.live;
-        if (!live?.traceback) return;
-        if (live.where) {
-          const editor = await vscode.window.showTextDocument(vscode.Uri.file(live.where.file), {
-            viewColumn: vscode.ViewColumn.One,
-          });
-          const pos = new vscode.Position(Math.max(0, live.where.line - 1), 0);
-          editor.selection = new vscode.Selection(pos, pos);
-          editor.revealRange(new vscode.Range(pos, pos));
-        }
-        const doc = await vscode.workspace.openTextDocument({
-          content: `${node?.label}: ${live.exception ?? ''}\n\n${live.traceback}`,
-          language: 'plaintext',
-        });
-        await vscode.window.showTextDocument(doc, {
-          viewColumn: vscode.ViewColumn.Beside,
-          preview: true,
-          preserveFocus: true,
-        });
-        return;
-      }
-      case 'exportSvg': {
-        const folder =
-          vscode.workspace.getWorkspaceFolder(g.uri)?.uri ?? vscode.Uri.file(path.dirname(g.uri.fsPath));
-        const name = `${(g.lastModel?.flow ?? 'flow').replace(/[^\w.-]+/g, '_')}.svg`;
-        const target = await vscode.window.showSaveDialog({
-          defaultUri: vscode.Uri.joinPath(folder, name),
-          filters: { SVG: ['svg'] },
-        });
-        if (!target) return;
-        await vscode.workspace.fs.writeFile(target, Buffer.from(msg.payload.svg, 'utf8'));
-        void vscode.window.showInformationMessage(`Saved the flow graph to ${target.fsPath}`);
-        return;
-      }
+    const keep = (patch: GraphUiState) => {
+      g.state = { ...g.state, ...patch, uri: g.uri.toString(), flowIndex: g.flowIndex };
+    };
+    const nodeOf = (id: string) => g.lastModel?.nodes.find((n) => n.id === id);
+    const p = g.peer;
+    p.onNotification(Ready, async (state) => {
+      keep(state);
+      await this.send(g);
+    });
+    p.onNotification(SaveState, keep);
+    p.onNotification(Reveal, ({ node }) => this.reveal(g, nodeOf(node)));
+    p.onNotification(Preview, ({ node }) => this.preview(nodeOf(node)));
+    p.onNotification(Invalidate, ({ node, downstream }) => this.tasks.invalidate(ref(node), downstream));
+    p.onNotification(Rerun, ({ node, downstream }) => this.tasks.rerun(ref(node), downstream));
+    p.onNotification(RunFlow, () => this.tasks.runFlow(ref()));
+    p.onNotification(OpenDashboard, () =>
+      vscode.commands.executeCommand(OPEN_DASHBOARD, g.lastModel?.executor?.dashboard ?? undefined),
+    );
+    p.onNotification(OpenTraceback, ({ node }) => this.openTraceback(nodeOf(node)));
+    p.onNotification(ExportSvg, ({ svg }) => this.exportSvg(g, svg));
+  }
+
+  private async reveal(g: OpenGraph, node: GraphViewNode | undefined): Promise<void> {
+    if (!node) return;
+    const editor = await vscode.window.showTextDocument(g.uri, {
+      viewColumn: vscode.ViewColumn.One,
+      preserveFocus: false,
+    });
+    const pos = new vscode.Position(Math.max(0, node.line - 1), 0);
+    editor.selection = new vscode.Selection(pos, pos);
+    editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  private async preview(node: GraphViewNode | undefined): Promise<void> {
+    if (node?.storeRoot && node.previewKey) {
+      await vscode.commands.executeCommand('xpersist.preview', {
+        root: node.storeRoot,
+        key: node.previewKey,
+      });
+    } else if (node) {
+      void vscode.window.showInformationMessage(
+        `${node.label}: nothing cached to preview (${node.statusLabel}).`,
+      );
     }
+  }
+
+  private async openTraceback(node: GraphViewNode | undefined): Promise<void> {
+    const live = node?.live;
+    if (!live?.traceback) return;
+    if (live.where) {
+      const editor = await vscode.window.showTextDocument(vscode.Uri.file(live.where.file), {
+        viewColumn: vscode.ViewColumn.One,
+      });
+      const pos = new vscode.Position(Math.max(0, live.where.line - 1), 0);
+      editor.selection = new vscode.Selection(pos, pos);
+      editor.revealRange(new vscode.Range(pos, pos));
+    }
+    const doc = await vscode.workspace.openTextDocument({
+      content: `${node?.label}: ${live.exception ?? ''}\n\n${live.traceback}`,
+      language: 'plaintext',
+    });
+    await vscode.window.showTextDocument(doc, {
+      viewColumn: vscode.ViewColumn.Beside,
+      preview: true,
+      preserveFocus: true,
+    });
+  }
+
+  private async exportSvg(g: OpenGraph, svg: string): Promise<void> {
+    const folder =
+      vscode.workspace.getWorkspaceFolder(g.uri)?.uri ?? vscode.Uri.file(path.dirname(g.uri.fsPath));
+    const name = `${(g.lastModel?.flow ?? 'flow').replace(/[^\w.-]+/g, '_')}.svg`;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(folder, name),
+      filters: { SVG: ['svg'] },
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, Buffer.from(svg, 'utf8'));
+    void vscode.window.showInformationMessage(`Saved the flow graph to ${target.fsPath}`);
   }
 
   dispose(): void {

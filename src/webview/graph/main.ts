@@ -7,12 +7,28 @@ import type { GraphViewModel, GraphViewNode } from '../../flows/graphView';
 import type { LiveState } from '../../flows/runEvents';
 import { formatDuration, LEGEND_ORDER, RUN_STATE, STATUS, type Status } from '../../flows/status';
 import { clear, h, icon } from '../common/dom';
-import { send } from '../common/rpc';
 import { vscodeApi } from '../common/vscodeApi';
-import type { GraphUiState, HostToGraph } from './protocol';
+import { IpcPeer } from '../ipc';
+import {
+  ExportSvg,
+  GraphError,
+  type GraphUiState,
+  Invalidate,
+  OpenDashboard,
+  OpenTraceback,
+  Preview,
+  Ready,
+  Rerun,
+  Reveal,
+  RunFlow,
+  SaveState,
+  ShowGraph,
+} from './protocol';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const api = vscodeApi<GraphUiState>();
+// The host checks what it receives; this side trusts its host.
+const peer = new IpcPeer((m) => api.postMessage(m), { validate: false });
 let state: GraphUiState = api.getState() ?? {};
 let model: GraphViewModel | null = null;
 let view = state.view ?? null;
@@ -31,7 +47,7 @@ function svg<K extends keyof SVGElementTagNameMap>(
 function save(patch: Partial<GraphUiState>): void {
   state = { ...state, ...patch };
   api.setState(state);
-  send('saveState', state as Record<string, unknown>);
+  peer.sendNotification(SaveState, state);
 }
 
 const app = document.getElementById('app') as HTMLElement;
@@ -185,27 +201,31 @@ function showMenu(n: GraphViewNode, x: number, y: number): void {
     menu.append(b);
   };
   const task = n.kind === 'task';
-  item('Go to code', () => send('reveal', { node: n.id }));
-  item('Preview', () => send('preview', { node: n.id }), !!n.previewKey);
+  item('Go to code', () => peer.sendNotification(Reveal, { node: n.id }));
+  item('Preview', () => peer.sendNotification(Preview, { node: n.id }), !!n.previewKey);
   // Disabled where the host would refuse (untrusted workspace, read-only store): taskActions.ts.
   const trusted = model?.trusted ?? false;
-  item('Invalidate', () => send('invalidate', { node: n.id, downstream: false }), task && n.canInvalidate);
+  item(
+    'Invalidate',
+    () => peer.sendNotification(Invalidate, { node: n.id, downstream: false }),
+    task && n.canInvalidate,
+  );
   item(
     'Invalidate with downstream…',
-    () => send('invalidate', { node: n.id, downstream: true }),
+    () => peer.sendNotification(Invalidate, { node: n.id, downstream: true }),
     task && trusted,
   );
   item(
     'Rerun',
-    () => send('rerun', { node: n.id, downstream: false }),
+    () => peer.sendNotification(Rerun, { node: n.id, downstream: false }),
     task && n.canRerun && !model?.running,
   );
   item(
     'Rerun with downstream',
-    () => send('rerun', { node: n.id, downstream: true }),
+    () => peer.sendNotification(Rerun, { node: n.id, downstream: true }),
     task && trusted && !model?.running,
   );
-  if (n.live?.traceback) item('Show traceback', () => send('openTraceback', { node: n.id }));
+  if (n.live?.traceback) item('Show traceback', () => peer.sendNotification(OpenTraceback, { node: n.id }));
   const rect = stage.getBoundingClientRect();
   menu.style.display = 'flex';
   menu.style.left = `${Math.min(x - rect.left, rect.width - 220)}px`;
@@ -296,11 +316,11 @@ function draw(m: GraphViewModel): void {
     g.addEventListener('click', (ev) => {
       ev.stopPropagation();
       select(n.id);
-      send('reveal', { node: n.id });
+      peer.sendNotification(Reveal, { node: n.id });
     });
     g.addEventListener('dblclick', (ev) => {
       ev.stopPropagation();
-      if (n.previewKey) send('preview', { node: n.id });
+      if (n.previewKey) peer.sendNotification(Preview, { node: n.id });
     });
     g.addEventListener('contextmenu', (ev) => {
       ev.preventDefault();
@@ -309,7 +329,7 @@ function draw(m: GraphViewModel): void {
       showMenu(n, ev.clientX, ev.clientY);
     });
     g.addEventListener('keydown', (ev) => {
-      if (ev.key === 'Enter') send('reveal', { node: n.id });
+      if (ev.key === 'Enter') peer.sendNotification(Reveal, { node: n.id });
       if (ev.key === 'ContextMenu' || (ev.shiftKey && ev.key === 'F10')) {
         const r = g.getBoundingClientRect();
         showMenu(n, r.left + 10, r.bottom);
@@ -343,13 +363,18 @@ function renderToolbar(m: GraphViewModel): void {
     summary,
     m.executor ? h('span', { class: 'muted executor' }, m.executor.label) : h('span'),
     m.executor?.dashboard
-      ? button('Dashboard', 'dashboard', () => send('openDashboard'), 'Open the Dask dashboard in VS Code')
+      ? button(
+          'Dashboard',
+          'dashboard',
+          () => peer.sendNotification(OpenDashboard, {}),
+          'Open the Dask dashboard in VS Code',
+        )
       : h('span'),
     h('span', { class: 'spacer' }),
     button('Fit', 'screen-full', fitToView, 'Fit the graph to the panel'),
     button('', 'zoom-in', () => zoomAt(1.25, w(), hh()), 'Zoom in'),
     button('', 'zoom-out', () => zoomAt(0.8, w(), hh()), 'Zoom out'),
-    button('Run Flow', 'play', () => send('runFlow'), 'Run this flow'),
+    button('Run Flow', 'play', () => peer.sendNotification(RunFlow, {}), 'Run this flow'),
     button('Export SVG', 'export', exportSvg, 'Save the graph as an SVG file'),
   );
 }
@@ -466,7 +491,7 @@ function exportSvg(): void {
   clone.setAttribute('height', String(model.height));
   clone.setAttribute('viewBox', `0 0 ${model.width} ${model.height}`);
   clone.style.background = getComputedStyle(document.body).backgroundColor;
-  send('exportSvg', {
+  peer.sendNotification(ExportSvg, {
     svg: `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`,
   });
 }
@@ -506,21 +531,18 @@ window.addEventListener('keydown', (ev) => {
   if (ev.key === 'Escape') hideMenu();
 });
 
-window.addEventListener('message', (ev: MessageEvent<HostToGraph>) => {
-  const msg = ev.data;
-  if (msg.type === 'graphError') {
-    clear(app);
-    app.append(h('div', { class: 'error-box', role: 'alert' }, icon('error'), ` ${msg.payload.message}`));
-    return;
-  }
-  if (msg.type !== 'graph') return;
+peer.onNotification(GraphError, ({ message }) => {
+  clear(app);
+  app.append(h('div', { class: 'error-box', role: 'alert' }, icon('error'), ` ${message}`));
+});
+peer.onNotification(ShowGraph, (payload) => {
   const first = model === null;
-  model = msg.payload.model;
+  model = payload.model;
   if (first) {
     clear(app);
     app.append(toolbar, stage, legend);
-    state = { ...(msg.payload.state ?? {}), ...state };
-    if (state.selected === undefined) state.selected = msg.payload.state?.selected ?? null;
+    state = { ...(payload.state ?? {}), ...state };
+    if (state.selected === undefined) state.selected = payload.state?.selected ?? null;
     view = state.view ?? null;
   }
   renderToolbar(model);
@@ -528,10 +550,11 @@ window.addEventListener('message', (ev: MessageEvent<HostToGraph>) => {
   draw(model);
   if (!view || autoFit) fitToView();
   else applyView();
-  if (msg.payload.state?.selected && first) select(msg.payload.state.selected);
+  if (payload.state?.selected && first) select(payload.state.selected);
 });
+window.addEventListener('message', (ev: MessageEvent<unknown>) => void peer.receive(ev.data));
 
 new ResizeObserver(() => {
   if (model && autoFit) fitToView();
 }).observe(stage);
-send('ready', state as Record<string, unknown>);
+peer.sendNotification(Ready, state);

@@ -1,13 +1,9 @@
-// Every message between the extension host and the flow-graph panel, typed once and imported by
-// both sides. The host validates what it receives with the zod schema below.
+// Every message between the extension host and the flow-graph panel, declared once with
+// ipc.ts and imported by both sides. The host validates what the webview sends (untrusted
+// input) against these schemas; the webview trusts its host.
 import * as z from 'zod/mini';
 import type { GraphViewModel } from '../../flows/graphView';
-
-/** The envelope of the messages below (until they move to ipc.ts's typed requests). */
-export interface IpcMessage<T extends string, P> {
-  type: T;
-  payload: P;
-}
+import { notification, trusted } from '../ipc';
 
 export interface GraphUiState {
   uri?: string;
@@ -19,33 +15,37 @@ export interface GraphUiState {
   selected?: string | null;
 }
 
-export type HostToGraph =
-  | IpcMessage<'graph', { model: GraphViewModel; state: GraphUiState | null }>
-  | IpcMessage<'graphError', { message: string }>;
+const nodeId = z.string().check(z.maxLength(500));
+const uiState: z.ZodMiniType<GraphUiState> = z.object({
+  uri: z.optional(z.string().check(z.maxLength(10_000))),
+  flowIndex: z.optional(z.int().check(z.nonnegative())),
+  view: z.optional(z.object({ x: z.number(), y: z.number(), k: z.number().check(z.positive()) })),
+  autoFit: z.optional(z.boolean()),
+  selected: z.optional(z.nullable(nodeId)),
+});
+const onNode = z.object({ node: nodeId });
+const onNodeDownstream = z.object({ node: nodeId, downstream: z.boolean() });
+const nothing = z.object({});
 
-export const graphToHostSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), payload: z.looseObject({}) }),
-  z.object({ type: z.literal('saveState'), payload: z.looseObject({}) }),
-  z.object({ type: z.literal('reveal'), payload: z.object({ node: z.string().check(z.maxLength(500)) }) }),
-  z.object({ type: z.literal('preview'), payload: z.object({ node: z.string().check(z.maxLength(500)) }) }),
-  z.object({
-    type: z.literal('invalidate'),
-    payload: z.object({ node: z.string().check(z.maxLength(500)), downstream: z.boolean() }),
-  }),
-  z.object({
-    type: z.literal('rerun'),
-    payload: z.object({ node: z.string().check(z.maxLength(500)), downstream: z.boolean() }),
-  }),
-  z.object({ type: z.literal('runFlow'), payload: z.looseObject({}) }),
-  z.object({ type: z.literal('openDashboard'), payload: z.looseObject({}) }),
-  z.object({
-    type: z.literal('openTraceback'),
-    payload: z.object({ node: z.string().check(z.maxLength(500)) }),
-  }),
-  z.object({
-    type: z.literal('exportSvg'),
-    payload: z.object({ svg: z.string().check(z.maxLength(20_000_000)) }),
-  }),
-]);
+// Host -> webview
+export const ShowGraph = notification<{ model: GraphViewModel; state: GraphUiState | null }>(
+  'graph',
+  trusted(),
+);
+export const GraphError = notification<{ message: string }>('graphError', trusted());
 
-export type GraphToHost = z.infer<typeof graphToHostSchema>;
+// Webview -> host
+/** The webview is up, with the UI state it restored (pan/zoom, selection). */
+export const Ready = notification<GraphUiState>('ready', uiState);
+export const SaveState = notification<GraphUiState>('saveState', uiState);
+export const Reveal = notification<{ node: string }>('reveal', onNode);
+export const Preview = notification<{ node: string }>('preview', onNode);
+export const Invalidate = notification<{ node: string; downstream: boolean }>('invalidate', onNodeDownstream);
+export const Rerun = notification<{ node: string; downstream: boolean }>('rerun', onNodeDownstream);
+export const RunFlow = notification('runFlow', nothing);
+export const OpenDashboard = notification('openDashboard', nothing);
+export const OpenTraceback = notification<{ node: string }>('openTraceback', onNode);
+export const ExportSvg = notification<{ svg: string }>(
+  'exportSvg',
+  z.object({ svg: z.string().check(z.maxLength(20_000_000)) }),
+);
