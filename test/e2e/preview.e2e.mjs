@@ -2,6 +2,9 @@
 // variables read from the panel, a slider that changes the heatmap, screenshots in dark and
 // light themes.
 import assert from 'node:assert/strict';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { FIXTURES } from '../../scripts/lib/workspaces.mjs';
 
 export const title = 'previews of zarr, netCDF4, CSV and joblib artifacts';
 
@@ -100,6 +103,50 @@ async function climateTimes(wb) {
   assert.ok(painted > 20, `the weights paint many colours (${painted})`);
   await map.scrollIntoViewIfNeeded();
   await wb.screenshot('c3-pickled-array');
+  await pickledCube(wb);
+}
+
+/**
+ * A (6, 40, 8) float32 array written by real joblib, cached as a flow would leave it: a slider
+ * per leading dimension picks the 2-D slice the map draws, as for a dataset variable.
+ */
+async function pickledCube(wb) {
+  const store = path.join(wb.workspace, 'caches', 'climate');
+  copyFileSync(path.join(FIXTURES, '..', 'preview', 'nd', 'cube.joblib'), path.join(store, 'cube.joblib'));
+  const sidecar = {
+    key: 'cube.joblib',
+    serializer: 'joblib',
+    load_kwargs: {},
+    dump_kwargs: {},
+    additional_metadata: {},
+    created_at: '2026-12-04T10:00:00',
+  };
+  writeFileSync(
+    path.join(store, 'xpersist_metadata_store', 'cube.joblib.artifact.json'),
+    JSON.stringify(sidecar, null, 2),
+  );
+  await openArtifact(wb, 'cube.joblib');
+  const title = await wb.inWebview('[data-testid="array-map-title"]');
+  assert.equal(await title.textContent(), 'float32 [0, :, :]');
+  const pixels = () =>
+    wb
+      .webview()
+      .locator('[data-testid="array-map"] canvas.heatmap-canvas')
+      .evaluate((c) => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data).join(','));
+  const first = await pixels();
+  const slider = await wb.inWebview('[data-testid="array-slider-0"]');
+  await slider.fill('5');
+  await wb
+    .webview()
+    .locator('[data-testid="array-map-title"]', { hasText: '[5, :, :]' })
+    .waitFor({ timeout: 10_000 });
+  assert.notEqual(await pixels(), first, 'slice 5 paints other values than slice 0');
+  assert.equal(
+    await (await wb.inWebview('[data-testid="array-rows"]')).textContent(),
+    '240 rows × 8 columns.',
+  );
+  await slider.scrollIntoViewIfNeeded();
+  await wb.screenshot('c4-pickled-cube-slice');
 }
 
 /** tas on a 5° grid as a map: tick labels at coordinate values, north up, square degrees, colormap, click. */

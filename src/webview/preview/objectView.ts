@@ -3,7 +3,7 @@
 
 import { displayDtype } from '../../preview/cf/calendarTime';
 import type { ObjectNode, Value } from '../../preview/model';
-import { fmt, h, icon } from '../common/dom';
+import { clear, fmt, h, icon } from '../common/dom';
 import { renderHeatmap } from './heatmap';
 import { axisTicks, colorRange } from './mapModel';
 
@@ -59,30 +59,42 @@ export interface ArrayGrid {
   /** Rows whose values the tree kept (all of them unless the array is over 20,000 values). */
   rows: number;
   cols: number;
-  /** The first 2-D slice ([0, ..., 0, :, :]) of a numeric array, as far as it was kept. */
+  /** The 2-D slice at `lead` ([i, ..., :, :]) of a numeric array, as far as it was kept. */
   heat: { values: Value[]; rows: number; cols: number; title: string } | null;
+  /** Why there is no map for that slice although the array is numeric (it was not kept). */
+  notKept?: string;
 }
 
 const NUMERIC = /^(float|int|uint|bool)/;
 
-export function arrayGrid(node: ObjectNode): ArrayGrid | null {
+/**
+ * The layout of an N-D array and its 2-D slice at `lead`: one index per leading dimension (all
+ * but the last two; missing ones are 0, out-of-range ones clamped), in C order as numpy stores it.
+ */
+export function arrayGrid(node: ObjectNode, lead: number[] = []): ArrayGrid | null {
   const shape = node.shape ?? [];
   const values = node.values;
   if (shape.length < 2 || !values) return null;
   const cols = shape[shape.length - 1];
   const totalRows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
   const rows = Math.min(totalRows, Math.floor(values.length / Math.max(1, cols)));
-  const sliceRows = Math.min(shape[shape.length - 2], rows);
-  const lead = shape.slice(0, -2).map(() => '0');
-  const heat =
-    NUMERIC.test(node.dtype ?? '') && sliceRows > 0 && cols > 0
-      ? {
-          values: values.slice(0, sliceRows * cols),
-          rows: sliceRows,
-          cols,
-          title: `[${[...lead, ':', ':'].join(', ')}]`,
-        }
-      : null;
+  const sliceRows = shape[shape.length - 2];
+  const at = shape.slice(0, -2).map((n, d) => Math.max(0, Math.min(n - 1, Math.round(lead[d] ?? 0))));
+  // The slice's first row among the table's rows: the leading indices raveled, times its rows.
+  const first = at.reduce((acc, i, d) => acc * shape[d] + i, 0) * sliceRows;
+  const kept = Math.max(0, Math.min(sliceRows, rows - first));
+  const title = `[${[...at.map(String), ':', ':'].join(', ')}]`;
+  if (!NUMERIC.test(node.dtype ?? '') || sliceRows === 0 || cols === 0)
+    return { totalRows, rows, cols, heat: null };
+  if (kept === 0)
+    return {
+      totalRows,
+      rows,
+      cols,
+      heat: null,
+      notKept: `${title} is past the first ${rows.toLocaleString('en-US')} rows the preview keeps of this array.`,
+    };
+  const heat = { values: values.slice(first * cols, (first + kept) * cols), rows: kept, cols, title };
   return { totalRows, rows, cols, heat };
 }
 
@@ -141,19 +153,62 @@ export function arrayTable(node: ObjectNode): HTMLElement | null {
 }
 
 /**
- * The first 2-D slice of a numeric array as a map (row 0 at the top, as numpy prints it and as the
- * table below lists it), index ticks, the robust colour range and colormap a dataset variable gets.
+ * A 2-D slice of a numeric array as a map (row 0 at the top, as numpy prints it and as the table
+ * below lists it), index ticks, the robust colour range and colormap a dataset variable gets; an
+ * N-D array gets one slider per leading dimension, as a dataset variable does.
  */
 export function arrayHeatmap(node: ObjectNode): HTMLElement | null {
-  const heat = arrayGrid(node)?.heat;
-  if (!heat) return null;
+  const shape = node.shape ?? [];
+  const lead = shape.slice(0, -2).map(() => 0);
+  if (!arrayGrid(node, lead)?.heat) return null;
+  const map = h('div', { dataset: { testid: 'array-map-slice' } });
+  const draw = () => {
+    const grid = arrayGrid(node, lead);
+    clear(map);
+    if (grid?.heat) map.append(sliceMap(node, grid.heat));
+    else if (grid?.notKept)
+      map.append(h('p', { class: 'muted', dataset: { testid: 'array-not-kept' } }, grid.notKept));
+  };
+  const sliders = lead.map((_, d) =>
+    leadSlider(d, shape[d], (i) => {
+      lead[d] = i;
+      draw();
+    }),
+  );
+  draw();
+  return h('div', { class: 'array-map', dataset: { testid: 'array-map' } }, ...sliders, map);
+}
+
+/** A slider and a number box for one leading dimension of an array ("axis 0 (6)"). */
+function leadSlider(d: number, n: number, onChange: (i: number) => void): HTMLElement {
+  const attrs = (label: string) => ({ min: '0', max: String(n - 1), value: '0', 'aria-label': label });
+  const range = h('input', {
+    attrs: { type: 'range', ...attrs(`axis ${d} index`) },
+    dataset: { testid: `array-slider-${d}` },
+  });
+  const num = h('input', {
+    class: 'index-input',
+    attrs: { type: 'number', ...attrs(`axis ${d} index (number)`) },
+  });
+  const update = (v: number) => {
+    const i = Math.max(0, Math.min(n - 1, Math.round(Number.isFinite(v) ? v : 0)));
+    range.value = String(i);
+    num.value = String(i);
+    onChange(i);
+  };
+  range.addEventListener('input', () => update(Number(range.value)));
+  num.addEventListener('change', () => update(Number(num.value)));
+  return h('div', { class: 'slider' }, h('span', { class: 'dim-name' }, `axis ${d} (${n})`), range, num);
+}
+
+function sliceMap(node: ObjectNode, heat: NonNullable<ArrayGrid['heat']>): HTMLElement {
   const range = colorRange(heat.values, true, node.dtype);
-  if (!range) return null;
   const nd = node.shape?.length ?? 2;
+  if (!range) return h('p', { class: 'muted' }, `${node.dtype} ${heat.title}: no finite value to colour.`);
   return h(
     'div',
-    { class: 'array-map', dataset: { testid: 'array-map' } },
-    h('p', { class: 'muted' }, `${node.dtype} ${heat.title}`),
+    null,
+    h('p', { class: 'muted', dataset: { testid: 'array-map-title' } }, `${node.dtype} ${heat.title}`),
     renderHeatmap({
       values: heat.values,
       rows: heat.rows,

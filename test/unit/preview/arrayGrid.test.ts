@@ -60,4 +60,35 @@ describe('N-D arrays in pickles: tables and heatmaps', () => {
     assert.equal(strings?.heat, null);
     assert.equal(strings?.rows, 1);
   });
+
+  test("any slice of the cube: [5, :, :] is numpy's cube[5], indices clamped to the shape", async () => {
+    const want = expected()['cube.joblib'];
+    const t = await tree('cube.joblib');
+    for (const i of [1, 5]) {
+      const g = arrayGrid(t, [i]);
+      assert.ok(g?.heat);
+      assert.deepEqual([g.heat.rows, g.heat.cols, g.heat.title], [40, 8, `[${i}, :, :]`]);
+      assertValuesEqual(g.heat.values, want.values.slice(i * 320, (i + 1) * 320), `cube[${i}]`);
+    }
+    assert.equal(arrayGrid(t, [99])?.heat?.title, '[5, :, :]');
+    assert.equal(arrayGrid(t, [-3])?.heat?.title, '[0, :, :]');
+  });
+
+  test('a 4-D array ravels its leading indices in C order; a slice past what was kept says so', () => {
+    // shape (2, 3, 2, 2): slice [1, 2] starts at flat row (1*3 + 2) * 2 = 10.
+    const values = Array.from({ length: 24 }, (_, i) => i);
+    const node: ObjectNode = { type: 'numpy.ndarray', dtype: 'int64', shape: [2, 3, 2, 2], values };
+    assert.deepEqual(arrayGrid(node, [1, 2])?.heat, {
+      values: [20, 21, 22, 23],
+      rows: 2,
+      cols: 2,
+      title: '[1, 2, :, :]',
+    });
+    assert.deepEqual(arrayGrid(node, [0, 1])?.heat?.values, [4, 5, 6, 7]);
+    const cut: ObjectNode = { ...node, values: values.slice(0, 12), truncated: true };
+    const g = arrayGrid(cut, [1, 0]);
+    assert.equal(g?.heat, null);
+    assert.equal(g?.notKept, '[1, 0, :, :] is past the first 6 rows the preview keeps of this array.');
+    assert.deepEqual(arrayGrid(cut, [0, 2])?.heat?.values, [8, 9, 10, 11], 'the last kept slice');
+  });
 });
