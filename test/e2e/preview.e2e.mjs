@@ -194,6 +194,7 @@ async function climateMap(wb) {
   const bar = await (await wb.inWebview('[data-testid="colorbar"]')).getAttribute('aria-label');
   assert.match(bar, /magma/);
   await wb.webview().locator('[data-testid="cmap"]').selectOption('auto');
+  await rangeControl(wb);
 
   // A click on an ocean cell plots tas along time there.
   const c = await wb.webview().locator('canvas.heatmap-canvas').first().boundingBox();
@@ -221,6 +222,49 @@ async function climateMap(wb) {
     await wb.screenshot(`c6-map-${theme.replace(/ /g, '-').toLowerCase()}`);
   }
   await wb.setColorTheme('Dark Modern');
+}
+
+/**
+ * The colour range: robust (2-98 %) by default, a typed min/max clamps the scale and repaints,
+ * unticking robust shows the full min/max, reset goes back to the default.
+ */
+async function rangeControl(wb) {
+  const v = wb.webview().locator('.variable[data-variable="tas"]');
+  const scale = async () => {
+    const label = await v.locator('[data-testid="colorbar"]').getAttribute('aria-label');
+    const m = /from (\S+) to (\S+)$/.exec(label);
+    assert.ok(m, label);
+    return [Number(m[1]), Number(m[2])];
+  };
+  const paint = () =>
+    v
+      .locator('canvas.heatmap-canvas')
+      .first()
+      .evaluate((c) => c.toDataURL());
+  const [lo, hi] = await scale();
+  assert.ok(
+    await v.locator('[data-testid="robust"]').isChecked(),
+    'robust by default, as xarray robust=True',
+  );
+  const before = await paint();
+  await v.locator('[data-testid="vmin"]').fill('280');
+  await v.locator('[data-testid="vmin"]').press('Enter');
+  await v.locator('[data-testid="vmax"]').fill('290');
+  await v.locator('[data-testid="vmax"]').press('Enter');
+  await wb.page.waitForTimeout(200);
+  assert.deepEqual(await scale(), [280, 290], 'the typed range is the scale');
+  assert.notEqual(await paint(), before, 'a narrower range repaints the map');
+  await v.locator('[data-testid="robust"]').uncheck();
+  await wb.page.waitForTimeout(200);
+  const [fullLo, fullHi] = await scale();
+  assert.ok(
+    fullLo < lo && fullHi > hi,
+    `the full range [${fullLo}, ${fullHi}] holds the robust [${lo}, ${hi}]`,
+  );
+  await v.locator('[data-testid="range-reset"]').click();
+  await wb.page.waitForTimeout(200);
+  assert.deepEqual(await scale(), [lo, hi], 'reset: the robust default again');
+  assert.equal(await paint(), before);
 }
 
 /** stations.csv: the index as the index, full stats with bool counts, sort, resize. */
