@@ -1,12 +1,13 @@
 // An xpersist cache store on the local disk: same layout and sidecars as xpersist's CacheStore,
 // without its bugs (docs/xpersist-format.md, "Where our core differs from xpersist"): opening writes nothing, keys() is recursive, unsafe
 // keys are refused, read-only is honoured, deletes leave no key pointing at missing data.
-import { promises as fsp, renameSync, statSync } from 'node:fs';
+import { promises as fsp, lstatSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ArtifactError, DuplicateKeyError, KeyNotFoundError, ReadonlyStoreError } from './errors';
-import { assertSafeKey, dataPathOf, keyProblem, metadataRoot, sidecarPathOf } from './layout';
+import { assertSafeKey, dataPathOf, keyProblem, metadataRoot, sidecarPathOf, WORK_PREFIX } from './layout';
 import { isObjectUrl } from './remote/objectUrl';
 import {
+  abandonedWork,
   assertInsideStore,
   copyData,
   discardStaged,
@@ -152,6 +153,24 @@ export class CacheStore {
    * progress and cancel for stores on object storage; a first page for big local stores.
    */
   async scan(options?: ScanOptions): Promise<StoreReport> {
+    const report = await scanStore(this.root, this.scanMemory, options);
+    if (this.readonly) return report;
+    // What an import, write or delete of a process that was killed left under work names is
+    // removed here, so nothing stays half-written (docs/ARCHITECTURE.md, "Changing a store safely").
+    const abandoned = report.problems.filter((p) => {
+      const name = path.basename(p.path);
+      if (!name.startsWith(WORK_PREFIX)) return false;
+      try {
+        return abandonedWork(name, lstatSync(p.path).mtimeMs);
+      } catch {
+        return false; // gone meanwhile, or a path the system refuses (ENAMETOOLONG): reported as is
+      }
+    });
+    if (abandoned.length === 0) return report;
+    await discardStaged(
+      this.root,
+      abandoned.map((p) => p.path),
+    );
     return scanStore(this.root, this.scanMemory, options);
   }
 

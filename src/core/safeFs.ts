@@ -5,7 +5,7 @@
 // so a parent swapped for a symlink after the check changes nothing (an openat()-like walk: Node
 // has no *at calls). Elsewhere the chain of folders is checked again around each change, and a
 // move that the check does not confirm is undone before anything is removed.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -22,6 +22,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { isInside, WORK_PREFIX } from './layout';
 
@@ -210,7 +211,36 @@ export async function assertInsideStore(root: string, target: string): Promise<v
 }
 
 export function workName(kind: 'trash' | 'tmp'): string {
-  return `${WORK_PREFIX}${kind}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  return `${WORK_PREFIX}${kind}-${HOST}-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+// Which machine made a work entry: a store on a shared file system (an HPC home) is written
+// from several hosts, where a pid means nothing. A hash, not the name: it is written into stores.
+const HOST = createHash('sha256').update(os.hostname()).digest('hex').slice(0, 8);
+const WORK_NAME = /^\.xpersist-(?:tmp|trash)-(?:([0-9a-f]{8})-)?(\d+)-[0-9a-f]{8}(?:\.json)?$/;
+/** A work entry of another host (or of an older version, without a host) is left this long. */
+export const FOREIGN_WORK_MS = 24 * 3600_000;
+
+/**
+ * Whether a work entry (staged import, sidecar being written, data being removed) was left by a
+ * process that died: on this host, its pid is gone; from elsewhere, it is older than a day (an
+ * import in progress there keeps its entry for its own duration only).
+ */
+export function abandonedWork(name: string, mtimeMs: number, now = Date.now()): boolean {
+  const m = WORK_NAME.exec(name);
+  if (!m) return false;
+  const pid = Number(m[2]);
+  if (m[1] === HOST) return pid !== process.pid && !processAlive(pid);
+  return now - mtimeMs > FOREIGN_WORK_MS;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
 }
 
 const sameEntry = (a: Stats | undefined, b: Stats): boolean => a?.ino === b.ino && a?.dev === b.dev;
