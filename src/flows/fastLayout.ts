@@ -4,7 +4,7 @@
 // path, orders each layer by the mean position of its neighbours (a few sweeps), and draws long
 // edges as curves instead of routing them between layers.
 import type { FlowGraph } from './graph';
-import type { GraphLayout } from './graphLayout';
+import type { GraphLayout } from './layoutTypes';
 
 const NODESEP = 18;
 const RANKSEP = 56;

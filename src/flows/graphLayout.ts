@@ -3,27 +3,7 @@
 import dagre from '@dagrejs/dagre';
 import { dummyCount, fastLayeredLayout, longestPathRanks } from './fastLayout';
 import type { FlowGraph } from './graph';
-
-export interface LaidOutNode {
-  id: string;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-export interface LaidOutEdge {
-  from: string;
-  to: string;
-  points: { x: number; y: number }[];
-}
-
-export interface GraphLayout {
-  width: number;
-  height: number;
-  nodes: LaidOutNode[];
-  edges: LaidOutEdge[];
-}
+import type { GraphLayout } from './layoutTypes';
 
 export const NODE_HEIGHT = 52;
 const CHAR_W = 7.2;

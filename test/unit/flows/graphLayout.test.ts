@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { dummyCount, longestPathRanks } from '../../../src/flows/fastLayout';
 import { buildFlowGraph } from '../../../src/flows/graph';
-import { DAGRE_BUDGET, type GraphLayout, layoutFlowGraph } from '../../../src/flows/graphLayout';
+import { DAGRE_BUDGET, layoutFlowGraph } from '../../../src/flows/graphLayout';
+import type { GraphLayout } from '../../../src/flows/layoutTypes';
 import type { FlowInfo } from '../../../src/python/types';
 
 function flow(n: number, reach: number): FlowInfo {
