@@ -1,7 +1,8 @@
 // LZ4 frame format decoder (joblib's `lz4` compressor), over the block decoder of lz4Block.ts.
-// lz4js trusts each block's declared size: a damaged frame declaring a 2 GiB block loops over
-// bytes past the end of the input for many seconds. Here every block must lie inside the input
-// and within the frame's block maximum, and the output stops at the caller's limit.
+// Our own decoder rather than a package: the lz4js package we used before trusted each block's
+// declared size, so a damaged frame declaring a 2 GiB block looped over bytes past the end of the
+// input for many seconds. Here every block must lie inside the input and within the frame's block
+// maximum, and the output stops at the caller's limit.
 import { lz4DecodeBlock } from './lz4Block';
 
 export class Lz4Error extends Error {}

@@ -77,7 +77,8 @@ export async function decompress(kind: Compression, data: Uint8Array): Promise<U
         return out.bytes();
       }
       case 'lz4':
-        // lz4js trusted block sizes (a damaged frame looped for seconds past the input's end).
+        // Our own frame decoder (codecs/lz4Frame.ts), bounded by the input and the limit: the lz4js
+        // package it replaced trusted declared block sizes and looped for seconds past the input's end.
         return lz4DecompressFrame(data, MAX_PICKLE_BYTES);
       case 'lzma':
         // lzma-d had no output limit and decoded past a truncated input without end.
