@@ -2,8 +2,9 @@
 // A local store of ordinary size: the keys move into the store's trash and an Undo is offered for
 // UNDO_WINDOW_MS. A store on object storage (a move there is a copy of every object) or a large
 // one: no trash, the user types what is deleted instead of pressing Enter.
+
+import { plural } from '../common/format';
 import type { StoreReport } from '../core/types';
-import { plural } from './format';
 
 /** How long an Undo is offered; trash entries older than this are purged. */
 export const UNDO_WINDOW_MS = 60_000;

@@ -1,7 +1,8 @@
 // What the tree shows about an artifact, a store and a problem: descriptions, metadata rows
 // and markdown tooltips. Every string from a cache is escaped: keys and metadata are data.
+
+import { formatAge, formatBytes, formatLocal, formatUtc, plural } from '../common/format';
 import type { ArtifactEntry, Problem, ProblemKind, StoreReport } from '../core/types';
-import { formatAge, formatBytes, formatLocal, formatUtc, plural } from './format';
 
 /** Escapes text for a MarkdownString (no HTML, no links, no emphasis from data). */
 export function mdEscape(text: string): string {

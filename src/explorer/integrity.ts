@@ -2,9 +2,10 @@
 // fix the report offers as a lens, or the step a user takes by hand), and the artifacts whose
 // serializer the installed xpersist cannot load. Pure: the extension renders it as a document and
 // wires the fixes (src/extension/explorer/integrityReport.ts).
+
+import { plural } from '../common/format';
 import type { ArtifactEntry, Problem, ProblemKind, StoreReport } from '../core/types';
 import { fixLabel, PROBLEM_LABELS, storeSummary } from './describe';
-import { plural } from './format';
 
 /** What a user does about a problem that has no automatic fix (or what the fix means). */
 export const PROBLEM_ADVICE: Record<ProblemKind, string> = {

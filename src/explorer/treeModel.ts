@@ -1,8 +1,9 @@
 // The Caches view's model of one store: artifacts filtered, sorted and grouped, built once per
 // scan and sliced into pages by the tree provider.
+
+import { formatLocal } from '../common/format';
 import type { ArtifactEntry, StoreReport } from '../core/types';
 import { type ArtifactFilter, isEmptyFilter, matchesFilter } from './filter';
-import { formatLocal } from './format';
 
 export type GroupBy = 'flat' | 'folder' | 'flowTask' | 'serializer' | 'date';
 export type SortBy = 'key' | 'age' | 'size';

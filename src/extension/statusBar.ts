@@ -1,6 +1,6 @@
 // "$(database) 3 stores · 1,234 artifacts · 2.3 GB" in the status bar; a click focuses the view.
 import * as vscode from 'vscode';
-import { formatBytes, plural } from '../explorer/format';
+import { formatBytes, plural } from '../common/format';
 import type { StoreRegistry } from './stores/storeRegistry';
 
 export class StoreStatusBar implements vscode.Disposable {

@@ -2,7 +2,7 @@
 //   cached · bar.zarr · 2.3 MB · 5 min ago
 //   not cached · bar.zarr
 //   depends on run time · 3 matches for *-sample_flow-foo_task.zarr
-import { formatAge, formatBytes } from '../explorer/format';
+import { formatAge, formatBytes } from '../common/format';
 import type { TaskCacheState } from './cacheState';
 import { STATUS } from './status';
 

@@ -1,8 +1,8 @@
 // Hover on a task's target: the key (or pattern) it resolves to today, where each template field
 // comes from, and the artifacts that match with their created_at.
 import * as vscode from 'vscode';
+import { formatAge, formatBytes, formatLocal } from '../../common/format';
 import { mdCodeSpan, mdEscape } from '../../explorer/describe';
-import { formatAge, formatBytes, formatLocal } from '../../explorer/format';
 import { STATUS } from '../../flows/status';
 import type { PythonInsights } from './pythonInsights';
 

@@ -2,6 +2,7 @@
 // problems. Destructive ones do a dry run first and confirm with the exact paths.
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { plural } from '../../common/format';
 import type { CacheStore } from '../../core/cacheStore';
 import { TRASH_DIR } from '../../core/layout';
 import type { ArtifactEntry, Problem } from '../../core/types';
@@ -17,7 +18,6 @@ import {
 } from '../../explorer/deletePlan';
 import { fixLabel, PROBLEM_LABELS, storeSummary } from '../../explorer/describe';
 import { FilterSyntaxError, parseFilter } from '../../explorer/filter';
-import { plural } from '../../explorer/format';
 import { integrityStatusText } from '../../explorer/integrity';
 import { pythonSnippet } from '../../explorer/pythonSnippet';
 import { defaultResolveContext, resolveStorePath } from '../../explorer/storeSettings';

@@ -1,5 +1,6 @@
 // The nodes of the Caches tree. Each knows its parent (for reveal) and builds its TreeItem.
 import * as vscode from 'vscode';
+import { formatBytes, plural } from '../../common/format';
 import { isObjectUrl } from '../../core/remote/objectUrl';
 import type { ArtifactEntry, Problem } from '../../core/types';
 import {
@@ -11,7 +12,6 @@ import {
   PROBLEM_LABELS,
   problemCounts,
 } from '../../explorer/describe';
-import { formatBytes, plural } from '../../explorer/format';
 import { type GroupBy, type GroupModel, labelInGroup } from '../../explorer/treeModel';
 import { STATUS, type Status, type Tone } from '../../flows/status';
 import type { StoreState } from '../stores/storeRegistry';

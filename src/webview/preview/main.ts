@@ -3,7 +3,7 @@
 import 'uplot/dist/uPlot.min.css';
 import '../common/cspReport';
 import './preview.css';
-import { formatBytes } from '../../explorer/format';
+import { formatBytes } from '../../common/format';
 import { clear, h, icon } from '../common/dom';
 import { handleResponse, send } from '../common/rpc';
 import { vscodeApi } from '../common/vscodeApi';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { formatAge, formatBytes } from '../../../src/common/format';
 import type { Problem, ProblemKind } from '../../../src/core/types';
 import {
   artifactDescription,
@@ -12,7 +13,6 @@ import {
   problemCounts,
 } from '../../../src/explorer/describe';
 import { findStoreFolders } from '../../../src/explorer/discovery';
-import { formatAge, formatBytes } from '../../../src/explorer/format';
 import { parseStoreSettings, resolveStorePath, storeDisplayName } from '../../../src/explorer/storeSettings';
 import { tempDir } from '../helpers';
 

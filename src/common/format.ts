@@ -1,4 +1,5 @@
-// How sizes, ages and times read in the tree, tooltips and status bar.
+// How sizes, ages, times and counts read wherever the extension shows them (tree, tooltips,
+// status bar, flow labels, hovers, previews): below every layer, so it imports nothing.
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
 
