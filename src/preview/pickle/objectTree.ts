@@ -2,6 +2,7 @@
 // shows them, numpy arrays with dtype/shape/first values, pandas DataFrames and Series with columns,
 // index and first rows, and everything else as the inert record of a call that was never made.
 
+import { plural } from '../../common/format';
 import { pyFloatRepr } from '../../core/json/pythonJson';
 import { type Calendar, civilDate, dayNumber, normalizeCalendar } from '../cf/calendars';
 import { isoDateTime, isoDuration } from '../cf/isoFormat';
@@ -463,10 +464,6 @@ function keyLabel(k: Py): string {
   return typeof k === 'string' ? k : shortRepr(k);
 }
 
-function plural(n: number, what: string): string {
-  return `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
-}
-
 /** The class an object is an instance of: NEWOBJ's class, or copyreg._reconstructor's first argument. */
 function classOf(o: PyObj): string {
   if (
@@ -582,7 +579,7 @@ export function toNode(py: Py, depth: number, ctx: Ctx): ObjectNode {
       return {
         type: `pandas.${idx.type}`,
         length: idx.length,
-        summary: `${idx.type} (${plural(idx.length, 'entry')})`,
+        summary: `${idx.type} (${plural(idx.length, 'entry', 'entries')})`,
         values: Array.from({ length: Math.min(idx.length, TREE_MAX_VALUES) }, (_, i) => idx.value(i)),
       };
     }

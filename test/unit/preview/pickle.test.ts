@@ -4,10 +4,11 @@
 
 import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { after, describe as suite, test } from 'node:test';
 import type { ObjectNode } from '../../../src/preview/index';
 import * as api from '../../../src/preview/index';
-import { readExpected } from '../helpers';
+import { readExpected, removeDir, runPython, tempDir } from '../helpers';
 import { cachePath, expectedJson, nanToNull, type PyJson, previewDir } from './previewFixtures';
 
 after(() => api.closeAll());
@@ -121,6 +122,22 @@ suite('joblib files', () => {
     assert.deepEqual(t.values, want.first);
     assert.deepEqual(t.index?.values, [10, 11, 12, 13, 14]);
     assert.match(t.summary ?? '', /series_values/);
+  });
+
+  test('a bare pandas Index counts its entries in words: "3 entries", "1 entry"', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'indexes.joblib');
+    try {
+      runPython(
+        "import sys, joblib, pandas as pd; joblib.dump({'three': pd.Index(['a', 'b', 'c']), 'one': pd.Index(['x'])}, sys.argv[1])",
+        [file],
+      );
+      const t = await tree(file);
+      assert.equal(child(t, 'three').summary, 'Index (3 entries)');
+      assert.equal(child(t, 'one').summary, 'Index (1 entry)');
+    } finally {
+      removeDir(dir);
+    }
   });
 
   for (const p of [0, 2, 3, 4, 5]) {
