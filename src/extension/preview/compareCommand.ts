@@ -3,6 +3,7 @@
 // { left: { root, key }, right: { root, key } } from any caller.
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { jsonSafe } from '../../common/jsonSafe';
 import type { ArtifactEntry } from '../../core/types';
 import type { DiffSection, PreviewModel } from '../../preview/index';
 import { type CompareStatsPayload, previewToHostSchema } from '../../webview/preview/protocol';
@@ -12,7 +13,7 @@ import { log } from '../log';
 import type { StoreRegistry, StoreState } from '../stores/storeRegistry';
 import { streamCompareStats } from './compareStats';
 import { resolveArtifact } from './previewManager';
-import { jsonSafe, type ResolvedTarget, webviewHtml, webviewOptions } from './previewPanel';
+import { type ResolvedTarget, webviewHtml, webviewOptions } from './previewPanel';
 
 interface Ref {
   root: string;

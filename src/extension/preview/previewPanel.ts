@@ -4,10 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { jsonSafe, jsonSafeCells } from '../../common/jsonSafe';
 import type { PreviewModel, ReadOptions } from '../../preview/model';
 import {
   type HostToPreview,
-  jsonSafeValues,
   type PreviewSource,
   type PreviewTarget,
   type PreviewUiState,
@@ -25,18 +25,6 @@ export interface ResolvedTarget {
   serializer: string;
   options: ReadOptions;
   source: PreviewSource;
-}
-
-/** Non-finite numbers and bigints as JSON can carry them (attrs like _FillValue: NaN). */
-export function jsonSafe<T>(v: T): T {
-  return JSON.parse(
-    JSON.stringify(v, (_k, x) => {
-      if (typeof x === 'bigint') return Number(x);
-      if (typeof x === 'number' && !Number.isFinite(x))
-        return Number.isNaN(x) ? 'NaN' : x > 0 ? 'inf' : '-inf';
-      return x;
-    }),
-  );
 }
 
 export function webviewHtml(
@@ -191,7 +179,7 @@ export class PreviewSession implements vscode.Disposable {
           );
           this.post({
             type: 'values',
-            payload: { requestId, dims: res.dims, shape: res.shape, values: jsonSafeValues(res.values) },
+            payload: { requestId, dims: res.dims, shape: res.shape, values: jsonSafeCells(res.values) },
           });
         } catch (err) {
           this.post({ type: 'requestError', payload: { requestId, message: (err as Error).message } });
@@ -202,7 +190,7 @@ export class PreviewSession implements vscode.Disposable {
         const { requestId, offset, limit } = msg.payload;
         try {
           const res = await previewReaders().readRows(r.dataPath, r.serializer, offset, limit, r.options);
-          const rows = res.rows.map((row: unknown[]) => jsonSafeValues(row));
+          const rows = res.rows.map((row: unknown[]) => jsonSafeCells(row));
           this.post({ type: 'rows', payload: { requestId, offset, columns: res.columns, rows } });
         } catch (err) {
           this.post({ type: 'requestError', payload: { requestId, message: (err as Error).message } });

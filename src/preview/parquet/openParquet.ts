@@ -11,6 +11,7 @@ import {
   parquetSchema,
 } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import { plainCell } from '../../common/jsonSafe';
 import { openRegular, readRange } from '../boundedFs';
 import { civilDate, UNIX_EPOCH_JDN } from '../cf/calendars';
 import { formatUnixNs } from '../cf/decodeTimes';
@@ -18,7 +19,6 @@ import { isoDateTime } from '../cf/isoFormat';
 import { UnsupportedError } from '../errors';
 import { MAX_ROWS_PER_PAGE } from '../limits';
 import type { RowsResult, TableColumn, TableModel } from '../model';
-import { jsonSafe } from '../table/jsonSafe';
 import type { ColumnSummaries, ColumnSummary, TableHandle } from '../table/tableHandle';
 
 const SUMMARY_SAMPLE = 10_000;
@@ -224,7 +224,7 @@ export async function openParquet(
     });
     const rows = objs.map((o) =>
       fields.map((f, j) => {
-        const v = jsonSafe(o[f]);
+        const v = plainCell(o[f]);
         return utc[j] && typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? `${v}Z` : v;
       }),
     );

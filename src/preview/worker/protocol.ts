@@ -1,6 +1,7 @@
 // The messages between the extension host and the preview worker thread (previewWorkerEntry.ts).
-// Only plain data crosses: arguments and results are structured-cloned, errors travel as name and
-// message and are rebuilt as Errors on the host side.
+// Only plain data crosses: arguments and results are structured-cloned (NaN, ±Infinity and bigints
+// arrive as they left: the JSON policy for webviews is src/common/jsonSafe.ts, applied by the
+// panels), errors travel as name and message and are rebuilt as Errors on the host side.
 
 /** Bumped when a message changes: a worker bundle of another build refuses to answer. */
 export const PREVIEW_PROTOCOL = 1;

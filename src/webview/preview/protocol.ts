@@ -124,17 +124,3 @@ export const previewToHostSchema = z.discriminatedUnion('type', [
 ]);
 
 export type PreviewToHost = z.infer<typeof previewToHostSchema>;
-
-/** JSON turns NaN into null anyway; doing it here keeps "missing" explicit on both sides. */
-export function jsonSafeValues(values: ArrayLike<unknown>): Value[] {
-  const out: Value[] = new Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (typeof v === 'number')
-      out[i] = Number.isFinite(v) ? v : Number.isNaN(v) ? null : v > 0 ? 'inf' : '-inf';
-    else if (typeof v === 'bigint') out[i] = Number(v);
-    else if (v === undefined) out[i] = null;
-    else out[i] = v as Value;
-  }
-  return out;
-}
