@@ -1,27 +1,17 @@
 // The extension activates by itself on a workspace that contains an xpersist cache store
-// (activation event `workspaceContains:**/xpersist_metadata_store`) and returns its API.
+// (activation event `workspaceContains:**/xpersist_metadata_store/**/*.artifact.json`), and its
+// activation has the effects a user sees: the workspace's stores found, scanned and shown in the
+// Caches view, and an API that answers about them.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
-import { EXTENSION_ID, extension, inWorkspace, waitFor } from './helpers';
+import type { CacheNode, StoreNode } from '../../src/extension/explorer/nodes';
+import { EXTENSION_ID, extension, inWorkspace, samePath, waitFor } from './helpers';
+import { hooks, writeArtifacts } from './hooks';
+
+const SEED_KEYS = ['Wednesday-sample_flow-foo_task.zarr', 'bar.zarr'];
 
 suite('activation', () => {
-  test('runs in a real VS Code Node extension host', () => {
-    assert.equal(typeof process.versions.node, 'string');
-    assert.ok(vscode.version, 'vscode.version');
-    assert.ok(
-      fs.existsSync(inWorkspace('caches/seed-demo/xpersist_metadata_store')),
-      'the test workspace has a cache store',
-    );
-  });
-
-  test('the extension is loaded', () => {
-    const ext = extension();
-    assert.equal(ext.id, EXTENSION_ID);
-    assert.equal(ext.packageJSON.main, './dist/extension.js');
-  });
-
   test('activates on a workspace containing an xpersist cache, without being asked', async () => {
     const ext = extension();
     // No activate() call: the workspaceContains activation event must do it.
@@ -44,12 +34,53 @@ suite('activation', () => {
     }
   });
 
-  test('activate() returns the API (listStores, getReport, refresh)', async () => {
+  test('after activation the Caches view shows the workspace stores, scanned, with their artifacts', async () => {
+    const h = await hooks();
+    const seed = inWorkspace('caches/seed-demo');
+    const broken = inWorkspace('caches/broken');
+    // Nothing asked for a scan: activation's discovery found the stores and scanned them.
+    await waitFor(
+      () => [seed, broken].every((r) => h.registry.list().some((s) => samePath(s.root, r) && s.report)),
+      20_000,
+      'both workspace stores scanned',
+    );
+    const stores = ((await h.tree.getChildren()) as CacheNode[]).filter(
+      (n): n is StoreNode => n.type === 'store',
+    );
+    const seedNode = stores.find((n) => samePath(n.state.root, seed));
+    const brokenNode = stores.find((n) => samePath(n.state.root, broken));
+    assert.ok(seedNode && brokenNode, `store nodes: ${stores.map((n) => n.state.root)}`);
+    assert.match(String(h.tree.getTreeItem(seedNode).description), /^2 artifacts · \d/);
+    const kinds = ((await h.tree.getChildren(brokenNode)) as CacheNode[]).map((n) => n.type);
+    assert.ok(kinds.includes('problems'), `caches/broken shows its problems: ${kinds}`);
+  });
+
+  test('the API activate() returns lists the stores, reports on them and refreshes', async () => {
     const ext = extension();
-    const exports = ext.isActive ? ext.exports : await ext.activate();
-    assert.ok(exports, 'activate() returned nothing');
-    for (const fn of ['listStores', 'getReport', 'refresh'] as const) {
-      assert.equal(typeof exports[fn], 'function', `api.${fn}`);
+    const xp = ext.isActive ? ext.exports : await ext.activate();
+    assert.ok(xp, 'activate() returned nothing');
+    const stores = await xp.listStores();
+    for (const rel of ['caches/seed-demo', 'caches/broken']) {
+      const s = stores.find((x) => samePath(x.root, inWorkspace(rel)));
+      assert.ok(s, `${rel} not in ${JSON.stringify(stores.map((x) => x.root))}`);
+      assert.equal(s.source, 'workspace');
+      assert.equal(s.readonly, false);
+    }
+    const seed = stores.find((x) => samePath(x.root, inWorkspace('caches/seed-demo')));
+    const report = await xp.getReport(seed?.root ?? '');
+    assert.deepEqual(report?.artifacts.map((a) => a.key).sort(), SEED_KEYS);
+    assert.equal(await xp.getReport(inWorkspace('.')), undefined, 'no report for a folder that is no store');
+    // A store made after activation is found by refresh() (no watcher looks for new stores).
+    const fresh = path.join(inWorkspace('caches'), 'activation-fresh');
+    const keys = writeArtifacts(fresh, 2, 'act');
+    try {
+      await xp.refresh();
+      const found = (await xp.listStores()).find((x) => samePath(x.root, fresh));
+      assert.ok(found, 'refresh() found the new store');
+      assert.deepEqual((await xp.getReport(found.root))?.artifacts.map((a) => a.key).sort(), keys);
+    } finally {
+      fs.rmSync(fresh, { recursive: true, force: true });
+      await xp.refresh();
     }
   });
 });
