@@ -19,11 +19,15 @@ suite('previews', () => {
     );
     const store = h.registry.list().find((s) => samePath(s.root, root));
     assert.ok(store);
-    const opened = await vscode.commands.executeCommand('xpersist.preview', {
-      root: store.root,
-      key: 'bar.zarr',
-    });
-    assert.deepEqual(opened, { root: store.root, key: 'bar.zarr' });
+    await vscode.commands.executeCommand('xpersist.preview', { root: store.root, key: 'bar.zarr' });
+    // The panel read the artifact's data: bar.zarr is one int64 variable over x (10).
+    const target = { kind: 'artifact' as const, root: store.root, key: 'bar.zarr' };
+    const model = await waitFor(() => h.previews.shownModel(target), 20_000, 'the panel got its model');
+    assert.equal(model.kind, 'dataset', model.kind === 'unsupported' ? model.reason : model.kind);
+    if (model.kind !== 'dataset') return;
+    assert.deepEqual(model.dims, { x: 10 });
+    assert.deepEqual(Object.keys(model.dataVars), ['bar']);
+    assert.equal(model.dataVars.bar.dtype, 'int64');
     await vscode.commands.executeCommand('xpersist.preview', { root: store.root, key: 'bar.zarr' });
     const targets = h.previews.openTargets().filter((t) => t.kind === 'artifact' && t.key === 'bar.zarr');
     assert.equal(targets.length, 1, 'the second call reveals the same panel');
@@ -149,15 +153,18 @@ suite('previews', () => {
   test('a .zarr folder previews from the Explorer command', async () => {
     const h = await hooks();
     const folder = inWorkspace('caches/seed-demo/bar.zarr');
-    assert.equal(
-      await vscode.commands.executeCommand('xpersist.previewFolder', vscode.Uri.file(folder)),
-      folder,
+    await vscode.commands.executeCommand('xpersist.previewFolder', vscode.Uri.file(folder));
+    // A panel of its own (not the artifact's), reading the folder as a zarr store.
+    const target = { kind: 'file' as const, path: folder, serializer: 'xarray.zarr' };
+    const model = await waitFor(
+      () => h.previews.shownModel(target),
+      20_000,
+      'the folder panel got its model',
     );
-    assert.ok(
-      h.previews
-        .openTargets()
-        .some((t) => t.kind === 'file' && t.path === folder && t.serializer === 'xarray.zarr'),
-    );
+    assert.equal(model.kind, 'dataset', model.kind === 'unsupported' ? model.reason : model.kind);
+    if (model.kind !== 'dataset') return;
+    assert.deepEqual(model.dims, { x: 10 });
+    assert.deepEqual(Object.keys(model.dataVars), ['bar']);
   });
 
   test('a netCDF file opens in the custom editor', async () => {
