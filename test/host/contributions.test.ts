@@ -117,13 +117,16 @@ suite('contributions', () => {
       assert.ok(pattern.startsWith('*.') && src.endsWith(pattern.slice(1)), `${src} matches ${pattern}`);
       const file = path.join(inWorkspace('.'), `contrib-${path.basename(src)}`);
       fs.copyFileSync(src, file);
-      await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), e.viewType);
+      // Awaited after the panel shows: without a provider for the view type, VS Code waits for
+      // one to register and openWith does not settle, so the wait below says what is missing.
+      const opening = vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), e.viewType);
       const target = await waitFor(
         () => h.previews.openTargets().find((t) => t.kind === 'file' && samePath(t.path, file)),
         15_000,
         `${e.viewType} previews ${path.basename(file)}`,
       );
       // The webview asked for the data and got it read: not only a panel.
+      await opening;
       const model = await waitFor(() => h.previews.shownModel(target), 20_000, `${rel} described`);
       assert.equal(model.kind, kind, model.kind === 'unsupported' ? model.reason : model.kind);
       const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
