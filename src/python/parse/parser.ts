@@ -32,30 +32,65 @@ function stringTokenizer(): ExternalTokenizer {
   return strings;
 }
 
-/** The input as the tokenizer sees it: it ends MAX_STRING_PIECE characters after `start`. */
-function capped(input: InputStream): InputStream {
-  const end = input.pos + MAX_STRING_PIECE;
-  return {
-    get next() {
-      return input.pos >= end ? -1 : input.next;
-    },
-    get pos() {
-      return input.pos;
-    },
-    peek: (offset: number) => (input.pos + offset >= end ? -1 : input.peek(offset)),
-    advance: (n?: number) => input.advance(n),
-    acceptToken: (token: number, endOffset?: number) => input.acceptToken(token, endOffset),
-  } as InputStream;
+const NONE = null as unknown as InputStream;
+
+/**
+ * The input as the tokenizer sees it: it ends MAX_STRING_PIECE characters after the position it
+ * was pointed at. One instance is reused for every call: lezer runs tokenizers one at a time and
+ * the string tokenizer keeps no reference to its input, and an object (and closures) per call was
+ * a tenth of the parse of a Prefect file (issue 12).
+ */
+
+class CappedInput {
+  input = NONE;
+  end = 0;
+
+  at(input: InputStream): this {
+    this.input = input;
+    this.end = input.pos + MAX_STRING_PIECE;
+    return this;
+  }
+
+  release(): void {
+    this.input = NONE;
+  }
+
+  get next(): number {
+    return this.input.pos >= this.end ? -1 : this.input.next;
+  }
+
+  get pos(): number {
+    return this.input.pos;
+  }
+
+  peek(offset: number): number {
+    return this.input.pos + offset >= this.end ? -1 : this.input.peek(offset);
+  }
+
+  advance(n?: number): number {
+    return this.input.advance(n);
+  }
+
+  acceptToken(token: number, endOffset?: number): void {
+    this.input.acceptToken(token, endOffset);
+  }
 }
 
 function boundedStrings(original: ExternalTokenizer): ExternalTokenizer {
   const f = original as unknown as TokenizerFields;
   if (typeof f.token !== 'function') throw new Error('@lezer/python: unexpected string tokenizer');
-  return new ExternalTokenizer((input, stack) => f.token(capped(input), stack), {
-    contextual: f.contextual,
-    fallback: f.fallback,
-    extend: f.extend,
-  });
+  const capped = new CappedInput();
+  return new ExternalTokenizer(
+    (input, stack) => {
+      f.token(capped.at(input) as unknown as InputStream, stack);
+      capped.release(); // not to keep the last parse (and its text) alive
+    },
+    {
+      contextual: f.contextual,
+      fallback: f.fallback,
+      extend: f.extend,
+    },
+  );
 }
 
 const strings = stringTokenizer();
