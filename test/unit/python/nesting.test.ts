@@ -2,8 +2,9 @@
 // of the file runs; the analysis says the same, at once, and stays fast up to that limit.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { diffRange } from '../../../src/python/document';
 import { analyzePython } from '../../../src/python/index';
-import { tooDeepAt } from '../../../src/python/parse/nesting';
+import { MAX_NESTING, rescanNesting, scanNesting, tooDeepAt } from '../../../src/python/parse/nesting';
 import { runPython } from '../helpers';
 
 const deep = (n: number, open = '(', close = ')') => `x = ${open.repeat(n)}1${close.repeat(n)}\n`;
@@ -55,5 +56,76 @@ describe('bracket nesting as CPython tokenizes it', () => {
     assert.ok(performance.now() - t < 2000, `${performance.now() - t} ms`);
     assert.equal(a.syntaxErrors.length, 0);
     assert.equal(a.stores.length, 1);
+  });
+
+  it('rescans after an edit exactly as a scan of the whole new text (random edits, issue 12)', () => {
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor(seed / 65536) % n;
+    };
+    const pieces = [
+      '(',
+      ')',
+      '[',
+      ']',
+      '{',
+      '}',
+      '"',
+      "'",
+      '\n',
+      '#',
+      '\\',
+      'a',
+      ' ',
+      '"""',
+      "'''",
+      '(((((',
+      ')))))',
+    ];
+    const gen = (n: number) => Array.from({ length: n }, () => pieces[rnd(pieces.length)]).join('');
+    let deepSeen = 0;
+    for (let t = 0; t < 300; t++) {
+      let a = (rnd(3) === 0 ? '('.repeat(MAX_NESTING - 5 + rnd(10)) : '') + gen(rnd(400));
+      let scan = scanNesting(a);
+      for (let e = 0; e < 20; e++) {
+        const at = rnd(a.length + 1);
+        const b = a.slice(0, at) + gen(rnd(4)) + a.slice(at + rnd(Math.min(a.length - at, 10) + 1));
+        const d = diffRange(a, b);
+        const next = d ? rescanNesting(scan, b, d.fromA, d.toA, d.toB) : scan;
+        assert.deepEqual(next, scanNesting(b), JSON.stringify({ a, b }));
+        if (next.at >= 0) deepSeen++;
+        a = b;
+        scan = next;
+      }
+    }
+    assert.ok(deepSeen > 100, `${deepSeen} edits too deep`);
+  });
+
+  it('diffRange finds the common prefix and suffix across its comparison blocks', () => {
+    const base = 'ab\n'.repeat(700);
+    const edits: [number, number, string][] = [
+      [0, 0, 'x'],
+      [511, 2, ''],
+      [512, 0, 'yy'],
+      [1023, 600, 'z'],
+      [2099, 1, ''],
+      [1500, 0, 'ab\n'],
+    ];
+    for (const [at, del, ins] of edits) {
+      const b = base.slice(0, at) + ins + base.slice(at + del);
+      const max = Math.min(base.length, b.length);
+      let start = 0;
+      while (start < max && base[start] === b[start]) start++;
+      let end = 0;
+      while (end < max - start && base[base.length - 1 - end] === b[b.length - 1 - end]) end++;
+      assert.deepEqual(diffRange(base, b), {
+        fromA: start,
+        toA: base.length - end,
+        fromB: start,
+        toB: b.length - end,
+      });
+    }
+    assert.equal(diffRange(base, base), null);
   });
 });
