@@ -10,7 +10,7 @@ import { type Item, Scope } from './extract/scope';
 import { AnalysisState } from './extract/state';
 import type { ConvertedStatement } from './parse/ast';
 import { convertTopLevel } from './parse/convert';
-import { blankLazyBodies } from './parse/lazyBodies';
+import { blankLazyBodies, type LineScan, rescanLines } from './parse/lazyBodies';
 import { MAX_NESTING, type NestingScan, rescanNesting, scanNesting } from './parse/nesting';
 import { parseBounded } from './parse/parser';
 import type { AnalyzeOptions, PythonAnalysis } from './types';
@@ -204,6 +204,9 @@ export class PythonDocumentAnalyzer {
   /** The nesting scan of `nestingText` (the last text updated with), resumed after an edit. */
   private nesting: NestingScan | null = null;
   private nestingText = '';
+  /** The line scan of `linesText` (lazyBodies.ts), resumed after an edit like `nesting`. */
+  private lines: LineScan | null = null;
+  private linesText = '';
 
   private readonly options: AnalyzeOptions;
 
@@ -230,6 +233,7 @@ export class PythonDocumentAnalyzer {
       this.tree = null;
       this.fragments = [];
       this.nesting = null;
+      this.lines = null;
       return emptyAnalysis(`The Python analysis failed: ${(e as Error).message}`);
     }
   }
@@ -254,7 +258,12 @@ export class PythonDocumentAnalyzer {
    * one common-prefix/suffix comparison of the two parsed texts does, exactly.
    */
   private reparse(text: string): void {
-    const { text: parsed, colons } = blankLazyBodies(text);
+    const edit = this.lines ? diffRange(this.linesText, text) : null;
+    const lines =
+      this.lines && edit ? rescanLines(this.lines, text, edit.fromA, edit.toA, edit.toB) : this.lines;
+    const { text: parsed, colons, scan } = blankLazyBodies(text, lines ?? undefined);
+    this.lines = scan;
+    this.linesText = text;
     let fragments: readonly TreeFragment[] = [];
     if (this.tree) {
       const range = diffRange(this.parsed, parsed);

@@ -24,6 +24,8 @@ interface Line {
   indent: number;
   /** Not blank, not only a comment (judged from its first character). */
   code: boolean;
+  /** The scan state at its start: a later version is scanned again from here (rescanLines). */
+  state: ScanState;
 }
 
 interface ScanState {
@@ -69,10 +71,16 @@ function scanLine(text: string, start: number, end: number, st: ScanState): bool
   return bad;
 }
 
-function scanLines(text: string): { lines: Line[]; endsClean: boolean } {
-  const lines: Line[] = [];
-  const st: ScanState = { depth: 0, quote: 0, triple: false, continued: false };
-  for (let start = 0; start <= text.length; ) {
+/** Lines from the one starting at `start` (scan state `st`), until `converged` says the rest is known. */
+function scanFrom(
+  text: string,
+  from: number,
+  st: ScanState,
+  lines: Line[],
+  converged?: (start: number, st: ScanState) => boolean,
+): boolean {
+  for (let start = from; start <= text.length; ) {
+    if (converged?.(start, st)) return true;
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     const clean = st.depth === 0 && st.quote === 0 && !st.continued;
@@ -80,11 +88,73 @@ function scanLines(text: string): { lines: Line[]; endsClean: boolean } {
     while (indent < end && (text.charCodeAt(indent) === 32 || text.charCodeAt(indent) === 9)) indent++;
     const first = text.charCodeAt(indent);
     const code = indent < end && first !== 35 && first !== 13;
+    const state = { ...st };
     const bad = scanLine(text, start, end, st);
-    lines.push({ start, end, clean, bad, indent: indent - start, code });
+    lines.push({ start, end, clean, bad, indent: indent - start, code, state });
     start = end + 1;
   }
-  return { lines, endsClean: st.depth === 0 && st.quote === 0 && !st.continued };
+  return false;
+}
+
+/** The lines of one text and whether it ends with no bracket, string or continuation open. */
+export interface LineScan {
+  lines: Line[];
+  endsClean: boolean;
+}
+
+const closedAtEnd = (st: ScanState) => st.depth === 0 && st.quote === 0 && !st.continued;
+
+function scanLines(text: string): LineScan {
+  const lines: Line[] = [];
+  const st: ScanState = { depth: 0, quote: 0, triple: false, continued: false };
+  scanFrom(text, 0, st, lines);
+  return { lines, endsClean: closedAtEnd(st) };
+}
+
+const sameState = (a: ScanState, b: ScanState) =>
+  a.depth === b.depth && a.quote === b.quote && a.triple === b.triple && a.continued === b.continued;
+
+/** Index of the last line starting at or before `pos` (line 0 starts at 0). */
+function lineAt(lines: Line[], pos: number): number {
+  let lo = 0;
+  let hi = lines.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lines[mid].start <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/**
+ * The lines of `text`, `prev`'s text with [from, toA) replaced by what is now [from, toB). A
+ * line depends only on its own characters and the scan state at its start, so the scan resumes
+ * at the line holding `from` and, past the edit, stops at the first line starting where an old
+ * one did (shifted) with the same state: the old lines from there are the new ones, shifted in
+ * place (`prev` is the caller's and is not used again).
+ */
+export function rescanLines(prev: LineScan, text: string, from: number, toA: number, toB: number): LineScan {
+  const k = lineAt(prev.lines, from);
+  const lines = prev.lines.slice(0, k);
+  const st = { ...prev.lines[k].state };
+  const delta = toB - toA;
+  let resume = -1;
+  const converged = (start: number, now: ScanState) => {
+    if (start < toB) return false;
+    const j = lineAt(prev.lines, start - delta);
+    if (j < 0 || prev.lines[j].start !== start - delta || !sameState(prev.lines[j].state, now)) return false;
+    resume = j;
+    return true;
+  };
+  if (!scanFrom(text, prev.lines[k].start, st, lines, converged))
+    return { lines, endsClean: closedAtEnd(st) };
+  for (let j = resume; j < prev.lines.length; j++) {
+    const l = prev.lines[j];
+    l.start += delta;
+    l.end += delta;
+    lines.push(l);
+  }
+  return { lines, endsClean: prev.endsClean };
 }
 
 /** The offset just past the `:` ending a def header that starts at `from`, or -1. */
@@ -138,6 +208,8 @@ export interface LazyBodies {
   text: string;
   /** Offsets of the `:` opening each blanked body (where lezer's Body node starts). */
   colons: ReadonlySet<number>;
+  /** The line scan it was decided on (rescanLines continues it after an edit). */
+  scan: LineScan;
 }
 
 let spaces = ' '.repeat(4096);
@@ -148,9 +220,12 @@ function blank(n: number): string {
   return spaces.slice(0, n);
 }
 
-/** The text with the bodies of top-level decorated functions that do not matter blanked. */
-export function blankLazyBodies(text: string): LazyBodies {
-  const { lines, endsClean } = scanLines(text);
+/**
+ * The text with the bodies of top-level decorated functions that do not matter blanked. `scan`:
+ * this text's lines if known (rescanLines after an edit), else they are scanned here.
+ */
+export function blankLazyBodies(text: string, scan: LineScan = scanLines(text)): LazyBodies {
+  const { lines, endsClean } = scan;
   const colons = new Set<number>();
   const parts: string[] = [];
   let copied = 0;
@@ -167,9 +242,9 @@ export function blankLazyBodies(text: string): LazyBodies {
     colons.add(body.colon - 1);
     copied = body.blankTo;
   }
-  if (copied === 0) return { text, colons };
+  if (copied === 0) return { text, colons, scan };
   parts.push(text.slice(copied));
-  return { text: parts.join(''), colons };
+  return { text: parts.join(''), colons, scan };
 }
 
 interface Body {

@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parser } from '@lezer/python';
+import { diffRange } from '../../../src/python/document';
 import { analyzePython, type PythonAnalysis, PythonDocumentAnalyzer } from '../../../src/python/index';
 import { convertTopLevel } from '../../../src/python/parse/convert';
-import { blankLazyBodies } from '../../../src/python/parse/lazyBodies';
+import { blankLazyBodies, rescanLines } from '../../../src/python/parse/lazyBodies';
 import { benchSource, projectModule } from '../../bench/pythonSources';
 import { fixturesDir } from '../helpers';
 
@@ -165,5 +166,54 @@ describe('lazy bodies: what the parser skips', () => {
       assert.ok(ms < 1000, `${name}: ${ms.toFixed(0)} ms`);
       assert.equal(colons.size, name === 'manyBodies' ? 20_000 : name === 'stacked' ? 1 : 0, name);
     }
+  });
+
+  it('an edit rescans only the lines around it and blanks exactly as a fresh scan (random edits, issue 12)', () => {
+    let seed = 11;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor(seed / 65536) % n;
+    };
+    const pieces = [
+      '\n',
+      ' ',
+      '    ',
+      '(',
+      ')',
+      '"',
+      "'",
+      '"""',
+      '#',
+      '\\',
+      'x',
+      '@task\n',
+      'def f(a):\n',
+      'Flow',
+      '\r\n',
+      'else:',
+    ];
+    const gen = (n: number) => Array.from({ length: n }, () => pieces[rnd(pieces.length)]).join('');
+    const sources = [lazy, projectModule(3), benchSource().slice(0, 6000)];
+    let edits = 0;
+    for (const source of sources) {
+      let a = source;
+      let prev = blankLazyBodies(a);
+      for (let e = 0; e < 150; e++) {
+        const at = rnd(a.length + 1);
+        const b = a.slice(0, at) + gen(rnd(3)) + a.slice(at + rnd(Math.min(a.length - at, 6) + 1));
+        const d = diffRange(a, b);
+        const next = d
+          ? blankLazyBodies(b, rescanLines(prev.scan, b, d.fromA, d.toA, d.toB))
+          : blankLazyBodies(b, prev.scan);
+        const fresh = blankLazyBodies(b);
+        assert.equal(next.text, fresh.text);
+        assert.deepEqual([...next.colons], [...fresh.colons]);
+        assert.deepEqual(next.scan, fresh.scan);
+        a = b;
+        prev = next;
+        edits++;
+      }
+    }
+    assert.equal(edits, 450);
   });
 });
