@@ -1,5 +1,6 @@
 // One analysed document, kept up to date as it is edited: lezer reparses incrementally
-// (TreeFragment), each top-level statement is converted once per distinct text (a cache keyed
+// (TreeFragment), the bracket-nesting and line scans resume around the edit (rescanNesting,
+// rescanLines), each top-level statement is converted once per distinct text (a cache keyed
 // by the statement's text), and where an edit leaves a syntax error the last error-free version
 // of that region is used instead, so a half-typed line does not lose tasks and flows elsewhere.
 
