@@ -144,7 +144,7 @@ function nestedKeyChecks(analysis: PythonAnalysis, source: string, o: PreRunOpti
           code: 'nested-key-without-auto-mkdir',
           line,
           severity: 'warning',
-          message: `The target ${key} is nested (${dir}/), but the store ${store?.variable ?? 'CacheStore'} (line ${store?.line}) has no storage_options={"auto_mkdir": True}: xpersist 2021.12.17 does not create the key's folders, so writing the result fails with FileNotFoundError or PermissionError.${fix ? ' Quick fix: add the option.' : ''}`,
+          message: `The target ${key} is nested (${dir}/), but its CacheStore${store?.variable ? ` \`${store.variable}\`` : ''} (line ${store?.line}) has no storage_options={"auto_mkdir": True}: xpersist 2021.12.17 does not create the key's folders, so writing the result fails with FileNotFoundError or PermissionError.${fix ? ' Quick fix: add the option.' : ''}`,
           ...(fix ? { fix } : {}),
         });
       } else if (mkdir === 'on' && !FOLDER_SERIALIZERS.has(serializer) && root !== null && !dataDirExists) {

@@ -1,6 +1,6 @@
 // The flow graph of the seed's my-flow before, during and after a run started from the graph:
 // invalidate get_data through the node's context menu (real confirmation dialog), Run Flow,
-// watch get_data go Running then Success.
+// watch get_data go Running then Success, with each task's duration on its node.
 import assert from 'node:assert/strict';
 
 export const title = 'the flow graph shows cache states and a live run';
@@ -42,6 +42,17 @@ export default async function run(wb) {
     .locator('.node[data-id="get_data-1"].live-Success.status-cached')
     .waitFor({ timeout: 90_000 });
   await wb.webview().locator('.node[data-id="total-1"].live-Success').waitFor({ timeout: 30_000 });
+  // Per-task durations after the run: get_data sleeps 5 s, so its pill reads "✓ 5.x s" and its
+  // tooltip "ran in 5.x s"; total takes milliseconds.
+  const pill = wb.webview().locator('.node[data-id="get_data-1"] .run-mark .pill-text');
+  const took = (await pill.textContent()).trim();
+  assert.match(took, /^\S+ ([5-9]\.\d|\d\d) s$/, `get_data's duration: ${took}`);
+  const tip = await wb.webview().locator('.node[data-id="get_data-1"] .run-mark title').textContent();
+  assert.match(tip, /^last run: ran in ([5-9]\.\d|\d\d) s$/);
+  const quick = (
+    await wb.webview().locator('.node[data-id="total-1"] .run-mark .pill-text').textContent()
+  ).trim();
+  assert.match(quick, /^\S+ (\d+ ms|\d\.\d s)$/, `total's duration: ${quick}`);
   await wb.screenshot('4-after');
   // The graph rendered and updated live under a CSP without 'unsafe-inline' for styles.
   await wb.assertCspHolds();
