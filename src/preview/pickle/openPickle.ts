@@ -2,14 +2,21 @@
 // machine: nothing is imported or called. joblib's numpy arrays (raw bytes after the wrapper
 // object) are skipped over, keeping only where they are, so a multi-GB array costs no memory.
 
-import { isRemotePath, openRegular, readRange } from '../boundedFs';
+import { isRemotePath, openRegular, type ReadHandle, readRange } from '../boundedFs';
 import { UnsupportedError } from '../errors';
 import type { ObjectModel } from '../model';
 import { type Compression, decompress, sniffCompression } from './decompress';
 import { dtypeOf } from './numpyArrays';
 import { objectTree } from './objectTree';
 import { type BuildHook, PickleError, runPickle } from './pickleMachine';
-import { FileSource, MemorySource, type PickleSource, TruncatedPickle } from './pickleSource';
+import {
+  BlockSource,
+  FileSource,
+  MemorySource,
+  NeedBytes,
+  type PickleSource,
+  TruncatedPickle,
+} from './pickleSource';
 import { type Py, PyDict, type PyObj, PyTuple } from './pyObjects';
 
 /** Uncompressed files up to this size are read at once; bigger ones through a sliding window. */
@@ -55,20 +62,55 @@ export async function openPickle(path: string): Promise<{ model: ObjectModel; co
 }
 
 /**
- * A pickle on object storage is read whole (the pickle machine reads synchronously), so only up
- * to READ_WHOLE bytes: a bigger one is refused before anything is fetched.
+ * A pickle on object storage. Compressed ones are fetched whole (a stream cannot be entered in
+ * the middle), up to READ_WHOLE bytes. An uncompressed one is read by ranged GETs through a
+ * BlockSource: the machine runs, asks for the bytes it misses, runs again; joblib array data is
+ * skipped, so only the opcode stream and the values the tree keeps are fetched.
  */
 async function openRemotePickle(path: string): Promise<{ model: ObjectModel; compression: string }> {
   const fh = await openRegular(path, 'pickle');
-  const { size } = await fh.stat();
-  if (size === 0) throw new UnsupportedError('the file is empty');
-  if (size > READ_WHOLE)
-    throw new UnsupportedError(
-      `a pickle on object storage is read whole, and this one is ${size} bytes (more than ${READ_WHOLE}): not previewed`,
-    );
-  const bytes = await readRange(fh, 0, size, `pickle ${path}`, READ_WHOLE);
-  const compression = sniffCompression(bytes.subarray(0, 16));
-  return treeOf(new MemorySource(await decompress(compression, bytes)), compression);
+  try {
+    const { size } = await fh.stat();
+    if (size === 0) throw new UnsupportedError('the file is empty');
+    const compression = sniffCompression(await readRange(fh, 0, Math.min(16, size), `pickle ${path}`));
+    if (compression === 'none') return await remoteBlocks(fh, path, size);
+    if (size > READ_WHOLE)
+      throw new UnsupportedError(
+        `a ${compression}-compressed pickle on object storage is read whole, and this one is ${size} bytes (more than ${READ_WHOLE}): not previewed`,
+      );
+    const bytes = await readRange(fh, 0, size, `pickle ${path}`, READ_WHOLE);
+    return treeOf(new MemorySource(await decompress(compression, bytes)), compression);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The unit of a remote pickle's reads (a refused file costs one). */
+const REMOTE_BLOCK = 64 * 1024;
+/** Runs of the machine before a remote pickle is refused (with READ_WHOLE bytes fetched in all). */
+const MAX_RUNS = 200;
+
+async function remoteBlocks(fh: ReadHandle, path: string, size: number) {
+  const blocks = new Map<number, Uint8Array>();
+  let fetched = 0;
+  for (let run = 1; ; run++) {
+    try {
+      // Each miss asks for more (64 KiB, doubling every other run, up to 4 MiB): a long opcode
+      // stream (a DataFrame's) takes a few runs, a refused file one block.
+      const ahead = Math.min(4 * 2 ** 20, REMOTE_BLOCK * 2 ** Math.floor((run - 1) / 2));
+      return treeOf(new BlockSource(blocks, size, REMOTE_BLOCK, ahead), 'none');
+    } catch (err) {
+      if (!(err instanceof NeedBytes)) throw err;
+      if (run >= MAX_RUNS || fetched + err.length > READ_WHOLE)
+        throw new UnsupportedError(
+          `this pickle needs more than ${READ_WHOLE} bytes or ${MAX_RUNS} reads from object storage to preview: not previewed`,
+        );
+      const bytes = await readRange(fh, err.offset, err.length, `pickle ${path}`, READ_WHOLE);
+      for (let at = 0; at < bytes.length; at += REMOTE_BLOCK)
+        blocks.set((err.offset + at) / REMOTE_BLOCK, bytes.subarray(at, at + REMOTE_BLOCK));
+      fetched += bytes.length;
+    }
+  }
 }
 
 function treeOf(src: PickleSource, compression: string): { model: ObjectModel; compression: string } {

@@ -111,3 +111,82 @@ export class FileSource implements PickleSource {
     closeSync(this.fd);
   }
 }
+
+/**
+ * Bytes a BlockSource does not hold yet: the caller fetches [offset, offset + length) and runs
+ * the (synchronous, side-effect free) pickle machine again from the start.
+ */
+export class NeedBytes extends Error {
+  constructor(
+    readonly offset: number,
+    readonly length: number,
+  ) {
+    super(`pickle bytes ${offset}..${offset + length} are not fetched yet`);
+  }
+}
+
+/**
+ * A pickle on object storage, read through the blocks fetched so far (`blocks`: block index ->
+ * bytes, filled by the caller between runs). A joblib array's data is skipped (lazy) and only the
+ * values the tree keeps are asked for, so a multi-GB pickle costs a few ranged GETs.
+ */
+export class BlockSource implements PickleSource {
+  pos = 0;
+  constructor(
+    private readonly blocks: Map<number, Uint8Array>,
+    readonly size: number,
+    readonly blockSize: number,
+    /** Bytes asked for at least per miss: the opcode stream is read forward. */
+    private readonly ahead = blockSize,
+  ) {}
+
+  private range(offset: number, n: number): Uint8Array {
+    if (offset + n > this.size) throw new TruncatedPickle();
+    const first = Math.floor(offset / this.blockSize);
+    const last = Math.floor((offset + Math.max(n, 1) - 1) / this.blockSize);
+    for (let b = first; b <= last; b++) {
+      if (this.blocks.has(b)) continue;
+      const start = b * this.blockSize;
+      const end = Math.min(this.size, Math.max((last + 1) * this.blockSize, start + this.ahead));
+      throw new NeedBytes(start, end - start);
+    }
+    if (first === last) {
+      const o = offset - first * this.blockSize;
+      return (this.blocks.get(first) as Uint8Array).subarray(o, o + n);
+    }
+    const out = new Uint8Array(n);
+    for (let b = first, at = 0; b <= last; b++) {
+      const block = this.blocks.get(b) as Uint8Array;
+      const from = b === first ? offset - first * this.blockSize : 0;
+      const part = block.subarray(from, Math.min(block.length, from + n - at));
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
+
+  byte(): number {
+    const v = this.range(this.pos, 1)[0];
+    this.pos++;
+    return v;
+  }
+
+  bytes(n: number): Uint8Array {
+    const out = this.range(this.pos, n);
+    this.pos += n;
+    return out;
+  }
+
+  lazy(n: number): LazyBytes {
+    if (this.pos + n > this.size) throw new TruncatedPickle();
+    const offset = this.pos;
+    this.pos += n;
+    return {
+      offset,
+      length: n,
+      read: (o, l) => this.range(offset + o, Math.max(0, Math.min(l, n - o))),
+    };
+  }
+
+  close(): void {}
+}

@@ -91,6 +91,9 @@ ds.to_zarr(d + "/big.zarr", encoding={"t": {"chunks": (1, 256, 512)}})
 ds.to_netcdf(d + "/big.nc", engine="netcdf4", encoding={"t": {"chunksizes": (1, 256, 512), "zlib": True, "complevel": 1}})
 n = 400_000
 pd.DataFrame({"a": np.arange(n), "b": rng.standard_normal(n), "c": rng.integers(0, 9, n)}).to_parquet(d + "/big.parquet", row_group_size=50_000)
+# An uncompressed joblib over the bound of a whole read (64 MiB): 72 MiB of arrays beside a frame.
+import joblib
+joblib.dump({"field": t, "weights": rng.standard_normal((1500, 4000)), "frame": pd.DataFrame({"a": np.arange(5)})}, d + "/big.joblib")
 `,
     [dir],
   );
@@ -274,12 +277,24 @@ for (const kind of KINDS) {
       const pkl = await fetched(async () => {
         const m = await api.describe(url('big/huge.pkl'), 'joblib', o);
         assert.equal(m.kind, 'unsupported');
-        assert.match(m.kind === 'unsupported' ? m.reason : '', /read whole.*not previewed/);
+        assert.match(m.kind === 'unsupported' ? m.reason : '', /not a readable pickle/);
       });
       assert.ok(
-        // Only the first block, for the first bytes the unsupported model shows.
+        // Only the first block: the machine stops at its first opcode.
         pkl.bytes <= 64 * 1024,
-        `a pickle over the bound is refused without downloading it (${pkl.bytes} bytes)`,
+        `a damaged pickle is refused without downloading it (${pkl.bytes} bytes)`,
+      );
+      // A real joblib of 72 MiB (over the whole-read bound): the same tree as the local preview,
+      // from its opcode stream and the values the tree keeps, not from a download.
+      const jb = await fetched(async () => {
+        const m = await api.describe(url('big/big.joblib'), 'joblib', o);
+        assert.deepEqual(m, await api.describe(path.join(dir, 'big', 'big.joblib'), 'joblib'));
+      });
+      const jbSize = sizes.get('big.joblib') ?? 0;
+      t.diagnostic(`big.joblib: ${jb.bytes} of ${jbSize} bytes, ${jb.requests} GETs`);
+      assert.ok(
+        jbSize > 64 * 2 ** 20 && jb.bytes < jbSize * 0.02,
+        `joblib: fetched ${jb.bytes} of ${jbSize} bytes`,
       );
     });
 
