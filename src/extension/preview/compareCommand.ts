@@ -6,7 +6,14 @@ import * as vscode from 'vscode';
 import { jsonSafe } from '../../common/jsonSafe';
 import type { ArtifactEntry } from '../../core/types';
 import type { DiffSection, PreviewModel } from '../../preview/index';
-import { type CompareStatsPayload, previewToHostSchema } from '../../webview/preview/protocol';
+import { IpcPeer } from '../../webview/ipc';
+import {
+  CancelStats,
+  CompareStats,
+  type CompareStatsPayload,
+  Ready,
+  ShowCompare,
+} from '../../webview/preview/protocol';
 import { ArtifactNode } from '../explorer/nodes';
 import { previewReaders } from '../lazyModules';
 import { log } from '../log';
@@ -56,26 +63,31 @@ function wireCompare(
   const abort = new AbortController();
   let latest: CompareStatsPayload | null = null;
   let started = false;
+  const peer = new IpcPeer((m) => void panel.webview.postMessage(m), {
+    validate: true,
+    onInvalid: (why) => log().warn(`Ignored a message from the compare view: ${why}`),
+  });
   const postStats = (p: CompareStatsPayload) => {
     latest = p;
-    void panel.webview.postMessage({ type: 'compareStats', payload: jsonSafe(p) });
+    peer.sendNotification(CompareStats, jsonSafe(p));
   };
-  const sub = panel.webview.onDidReceiveMessage((m) => {
-    const parsed = previewToHostSchema.safeParse(m);
-    if (!parsed.success) return;
-    if (parsed.data.type === 'cancelStats') abort.abort();
-    if (parsed.data.type !== 'ready') return;
-    void panel.webview.postMessage({
-      type: 'initCompare',
-      payload: { left: jsonSafe(sides[0].source), right: jsonSafe(sides[1].source), sections },
+  peer.onNotification(CancelStats, () => abort.abort());
+  // The page's UI state means nothing to a compare view: only the moment it is up matters.
+  peer.onNotification(Ready, () => {
+    peer.sendNotification(ShowCompare, {
+      left: jsonSafe(sides[0].source),
+      right: jsonSafe(sides[1].source),
+      sections,
     });
     if (latest) postStats(latest);
     if (started) return;
     started = true;
     void streamCompareStats(sides, models, postStats, abort.signal);
   });
+  const sub = panel.webview.onDidReceiveMessage((m) => peer.receive(m));
   panel.onDidDispose(() => {
     abort.abort();
+    peer.dispose();
     sub.dispose();
   });
 }

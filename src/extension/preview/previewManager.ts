@@ -271,13 +271,9 @@ export class PreviewManager implements vscode.Disposable {
       if (t.kind !== 'artifact' || t.root !== s.root) continue;
       const a = s.report.artifacts.find((x) => x.key === t.key);
       if (!a) {
-        void open.panel.webview.postMessage({
-          type: 'initError',
-          payload: {
-            source: null,
-            message: `${t.key} was deleted from ${s.name}. Close this preview, or rerun the task to recreate it.`,
-          },
-        });
+        open.session.showError(
+          `${t.key} was deleted from ${s.name}. Close this preview, or rerun the task to recreate it.`,
+        );
         open.createdAt = null;
       } else if (a.createdAtText !== open.createdAt) {
         open.createdAt = a.createdAtText;

@@ -6,12 +6,22 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { jsonSafe, jsonSafeCells } from '../../common/jsonSafe';
 import type { PreviewModel, ReadOptions } from '../../preview/model';
+import { IpcPeer } from '../../webview/ipc';
 import {
-  type HostToPreview,
+  CopyText,
+  OpenSidecar,
+  Pin,
+  PreviewError,
   type PreviewSource,
   type PreviewTarget,
   type PreviewUiState,
-  previewToHostSchema,
+  ReadRows,
+  ReadValues,
+  Ready,
+  RevealInExplorer,
+  SaveState,
+  ShowPreview,
+  SummarizeColumns,
 } from '../../webview/preview/protocol';
 import { previewReaders } from '../lazyModules';
 import { log } from '../log';
@@ -75,8 +85,10 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 export class PreviewSession implements vscode.Disposable {
   private model: PreviewModel | null = null;
   private state: PreviewUiState | null;
+  private disposed = false;
+  /** Typed messages to and from the webview (validated on arrival). */
+  private readonly peer: IpcPeer;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly changed = new vscode.EventEmitter<void>();
 
   constructor(
     readonly webview: vscode.Webview,
@@ -85,10 +97,19 @@ export class PreviewSession implements vscode.Disposable {
     private readonly actions: { openSidecar?: () => void; reveal?: () => void; pin?: () => void } = {},
   ) {
     this.state = initialState;
-    this.disposables.push(
-      this.changed,
-      webview.onDidReceiveMessage((m) => this.onMessage(m)),
+    // A reused preview tab gets a new session and page: a read still running for the previous
+    // session must not answer the new page, whose request ids start again at 1.
+    this.peer = new IpcPeer(
+      (m) => {
+        if (!this.disposed) void this.webview.postMessage(m);
+      },
+      {
+        validate: true,
+        onInvalid: (why) => log().warn(`Ignored a message from the preview webview: ${why}`),
+      },
     );
+    this.handle();
+    this.disposables.push(webview.onDidReceiveMessage((m) => this.peer.receive(m)));
   }
 
   get target(): PreviewTarget {
@@ -100,10 +121,6 @@ export class PreviewSession implements vscode.Disposable {
     return this.model;
   }
 
-  private post(msg: HostToPreview): void {
-    void this.webview.postMessage(msg);
-  }
-
   /** Re-describes the data (after it changed on disk) and re-initialises the webview. */
   async reload(resolved?: ResolvedTarget): Promise<void> {
     if (resolved) this.resolved = resolved;
@@ -111,106 +128,72 @@ export class PreviewSession implements vscode.Disposable {
     await this.sendInit();
   }
 
+  /** Replaces the view with a message (the artifact was deleted). */
+  showError(message: string): void {
+    this.peer.sendNotification(PreviewError, { source: null, message });
+  }
+
   private async sendInit(): Promise<void> {
     const r = this.resolved;
     try {
       const model = this.model ?? (await previewReaders().describe(r.dataPath, r.serializer, r.options));
       this.model = model;
-      this.post({
-        type: 'init',
-        payload: {
-          source: jsonSafe(r.source),
-          model: jsonSafe(model),
-          state: { ...this.state, target: r.target },
-        },
+      this.peer.sendNotification(ShowPreview, {
+        source: jsonSafe(r.source),
+        model: jsonSafe(model),
+        state: { ...this.state, target: r.target },
       });
     } catch (err) {
       log().error(`Preview of ${r.dataPath} failed: ${(err as Error).stack ?? err}`);
-      this.post({
-        type: 'initError',
-        payload: { source: jsonSafe(r.source), message: (err as Error).message },
+      this.peer.sendNotification(PreviewError, {
+        source: jsonSafe(r.source),
+        message: (err as Error).message,
       });
     }
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const parsed = previewToHostSchema.safeParse(raw);
-    if (!parsed.success) {
-      log().warn(`Ignored an invalid message from the preview webview: ${parsed.error.message}`);
-      return;
-    }
-    const msg = parsed.data;
-    const r = this.resolved;
-    switch (msg.type) {
-      case 'ready': {
-        // A reused preview tab's page may still hold the previous artifact's state: not this one's.
-        const local = msg.payload as PreviewUiState;
-        const same = !local.target || JSON.stringify(local.target) === JSON.stringify(r.target);
-        if (same) this.state = { ...this.state, ...local };
-        await this.sendInit();
-        return;
-      }
-      case 'pin':
-        this.actions.pin?.();
-        return;
-      case 'saveState':
-        this.state = { ...this.state, ...(msg.payload as PreviewUiState) };
-        return;
-      case 'openSidecar':
-        this.actions.openSidecar?.();
-        return;
-      case 'revealInExplorer':
-        this.actions.reveal?.();
-        return;
-      case 'copyText':
-        void vscode.env.clipboard
-          .writeText(msg.payload.text)
-          .then(() => vscode.window.setStatusBarMessage('xpersist: repr copied to the clipboard', 3000));
-        return;
-      case 'readValues': {
-        const { requestId, variable, selection } = msg.payload;
-        try {
-          const res = await previewReaders().readValues(
-            r.dataPath,
-            r.serializer,
-            variable,
-            selection,
-            r.options,
-          );
-          this.post({
-            type: 'values',
-            payload: { requestId, dims: res.dims, shape: res.shape, values: jsonSafeCells(res.values) },
-          });
-        } catch (err) {
-          this.post({ type: 'requestError', payload: { requestId, message: (err as Error).message } });
-        }
-        return;
-      }
-      case 'readRows': {
-        const { requestId, offset, limit } = msg.payload;
-        try {
-          const res = await previewReaders().readRows(r.dataPath, r.serializer, offset, limit, r.options);
-          const rows = res.rows.map((row: unknown[]) => jsonSafeCells(row));
-          this.post({ type: 'rows', payload: { requestId, offset, columns: res.columns, rows } });
-        } catch (err) {
-          this.post({ type: 'requestError', payload: { requestId, message: (err as Error).message } });
-        }
-        return;
-      }
-      case 'summarizeColumns': {
-        const { requestId } = msg.payload;
-        try {
-          const s = await summarizeTableColumns(r.dataPath, r.serializer, r.options);
-          this.post({ type: 'columnSummary', payload: { requestId, ...jsonSafe(s) } });
-        } catch (err) {
-          this.post({ type: 'requestError', payload: { requestId, message: (err as Error).message } });
-        }
-        return;
-      }
-    }
+  /**
+   * What the webview may ask: each message's params already checked against its schema. A
+   * reader's error rejects the webview's request with the reader's message, which it shows.
+   */
+  private handle(): void {
+    const p = this.peer;
+    p.onNotification(Ready, async (local) => {
+      // A reused preview tab's page may still hold the previous artifact's state: not this one's.
+      const same = !local.target || JSON.stringify(local.target) === JSON.stringify(this.resolved.target);
+      if (same) this.state = { ...this.state, ...local };
+      await this.sendInit();
+    });
+    p.onNotification(SaveState, (local) => {
+      this.state = { ...this.state, ...local };
+    });
+    p.onNotification(Pin, () => this.actions.pin?.());
+    p.onNotification(OpenSidecar, () => this.actions.openSidecar?.());
+    p.onNotification(RevealInExplorer, () => this.actions.reveal?.());
+    p.onNotification(CopyText, ({ text }) => {
+      void vscode.env.clipboard
+        .writeText(text)
+        .then(() => vscode.window.setStatusBarMessage('xpersist: repr copied to the clipboard', 3000));
+    });
+    p.onRequest(ReadValues, async ({ variable, selection }) => {
+      const r = this.resolved;
+      const res = await previewReaders().readValues(r.dataPath, r.serializer, variable, selection, r.options);
+      return { dims: res.dims, shape: res.shape, values: jsonSafeCells(res.values) };
+    });
+    p.onRequest(ReadRows, async ({ offset, limit }) => {
+      const r = this.resolved;
+      const res = await previewReaders().readRows(r.dataPath, r.serializer, offset, limit, r.options);
+      return { offset, columns: res.columns, rows: res.rows.map((row: unknown[]) => jsonSafeCells(row)) };
+    });
+    p.onRequest(SummarizeColumns, async () => {
+      const r = this.resolved;
+      return jsonSafe(await summarizeTableColumns(r.dataPath, r.serializer, r.options));
+    });
   }
 
   dispose(): void {
+    this.disposed = true;
+    this.peer.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -3,8 +3,8 @@
 // then the statistics as the host streams them, with a progress bar and a Cancel button.
 import type { DiffRow, DiffSection } from '../../preview/compare';
 import { clear, h, section } from '../common/dom';
-import { send } from '../common/rpc';
-import type { CompareStatsPayload, PreviewSource } from './protocol';
+import { peer } from './host';
+import { CancelStats, type CompareStatsPayload, type PreviewSource } from './protocol';
 
 const MARK = { same: '', changed: '≠', added: '+', removed: '−' } as const;
 
@@ -39,7 +39,11 @@ function statsSection(left: PreviewSource, right: PreviewSource) {
   const note = h('span', { class: 'muted', dataset: { testid: 'stats-note' } }, 'Reading statistics…');
   const cancel = h(
     'button',
-    { class: 'link', dataset: { testid: 'stats-cancel' }, on: { click: () => send('cancelStats') } },
+    {
+      class: 'link',
+      dataset: { testid: 'stats-cancel' },
+      on: { click: () => peer.sendNotification(CancelStats, {}) },
+    },
     'Cancel',
   );
   const body = h('tbody', null);

@@ -1,10 +1,11 @@
 // An xarray-like summary of a dataset: dimensions, coordinates, data variables (with the first
 // values inline), attributes; selecting a variable opens its plot below.
 import { displayDtype } from '../../preview/cf/calendarTime';
-import type { DatasetModel, Value, Variable } from '../../preview/model';
+import type { DatasetModel, Variable } from '../../preview/model';
 import { clear, h, icon, section } from '../common/dom';
-import { request, send } from '../common/rpc';
+import { peer } from './host';
 import type { MapUiState } from './mapView';
+import { CopyText, ReadValues } from './protocol';
 import {
   datasetRepr,
   dimsWithoutCoords,
@@ -55,13 +56,13 @@ async function fillPreviews(jobs: PreviewJob[], found: Map<string, FirstLast>): 
       const { name, v, cell } = jobs[next++];
       try {
         const total = v.shape.reduce((a, b) => a * b, 1);
-        const first = await request<{ values: Value[] }>('readValues', {
+        const first = await peer.sendRequest(ReadValues, {
           variable: name,
           selection: edgeSelection(v, false),
         });
         const last =
           total > INLINE_VALUES
-            ? await request<{ values: Value[] }>('readValues', {
+            ? await peer.sendRequest(ReadValues, {
                 variable: name,
                 selection: edgeSelection(v, true),
               })
@@ -219,7 +220,7 @@ export function renderDataset(
     icon('copy'),
     ' Copy repr',
   );
-  copy.addEventListener('click', () => send('copyText', { text: datasetRepr(model, found) }));
+  copy.addEventListener('click', () => peer.sendNotification(CopyText, { text: datasetRepr(model, found) }));
   // xarray's order: dimensions, coordinates, data variables, indexes, attributes; then the
   // selected variable below the whole summary.
   app.append(

@@ -5,13 +5,26 @@ import '../common/cspReport';
 import './preview.css';
 import { formatBytes } from '../../common/format';
 import { clear, h, icon } from '../common/dom';
-import { handleResponse, send } from '../common/rpc';
 import { vscodeApi } from '../common/vscodeApi';
 import { renderCompare } from './compareView';
 import { type DatasetUiState, renderDataset } from './datasetView';
+import { peer } from './host';
 import { mapStateOf } from './mapView';
 import { renderObject } from './objectView';
-import type { CompareStatsPayload, HostToPreview, PreviewSource, PreviewUiState } from './protocol';
+import {
+  CompareStats,
+  type CompareStatsPayload,
+  OpenSidecar,
+  Pin,
+  PreviewError,
+  type PreviewSource,
+  type PreviewUiState,
+  Ready,
+  RevealInExplorer,
+  SaveState,
+  ShowCompare,
+  ShowPreview,
+} from './protocol';
 import { renderTable } from './tableView';
 import { renderUnsupported } from './unsupportedView';
 
@@ -22,7 +35,7 @@ let state: PreviewUiState = api.getState() ?? {};
 function saveState(patch: Partial<PreviewUiState>): void {
   state = { ...state, ...patch };
   api.setState(state);
-  send('saveState', state as Record<string, unknown>);
+  peer.sendNotification(SaveState, state);
 }
 
 function header(source: PreviewSource): HTMLElement {
@@ -44,14 +57,22 @@ function header(source: PreviewSource): HTMLElement {
       a
         ? h(
             'button',
-            { class: 'link', on: { click: () => send('openSidecar') }, title: 'Open the sidecar JSON' },
+            {
+              class: 'link',
+              on: { click: () => peer.sendNotification(OpenSidecar, {}) },
+              title: 'Open the sidecar JSON',
+            },
             icon('json'),
             ' Sidecar',
           )
         : null,
       h(
         'button',
-        { class: 'link', on: { click: () => send('revealInExplorer') }, title: 'Reveal the data' },
+        {
+          class: 'link',
+          on: { click: () => peer.sendNotification(RevealInExplorer, {}) },
+          title: 'Reveal the data',
+        },
         icon('go-to-file'),
         ' Reveal',
       ),
@@ -65,37 +86,30 @@ function header(source: PreviewSource): HTMLElement {
 /** The compare view's statistics updater, once a compare is shown. */
 let updateStats: ((p: CompareStatsPayload) => void) | null = null;
 
-function onMessage(msg: HostToPreview): void {
-  if (handleResponse(msg as never)) return;
-  if (msg.type === 'initError') {
-    clear(app);
-    if (msg.payload.source) app.append(header(msg.payload.source));
-    app.append(
-      h(
-        'div',
-        { class: 'unsupported', role: 'alert' },
-        icon('error'),
-        h('span', { dataset: { testid: 'reason' } }, msg.payload.message),
-      ),
-    );
-    return;
-  }
-  if (msg.type === 'initCompare') {
-    clear(app);
-    updateStats = renderCompare(app, msg.payload.left, msg.payload.right, msg.payload.sections);
-    return;
-  }
-  if (msg.type === 'compareStats') {
-    updateStats?.(msg.payload);
-    return;
-  }
-  if (msg.type !== 'init') return;
-  const { source, model } = msg.payload;
+peer.onNotification(PreviewError, ({ source, message }) => {
+  clear(app);
+  if (source) app.append(header(source));
+  app.append(
+    h(
+      'div',
+      { class: 'unsupported', role: 'alert' },
+      icon('error'),
+      h('span', { dataset: { testid: 'reason' } }, message),
+    ),
+  );
+});
+peer.onNotification(ShowCompare, ({ left, right, sections }) => {
+  clear(app);
+  updateStats = renderCompare(app, left, right, sections);
+});
+peer.onNotification(CompareStats, (p) => updateStats?.(p));
+peer.onNotification(ShowPreview, (msg) => {
+  const { source, model } = msg;
   // The host's copy wins only when this webview has nothing (a reload through the serializer); a
   // reused preview tab drops what it held for the previous artifact.
-  const target = msg.payload.state?.target;
+  const target = msg.state?.target;
   if (target && state.target && JSON.stringify(target) !== JSON.stringify(state.target)) state = {};
-  state = { ...(msg.payload.state ?? {}), ...state, target: target ?? state.target };
+  state = { ...(msg.state ?? {}), ...state, target: target ?? state.target };
   api.setState(state);
   clear(app);
   app.append(header(source));
@@ -132,16 +146,16 @@ function onMessage(msg: HostToPreview): void {
     default:
       renderUnsupported(body, model);
   }
-}
+});
 
-window.addEventListener('message', (ev: MessageEvent<HostToPreview>) => onMessage(ev.data));
+window.addEventListener('message', (ev) => void peer.receive(ev.data));
 
 // Changing the view is an edit: it pins a preview tab, as typing pins a preview editor in VS Code.
 let pinned = false;
 const pin = () => {
   if (pinned) return;
   pinned = true;
-  send('pin');
+  peer.sendNotification(Pin, {});
 };
 document.addEventListener('change', pin, true);
 document.addEventListener(
@@ -152,4 +166,4 @@ document.addEventListener(
   },
   true,
 );
-send('ready', state as Record<string, unknown>);
+peer.sendNotification(Ready, state);

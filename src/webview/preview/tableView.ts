@@ -4,25 +4,14 @@
 import { displayDtype } from '../../preview/cf/calendarTime';
 import type { TableModel, Value } from '../../preview/model';
 import { clear, fmt, h } from '../common/dom';
-import { request } from '../common/rpc';
-import type { ColumnStats } from './protocol';
+import { peer } from './host';
+import { type ColumnStats, ReadRows, SummarizeColumns } from './protocol';
 
 const ROW_H = 22;
 const PAGE = 200;
 const MAX_PAGES = 60;
 // Chromium caps an element's height near 33.5 M px; beyond, scroll positions are scaled.
 const MAX_SCROLL_PX = 30_000_000;
-
-interface RowsReply {
-  offset: number;
-  columns: string[];
-  rows: Value[][];
-}
-
-interface SummaryReply {
-  columns: ColumnStats[];
-  basis: string;
-}
 
 /** Rows fetched to sort by a column: all of a table up to this size, else its first rows. */
 const SORT_ROWS = 10_000;
@@ -223,7 +212,8 @@ export function renderTable(
     if (pages.has(p)) return Promise.resolve();
     let pending = loading.get(p);
     if (pending) return pending;
-    pending = request<RowsReply>('readRows', { offset: p * PAGE, limit: PAGE })
+    pending = peer
+      .sendRequest(ReadRows, { offset: p * PAGE, limit: PAGE })
       .then((r) => {
         pages.set(p, r.rows);
         if (pages.size > MAX_PAGES) pages.delete(pages.keys().next().value as number);
@@ -331,7 +321,7 @@ export function renderTable(
     const out: Value[][] = [];
     try {
       for (let off = 0; off < want; off += 5000) {
-        const r = await request<RowsReply>('readRows', { offset: off, limit: Math.min(5000, want - off) });
+        const r = await peer.sendRequest(ReadRows, { offset: off, limit: Math.min(5000, want - off) });
         out.push(...r.rows);
         if (r.rows.length < Math.min(5000, want - off)) break;
       }
@@ -348,7 +338,8 @@ export function renderTable(
   updateSpacer();
   void ensurePage(0).then(() => scrollToRow(state.tableRow ?? 0));
 
-  void request<SummaryReply>('summarizeColumns', {})
+  void peer
+    .sendRequest(SummarizeColumns, {})
     .then((s) => {
       const byName = new Map(s.columns.map((c) => [c.name, c]));
       clear(summaryRow);

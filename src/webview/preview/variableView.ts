@@ -5,9 +5,10 @@ import { displayDtype } from '../../preview/cf/calendarTime';
 import { type SliceStats, sliceStats } from '../../preview/dataset/sliceStats';
 import type { DatasetModel, Value, Variable } from '../../preview/model';
 import { clear, fmt, h, section } from '../common/dom';
-import { request } from '../common/rpc';
+import { peer } from './host';
 import { renderLinePlot } from './linePlot';
 import { type MapUiState, mapStateOf, renderMapWindow } from './mapView';
+import { ReadValues } from './protocol';
 import { timeCalendar } from './timeCalendar';
 
 /** Values per request; the readers refuse more than 1,000,000. */
@@ -15,12 +16,6 @@ const MAX_CELLS = 1_000_000;
 const MAX_LINE = 200_000;
 const TABLE_ROWS = 60;
 const TABLE_COLS = 24;
-
-interface ValuesReply {
-  dims: string[];
-  shape: number[];
-  values: Value[];
-}
 
 export interface VariableUiState {
   slice: Record<string, number>;
@@ -47,7 +42,8 @@ export function coordValues(model: DatasetModel, dim: string): Promise<Value[] |
   if (c?.dims.length !== 1 || c.dims[0] !== dim || c.shape[0] > MAX_LINE) return Promise.resolve(null);
   let p = coordCache.get(dim);
   if (!p) {
-    p = request<ValuesReply>('readValues', { variable: dim, selection: {} })
+    p = peer
+      .sendRequest(ReadValues, { variable: dim, selection: {} })
       .then((r) => r.values)
       .catch(() => null);
     coordCache.set(dim, p);
@@ -163,7 +159,7 @@ export function renderVariable(ctx: VariableContext): HTMLElement {
 
 async function renderScalar(body: HTMLElement, name: string): Promise<void> {
   try {
-    const r = await request<ValuesReply>('readValues', { variable: name, selection: {} });
+    const r = await peer.sendRequest(ReadValues, { variable: name, selection: {} });
     body.append(h('p', { class: 'scalar' }, 'value: ', h('b', null, fmt(r.values[0]))));
   } catch (err) {
     body.append(h('p', { class: 'error' }, (err as Error).message));
@@ -177,7 +173,7 @@ async function renderLine(body: HTMLElement, ctx: VariableContext): Promise<void
   body.append(h('p', { class: 'muted loading' }, 'Reading values…'));
   try {
     const [r, x] = await Promise.all([
-      request<ValuesReply>('readValues', { variable: name, selection: { [dim]: [0, n] } }),
+      peer.sendRequest(ReadValues, { variable: name, selection: { [dim]: [0, n] } }),
       name === dim ? Promise.resolve(null) : coordValues(model, dim),
     ]);
     clear(body);
@@ -240,7 +236,7 @@ async function pointSeries(
     for (const x of v.dims) selection[x] = x === d ? [0, n] : (at[x] ?? 0);
     try {
       const [r, x] = await Promise.all([
-        request<ValuesReply>('readValues', { variable: ctx.name, selection }),
+        peer.sendRequest(ReadValues, { variable: ctx.name, selection }),
         coordValues(ctx.model, d),
       ]);
       box.append(
@@ -381,7 +377,7 @@ function renderSlicer(body: HTMLElement, ctx: VariableContext): void {
     plot.classList.add('busy');
     try {
       const [r, rc, cc] = await Promise.all([
-        request<ValuesReply>('readValues', { variable: ctx.name, selection }),
+        peer.sendRequest(ReadValues, { variable: ctx.name, selection }),
         coordValues(ctx.model, rd),
         coordValues(ctx.model, cd),
       ]);
