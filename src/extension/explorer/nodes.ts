@@ -46,6 +46,32 @@ export function serializerIcon(serializer: string): vscode.ThemeIcon {
   return new vscode.ThemeIcon(SERIALIZER_ICONS[serializer] ?? 'file-binary');
 }
 
+/** The TreeItem of a node: the node's id, its label and collapsible state, and these fields. */
+function treeItem(
+  node: { readonly id: string },
+  label: string,
+  state: vscode.TreeItemCollapsibleState,
+  fields: Pick<
+    vscode.TreeItem,
+    | 'description'
+    | 'tooltip'
+    | 'iconPath'
+    | 'resourceUri'
+    | 'contextValue'
+    | 'command'
+    | 'accessibilityInformation'
+  >,
+): vscode.TreeItem {
+  const item = new vscode.TreeItem(label, state);
+  item.id = node.id;
+  return Object.assign(item, fields);
+}
+
+/** A contextValue from its words, empty ones left out (package.json's when clauses match them). */
+function contextWords(...words: string[]): string {
+  return words.filter(Boolean).join(' ');
+}
+
 export class StoreNode {
   readonly type = 'store';
   /** Artifacts that pass the view's filter (null: no filter). */
@@ -58,8 +84,6 @@ export class StoreNode {
 
   toTreeItem(): vscode.TreeItem {
     const s = this.state;
-    const item = new vscode.TreeItem(s.name, vscode.TreeItemCollapsibleState.Expanded);
-    item.id = this.id;
     const r = s.report ?? s.partial;
     const parts: string[] = [];
     if (s.scanning && !r) parts.push(s.progress ? `scanning… ${s.progress}` : 'scanning…');
@@ -70,7 +94,6 @@ export class StoreNode {
       parts.push(`${this.shown.toLocaleString('en-US')} of ${plural(r.artifacts.length, 'artifact')}`);
     else if (r) parts.push(plural(r.artifacts.length, 'artifact'), formatBytes(r.totalBytes));
     if (s.readonly) parts.push('read-only');
-    item.description = parts.join(' · ');
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown(`**${mdEscape(s.name)}**${s.readonly ? ' $(lock)' : ''}\n\n`);
     tip.appendMarkdown(`${mdEscape(s.root)}\n\n`);
@@ -84,23 +107,23 @@ export class StoreNode {
       if (r.problems.length) tip.appendMarkdown(`\n\n$(warning) ${mdEscape(problemCounts(r.problems))}`);
     } else if (r) tip.appendMarkdown(`$(info) ${mdEscape(r.problems[0]?.message ?? '')}`);
     if (s.scanError) tip.appendMarkdown(`\n\n$(error) ${mdEscape(s.scanError)}`);
-    item.tooltip = tip;
     const hasProblems = !!r && r.isStore && r.problems.length > 0;
-    item.iconPath = new vscode.ThemeIcon(
-      s.readonly ? 'lock' : 'database',
-      hasProblems ? new vscode.ThemeColor('list.warningForeground') : undefined,
-    );
-    // Drives the problem badge (storeDecorations.ts).
-    item.resourceUri = vscode.Uri.from({ scheme: STORE_URI_SCHEME, path: s.root });
-    item.contextValue = [
-      'store',
-      s.source === 'setting' ? 'configured' : '',
-      s.readonly ? 'readonly' : '',
-      isObjectUrl(s.root) ? 'remote' : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
-    return item;
+    return treeItem(this, s.name, vscode.TreeItemCollapsibleState.Expanded, {
+      description: parts.join(' · '),
+      tooltip: tip,
+      iconPath: new vscode.ThemeIcon(
+        s.readonly ? 'lock' : 'database',
+        hasProblems ? new vscode.ThemeColor('list.warningForeground') : undefined,
+      ),
+      // Drives the problem badge (storeDecorations.ts).
+      resourceUri: vscode.Uri.from({ scheme: STORE_URI_SCHEME, path: s.root }),
+      contextValue: contextWords(
+        'store',
+        s.source === 'setting' ? 'configured' : '',
+        s.readonly ? 'readonly' : '',
+        isObjectUrl(s.root) ? 'remote' : '',
+      ),
+    });
   }
 }
 
@@ -116,9 +139,6 @@ export class GroupNode {
   }
   toTreeItem(): vscode.TreeItem {
     const g = this.group;
-    const item = new vscode.TreeItem(g.label, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = this.id;
-    item.description = `${plural(g.count, 'artifact')} · ${formatBytes(g.bytes)}`;
     const icons: Record<GroupModel['kind'], string> = {
       root: 'folder',
       folder: 'folder',
@@ -127,10 +147,12 @@ export class GroupNode {
       serializer: 'symbol-class',
       date: 'calendar',
     };
-    item.iconPath = new vscode.ThemeIcon(icons[g.kind]);
-    item.contextValue = `group ${g.kind} ${this.store.state.readonly ? 'readonly' : 'writable'}`;
-    item.tooltip = `${g.label}: ${plural(g.count, 'artifact')}, ${formatBytes(g.bytes)}`;
-    return item;
+    return treeItem(this, g.label, vscode.TreeItemCollapsibleState.Collapsed, {
+      description: `${plural(g.count, 'artifact')} · ${formatBytes(g.bytes)}`,
+      iconPath: new vscode.ThemeIcon(icons[g.kind]),
+      contextValue: `group ${g.kind} ${this.store.state.readonly ? 'readonly' : 'writable'}`,
+      tooltip: `${g.label}: ${plural(g.count, 'artifact')}, ${formatBytes(g.bytes)}`,
+    });
   }
 }
 
@@ -151,32 +173,32 @@ export class ArtifactNode {
   }
   toTreeItem(now: Date): vscode.TreeItem {
     const a = this.artifact;
-    const item = new vscode.TreeItem(
+    const description = artifactDescription(a, now, this.unloadable ? STATUS.unloadable.label : null);
+    // The tooltip is built on hover (resolveTreeItem): a 10,000-artifact page stays cheap.
+    return treeItem(
+      this,
       labelInGroup(a, this.groupBy, this.common),
       vscode.TreeItemCollapsibleState.Collapsed,
+      {
+        description,
+        iconPath: a.problems.length
+          ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+          : this.unloadable
+            ? statusIcon('unloadable')
+            : serializerIcon(a.serializer),
+        // "writable" drives the when clauses: no delete control where it would be refused.
+        contextValue: contextWords(
+          'artifact',
+          this.store.state.readonly ? 'readonly' : 'writable',
+          a.dataExists ? 'hasData' : '',
+          this.unloadable ? 'unloadable' : '',
+          // No file to reveal on object storage.
+          isObjectUrl(a.dataPath) ? 'remote' : '',
+        ),
+        command: { command: 'xpersist.preview', title: 'Preview', arguments: [this] },
+        accessibilityInformation: { label: `${a.key}, ${a.serializer}, ${description}` },
+      },
     );
-    item.id = this.id;
-    item.description = artifactDescription(a, now, this.unloadable ? STATUS.unloadable.label : null);
-    // The tooltip is built on hover (resolveTreeItem): a 10,000-artifact page stays cheap.
-    item.iconPath = a.problems.length
-      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
-      : this.unloadable
-        ? statusIcon('unloadable')
-        : serializerIcon(a.serializer);
-    // "writable" drives the when clauses: no delete control where it would be refused.
-    item.contextValue = [
-      'artifact',
-      this.store.state.readonly ? 'readonly' : 'writable',
-      a.dataExists ? 'hasData' : '',
-      this.unloadable ? 'unloadable' : '',
-      // No file to reveal on object storage.
-      isObjectUrl(a.dataPath) ? 'remote' : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
-    item.command = { command: 'xpersist.preview', title: 'Preview', arguments: [this] };
-    item.accessibilityInformation = { label: `${a.key}, ${a.serializer}, ${item.description}` };
-    return item;
   }
   tooltip(now: Date): vscode.MarkdownString {
     const mark = this.unloadable ? { ...STATUS.unloadable, reason: this.unloadable } : null;
@@ -200,12 +222,11 @@ export class MetaNode {
     return `${this.parent.id}|m:${this.index}`;
   }
   toTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
-    item.id = this.id;
-    item.description = this.value;
-    item.tooltip = this.fullValue ?? `${this.label}: ${this.value}`;
-    item.contextValue = 'metadata';
-    return item;
+    return treeItem(this, this.label, vscode.TreeItemCollapsibleState.None, {
+      description: this.value,
+      tooltip: this.fullValue ?? `${this.label}: ${this.value}`,
+      contextValue: 'metadata',
+    });
   }
 }
 
@@ -221,12 +242,11 @@ export class ProblemsNode {
     return `${this.parent.id}|problems`;
   }
   toTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(`Problems`, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = this.id;
-    item.description = `${this.of !== null ? `${this.problems.length} of ${this.of}` : this.problems.length} · ${problemCounts(this.problems)}`;
-    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
-    item.contextValue = 'problems';
-    return item;
+    return treeItem(this, `Problems`, vscode.TreeItemCollapsibleState.Collapsed, {
+      description: `${this.of !== null ? `${this.problems.length} of ${this.of}` : this.problems.length} · ${problemCounts(this.problems)}`,
+      iconPath: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
+      contextValue: 'problems',
+    });
   }
 }
 
@@ -242,28 +262,25 @@ export class ProblemNode {
   toTreeItem(root: string): vscode.TreeItem {
     const p = this.problem;
     const rel = p.path.startsWith(root) ? p.path.slice(root.length + 1) || p.path : p.path;
-    const item = new vscode.TreeItem(PROBLEM_LABELS[p.kind], vscode.TreeItemCollapsibleState.None);
-    item.id = this.id;
-    item.description = p.key ?? rel;
     const fix = fixLabel(p);
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown(
       `**${mdEscape(PROBLEM_LABELS[p.kind])}**\n\n${mdEscape(p.message)}\n\n${mdEscape(p.path)}`,
     );
     if (fix) tip.appendMarkdown(`\n\n$(wrench) Fix: ${mdEscape(fix)}`);
-    item.tooltip = tip;
-    item.iconPath = new vscode.ThemeIcon(
-      p.kind === 'invalid-json' || p.kind === 'invalid-sidecar' ? 'error' : 'warning',
-    );
-    item.contextValue = [
-      'problem',
-      p.kind,
-      fix ? 'fixable' : '',
-      this.parent.parent.state.readonly ? 'readonly' : 'writable',
-    ]
-      .filter(Boolean)
-      .join(' ');
-    return item;
+    return treeItem(this, PROBLEM_LABELS[p.kind], vscode.TreeItemCollapsibleState.None, {
+      description: p.key ?? rel,
+      tooltip: tip,
+      iconPath: new vscode.ThemeIcon(
+        p.kind === 'invalid-json' || p.kind === 'invalid-sidecar' ? 'error' : 'warning',
+      ),
+      contextValue: contextWords(
+        'problem',
+        p.kind,
+        fix ? 'fixable' : '',
+        this.parent.parent.state.readonly ? 'readonly' : 'writable',
+      ),
+    });
   }
 }
 
@@ -277,13 +294,12 @@ export class LoadMoreNode {
     return `${this.parent.id}|more`;
   }
   toTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
-    item.id = this.id;
-    item.description = `${plural(this.remaining, 'more artifact')}`;
-    item.iconPath = new vscode.ThemeIcon('ellipsis');
-    item.command = { command: 'xpersist.loadMore', title: 'Load more', arguments: [this] };
-    item.contextValue = 'loadMore';
-    return item;
+    return treeItem(this, 'Load more…', vscode.TreeItemCollapsibleState.None, {
+      description: `${plural(this.remaining, 'more artifact')}`,
+      iconPath: new vscode.ThemeIcon('ellipsis'),
+      command: { command: 'xpersist.loadMore', title: 'Load more', arguments: [this] },
+      contextValue: 'loadMore',
+    });
   }
 }
 
@@ -299,13 +315,12 @@ export class InfoNode {
     return `${this.parent.id}|info:${this.label}`;
   }
   toTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
-    item.id = this.id;
-    item.tooltip = this.detail;
-    item.description = this.detail;
-    item.iconPath = new vscode.ThemeIcon(this.icon);
-    item.contextValue = 'info';
-    return item;
+    return treeItem(this, this.label, vscode.TreeItemCollapsibleState.None, {
+      tooltip: this.detail,
+      description: this.detail,
+      iconPath: new vscode.ThemeIcon(this.icon),
+      contextValue: 'info',
+    });
   }
 }
 
