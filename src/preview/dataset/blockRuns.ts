@@ -55,3 +55,27 @@ export function blockRuns(
   }
   return runs;
 }
+
+/**
+ * Calls visit with the grid index of every block of shape `blockShape` that the selection
+ * touches, in C order. The index array is reused between calls: copy it to keep it.
+ */
+export function forEachBlock(
+  blockShape: number[],
+  ranges: Array<[number, number]>,
+  visit: (index: number[]) => void,
+): void {
+  const lo = ranges.map(([a], d) => Math.floor(a / blockShape[d]));
+  const hi = ranges.map(([, b], d) => Math.floor((b - 1) / blockShape[d]));
+  const c = [...lo];
+  for (;;) {
+    visit(c);
+    let d = c.length - 1;
+    while (d >= 0) {
+      if (++c[d] <= hi[d]) break;
+      c[d] = lo[d];
+      d--;
+    }
+    if (d < 0) break;
+  }
+}

@@ -5,7 +5,7 @@
 import { promisify } from 'node:util';
 import { createInflate, inflate } from 'node:zlib';
 import { unshuffleRange } from '../codecs/shuffle';
-import { blockRuns, cStrides, type Run } from '../dataset/blockRuns';
+import { blockRuns, cStrides, forEachBlock, type Run } from '../dataset/blockRuns';
 import { UNDEFINED_ADDRESS } from './byteReader';
 import type { H5Dataset, H5Tree } from './h5Tree';
 import { H5Unsupported } from './h5Unsupported';
@@ -200,11 +200,8 @@ export async function readRawBytes(
             filterMask: 0,
           };
   }
-  const lo = ranges.map(([a], d) => Math.floor(a / chunk[d]));
-  const hi = ranges.map(([, b], d) => Math.floor((b - 1) / chunk[d]));
   const jobs: Promise<void>[] = [];
-  const c = [...lo];
-  for (;;) {
+  forEachBlock(chunk, ranges, (c) => {
     const origin = c.map((x, d) => x * chunk[d]);
     const runs = blockRuns(chunk, origin, ranges, outStrides);
     const key = [...c];
@@ -218,14 +215,7 @@ export async function readRawBytes(
         await decodeChunk(tree, ds, e, size, chunkBytes, runs, out);
       })(),
     );
-    let d = c.length - 1;
-    while (d >= 0) {
-      if (++c[d] <= hi[d]) break;
-      c[d] = lo[d];
-      d--;
-    }
-    if (d < 0) break;
-  }
+  });
   await Promise.all(jobs);
   return out;
 }

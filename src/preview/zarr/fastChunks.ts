@@ -15,7 +15,7 @@ import {
   decodeBloscPieces,
   parseBloscHeader,
 } from '../codecs/blosc';
-import { blockRuns, cStrides } from '../dataset/blockRuns';
+import { blockRuns, cStrides, forEachBlock } from '../dataset/blockRuns';
 import { limitedQueue } from '../dataset/limitedQueue';
 import type { RawData, Storage } from '../dataset/rawDataset';
 import { UnsupportedError } from '../errors';
@@ -340,24 +340,13 @@ export async function readFast(
   const count = outShape.reduce((a, b) => a * b, 1);
   const out = new Uint8Array(count * fa.itemsize);
   const outStrides = cStrides(outShape);
-  const lo = ranges.map(([a], d) => Math.floor(a / fa.chunks[d]));
-  const hi = ranges.map(([, b], d) => Math.floor((b - 1) / fa.chunks[d]));
   const queue = limitedQueue();
-  if (count > 0) {
-    const c = [...lo];
-    for (;;) {
+  if (count > 0)
+    forEachBlock(fa.chunks, ranges, (c) => {
       const runs = runsFor(fa, c, ranges, outStrides);
       const file = joinPath(fa.dir, fa.chunkKey(c));
       queue.add(() => copyChunk(fa, file, runs, out, stats));
-      let d = c.length - 1;
-      while (d >= 0) {
-        if (++c[d] <= hi[d]) break;
-        c[d] = lo[d];
-        d--;
-      }
-      if (d < 0) break;
-    }
-  }
+    });
   await queue.onIdle();
   if (fa.bigEndian && fa.itemsize > 1) swapBytes(out, fa.itemsize);
   return viewAs(fa.storage, out);
