@@ -1,14 +1,9 @@
 // `created_at` as pydantic 1.x parses a datetime field (pydantic/datetime_parse.py), and as it
 // re-emits one (`datetime.isoformat()`). Naive values are UTC: xpersist writes utcnow().
 
-export interface PyDateTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  microsecond: number;
+import { daysInMonth, type UtcFields, utcFields } from '../../common/calendar';
+
+export interface PyDateTime extends UtcFields {
   /** Minutes east of UTC; null for a naive value. */
   offsetMinutes: number | null;
 }
@@ -47,27 +42,10 @@ export class DateTimeParseError extends Error {}
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
-function isLeap(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-}
-
-function daysInMonth(year: number, month: number): number {
-  return month === 2 ? (isLeap(year) ? 29 : 28) : [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-}
-
 /** The UTC fields of an instant given in milliseconds plus extra microseconds (0-999). */
-function utcFields(ms: number, extraUs: number, offsetMinutes: number | null): PyDateTime {
-  const d = new Date(ms);
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    second: d.getUTCSeconds(),
-    microsecond: d.getUTCMilliseconds() * 1000 + extraUs,
-    offsetMinutes,
-  };
+function instantFields(ms: number, extraUs: number, offsetMinutes: number | null): PyDateTime {
+  const f = utcFields(new Date(ms));
+  return { ...f, microsecond: f.microsecond + extraUs, offsetMinutes };
 }
 
 /** pydantic's from_unix_seconds: EPOCH + timedelta(seconds=s), then tzinfo=utc. */
@@ -91,7 +69,7 @@ function fromUnixSeconds(seconds: number): PyDateTime {
   }
   const totalUs = us + extra;
   const msPart = Math.floor(totalUs / 1000);
-  return utcFields(whole * 1000 + msPart, totalUs - msPart * 1000, 0);
+  return instantFields(whole * 1000 + msPart, totalUs - msPart * 1000, 0);
 }
 
 // Python's str.isspace(): float() strips these, and reads them as spaces inside.
@@ -198,5 +176,5 @@ export function isoformat(dt: PyDateTime): string {
 export function utcNow(): PyDateTime {
   const nowMs = performance.timeOrigin + performance.now();
   const ms = Math.floor(nowMs);
-  return utcFields(ms, Math.min(999, Math.floor((nowMs - ms) * 1000)), null);
+  return instantFields(ms, Math.min(999, Math.floor((nowMs - ms) * 1000)), null);
 }

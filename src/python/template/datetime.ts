@@ -1,6 +1,8 @@
 // A pendulum DateTime (what Prefect puts in `date`), with the calendar arithmetic its
 // formatting needs. Proleptic Gregorian, like Python's datetime.
 
+import { isLeap, utcFields } from '../../common/calendar';
+
 export interface DateTimeParts {
   year: number;
   month: number;
@@ -21,12 +23,6 @@ export interface DateTimeParts {
 }
 
 const DAYS_BEFORE_MONTH = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
-
-export const isLeap = (y: number): boolean => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-
-export function daysInMonth(y: number, m: number): number {
-  return m === 2 ? (isLeap(y) ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
-}
 
 /** Python's `toordinal()`: day 1 is 0001-01-01. */
 export function toOrdinal(y: number, m: number, d: number): number {
@@ -62,28 +58,14 @@ export class PyDateTime {
 
   /** `pendulum.instance(date)` in UTC, as `pendulum.now("utc")` gives. */
   static fromDate(d: Date, timeKnown = true): PyDateTime {
-    return new PyDateTime({
-      year: d.getUTCFullYear(),
-      month: d.getUTCMonth() + 1,
-      day: d.getUTCDate(),
-      hour: d.getUTCHours(),
-      minute: d.getUTCMinutes(),
-      second: d.getUTCSeconds(),
-      microsecond: d.getUTCMilliseconds() * 1000,
-      timeKnown,
-    });
+    return new PyDateTime({ ...utcFields(d), timeKnown });
   }
 
   /** The same wall-clock instant shifted by whole days (pendulum `add(days=n)`). */
   addDays(n: number): PyDateTime {
     const ms = Date.UTC(this.year, this.month - 1, this.day) + n * 86400000;
-    const d = new Date(ms);
-    return new PyDateTime({
-      ...this,
-      year: d.getUTCFullYear(),
-      month: d.getUTCMonth() + 1,
-      day: d.getUTCDate(),
-    });
+    const { year, month, day } = utcFields(new Date(ms));
+    return new PyDateTime({ ...this, year, month, day });
   }
 
   get ordinal(): number {

@@ -1,6 +1,7 @@
 // `datetime.strftime` as CPython 3.11 on Linux does it: Python itself expands %z, %Z and %f,
 // then glibc's strftime does the rest in the C locale (English names), including the GNU
 // flags (`%-d`, `%_H`, `%^a`, `%#Z`), field widths (`%10A`) and E/O modifiers.
+import { isLeap } from '../../common/calendar';
 import { formatOffset, type PyDateTime } from './datetime';
 import { WILDCARD } from './values';
 
@@ -73,8 +74,6 @@ function toTm(dt: PyDateTime): Tm {
     yday: dt.dayOfYear - 1,
   };
 }
-
-const isLeapYear = (y: number) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
 
 function isoWeekDays(yday: number, wday: number): number {
   const big = (Math.trunc(366 / 7) + 2) * 7;
@@ -314,9 +313,9 @@ function strftimeInternal(
         let days = isoWeekDays(tm.yday, tm.wday);
         if (days < 0) {
           year--;
-          days = isoWeekDays(tm.yday + (365 + (isLeapYear(year) ? 1 : 0)), tm.wday);
+          days = isoWeekDays(tm.yday + (365 + (isLeap(year) ? 1 : 0)), tm.wday);
         } else {
-          const d = isoWeekDays(tm.yday - (365 + (isLeapYear(year) ? 1 : 0)), tm.wday);
+          const d = isoWeekDays(tm.yday - (365 + (isLeap(year) ? 1 : 0)), tm.wday);
           if (d >= 0) {
             year++;
             days = d;
