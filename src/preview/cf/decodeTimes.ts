@@ -221,18 +221,11 @@ export function formatDatetime64(v: bigint, unit: string): string | null {
   return u === null ? null : formatUnixNs(v * u);
 }
 
+/** numpy's datetime64 units: the CF ones and weeks. */
+const NUMPY_UNIT_NS: Record<string, bigint> = { ...UNIT_NS, W: 7n * UNIT_NS.D };
+
 export function parseNumpyUnit(unit: string): bigint | null {
-  const table: Record<string, bigint> = {
-    ns: 1n,
-    us: 1_000n,
-    ms: 1_000_000n,
-    s: 1_000_000_000n,
-    m: 60_000_000_000n,
-    h: 3_600_000_000_000n,
-    D: 86_400_000_000_000n,
-    W: 7n * 86_400_000_000_000n,
-  };
-  return table[unit] ?? null;
+  return NUMPY_UNIT_NS[unit] ?? null;
 }
 
 /** pandas.to_timedelta(values, unit) for CF timedeltas ("hours"), as ISO 8601 durations. */
