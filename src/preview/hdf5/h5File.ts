@@ -113,42 +113,30 @@ export class H5File {
       const head = await this.raw(at, Math.min(256, this.size - at));
       if (!SIGNATURE.every((b, i) => head[i] === b)) continue;
       const version = head[8];
+      let r: ByteReader;
       if (version === 0 || version === 1) {
-        const sizeOfOffsets = head[13];
-        const sizeOfLengths = head[14];
-        const r = new ByteReader(head, sizeOfOffsets, sizeOfLengths, 24);
+        r = new ByteReader(head, head[13], head[14], 24);
         if (version === 1) r.skip(4);
-        const base = r.offset();
+      } else if (version === 2 || version === 3) r = new ByteReader(head, head[9], head[10], 12);
+      else throw new H5Unsupported(`HDF5 superblock version ${version} is not supported`);
+      const base = r.offset();
+      if (version <= 1) {
         r.offset(); // free-space info
         r.offset(); // end of file
         r.offset(); // driver info
         r.offset(); // root entry: link name offset
-        const rootObjectHeader = r.offset();
-        return {
-          version,
-          sizeOfOffsets,
-          sizeOfLengths,
-          baseAddress: base === UNDEFINED_ADDRESS ? at : base,
-          rootObjectHeader,
-        };
-      }
-      if (version === 2 || version === 3) {
-        const sizeOfOffsets = head[9];
-        const sizeOfLengths = head[10];
-        const r = new ByteReader(head, sizeOfOffsets, sizeOfLengths, 12);
-        const base = r.offset();
+      } else {
         r.offset(); // superblock extension
         r.offset(); // end of file
-        const rootObjectHeader = r.offset();
-        return {
-          version,
-          sizeOfOffsets,
-          sizeOfLengths,
-          baseAddress: base === UNDEFINED_ADDRESS ? at : base,
-          rootObjectHeader,
-        };
       }
-      throw new H5Unsupported(`HDF5 superblock version ${version} is not supported`);
+      const rootObjectHeader = r.offset();
+      return {
+        version,
+        sizeOfOffsets: r.sizeOfOffsets,
+        sizeOfLengths: r.sizeOfLengths,
+        baseAddress: base === UNDEFINED_ADDRESS ? at : base,
+        rootObjectHeader,
+      };
     }
     throw new Error('not an HDF5 file (no superblock signature)');
   }

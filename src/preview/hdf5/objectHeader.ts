@@ -1,6 +1,7 @@
 // HDF5 object headers (version 1 and version 2 "OHDR"), with continuation blocks: the list of
 // header messages of a group or dataset.
 
+import type { ByteReader } from './byteReader';
 import type { H5File } from './h5File';
 import { H5Unsupported } from './h5Unsupported';
 
@@ -79,12 +80,7 @@ function parseV1Messages(f: H5File, block: Uint8Array, out: Message[], cont: Arr
     const size = r.u16();
     const flags = r.u8();
     r.skip(3);
-    if (size > r.remaining) break;
-    const data = r.bytes(size);
-    if (type === MSG.continuation) {
-      const c = f.reader(data);
-      cont.push([c.offset(), c.length()]);
-    } else if (type !== 0) out.push({ type, flags, data });
+    if (!takeMessage(f, r, type, size, flags, out, cont)) break;
   }
 }
 
@@ -102,11 +98,28 @@ function parseV2Messages(
     const size = r.u16();
     const flags = r.u8();
     if (ohFlags & 0x4) r.u16();
-    if (size > r.remaining) break;
-    const data = r.bytes(size);
-    if (type === MSG.continuation) {
-      const c = f.reader(data);
-      cont.push([c.offset(), c.length()]);
-    } else if (type !== 0) out.push({ type, flags, data });
+    if (!takeMessage(f, r, type, size, flags, out, cont)) break;
   }
+}
+
+/**
+ * A message's body, after its header: a continuation's block is queued, a NIL message (type 0)
+ * dropped. false when the body runs past the block (the rest of it is not read).
+ */
+function takeMessage(
+  f: H5File,
+  r: ByteReader,
+  type: number,
+  size: number,
+  flags: number,
+  out: Message[],
+  cont: Array<[number, number]>,
+): boolean {
+  if (size > r.remaining) return false;
+  const data = r.bytes(size);
+  if (type === MSG.continuation) {
+    const c = f.reader(data);
+    cont.push([c.offset(), c.length()]);
+  } else if (type !== 0) out.push({ type, flags, data });
+  return true;
 }
