@@ -362,16 +362,7 @@ async function fullScan(root: string, memory: ScanMemory, options: ScanOptions):
     orphanRels: orphans.rels,
     dirSizes,
   };
-  const out = report(
-    root,
-    memory,
-    observations,
-    unsafe,
-    listing.strayFiles,
-    listing.emptyDirs,
-    listing.unreadableDirs ?? [],
-    orphans.orphans,
-  );
+  const out = report(root, memory, observations, unsafe, listing, orphans.orphans);
   if (changed && memory.indexDir) await saveIndex(root, memory, breathe);
   return out;
 }
@@ -561,16 +552,7 @@ function incrementalScan(root: string, memory: ScanMemory, watch: StoreWatch): S
     }
     observations.push({ key, parsed, error, kind, size });
   }
-  return report(
-    root,
-    memory,
-    observations,
-    unsafe,
-    listing.strayFiles,
-    listing.emptyDirs,
-    listing.unreadableDirs ?? [],
-    findOrphans(root, listing.keys),
-  );
+  return report(root, memory, observations, unsafe, listing, findOrphans(root, listing.keys));
 }
 
 /** Sidecars of unsafe keys; `inMeta` locates a path relative to the metadata store. */
@@ -677,9 +659,7 @@ function report(
   memory: ScanMemory,
   observations: Observation[],
   unsafe: Unsafe,
-  strayFiles: string[],
-  emptyDirs: string[],
-  unreadable: UnreadableDir[],
+  listing: Pick<MetadataListing, 'strayFiles' | 'emptyDirs' | 'unreadableDirs'>,
   orphans: Problem[],
 ): StoreReport {
   const metaRoot = path.join(root, METADATA_DIR);
@@ -688,8 +668,8 @@ function report(
   const problems = [...unsafeProblems(unsafe, inMeta), ...own];
   memory.parsed = seen;
   memory.lastCount = observations.length;
-  problems.push(...strayProblems(strayFiles, emptyDirs, inMeta));
-  problems.push(...unreadableProblems(unreadable, inMeta));
+  problems.push(...strayProblems(listing.strayFiles, listing.emptyDirs, inMeta));
+  problems.push(...unreadableProblems(listing.unreadableDirs ?? [], inMeta));
   problems.push(...orphans);
   if (memory.watch) {
     // Watch every folder whose entries this scan relied on; new ones are verified next time.
