@@ -16,6 +16,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { strOption, trueOption } from './fsspecConfig';
 import { type ObjectClient, type ObjectInfo, ObjectStoreError } from './objectClient';
 import type { ObjectLocation } from './objectUrl';
+import { s3AccessDenied, s3NoSuchBucket, s3Unreachable } from './s3Light';
 
 type Options = Record<string, unknown>;
 
@@ -92,25 +93,16 @@ export class S3ObjectClient implements ObjectClient {
     const status = e.$metadata?.httpStatusCode ?? null;
     const name = e.name ?? e.code ?? 'Error';
     const bucket = this.location.bucket;
-    if (name === 'NoSuchBucket')
-      return new ObjectStoreError(404, `The S3 bucket "${bucket}" does not exist (${this.where}).`);
+    if (name === 'NoSuchBucket') return s3NoSuchBucket(bucket, this.where);
     if (
       status === 403 ||
       name === 'AccessDenied' ||
       name === 'InvalidAccessKeyId' ||
       name === 'SignatureDoesNotMatch'
-    ) {
-      return new ObjectStoreError(
-        403,
-        `Access denied (${name}) to ${this.where} while ${what}: check the credentials for bucket "${bucket}" (storage options, AWS_* variables or ~/.aws profiles).`,
-      );
-    }
-    if (e.code === 'ECONNREFUSED' || name === 'TimeoutError' || e.code === 'ETIMEDOUT') {
-      return new ObjectStoreError(
-        null,
-        `Cannot reach the S3 endpoint of ${this.where} while ${what} (${e.code ?? name}).`,
-      );
-    }
+    )
+      return s3AccessDenied(name, bucket, this.where, what);
+    if (e.code === 'ECONNREFUSED' || name === 'TimeoutError' || e.code === 'ETIMEDOUT')
+      return s3Unreachable(this.where, what, e.code ?? name);
     return new ObjectStoreError(
       status,
       `S3 error ${status ?? ''} ${name} on ${this.where} while ${what}: ${(err as Error).message}`.replace(

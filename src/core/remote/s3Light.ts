@@ -180,6 +180,19 @@ const NETWORK_RETRIED = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN'
 const MAX_ATTEMPTS = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// The S3 errors this client and the SDK's (s3Client.ts) explain in the same words.
+export const s3NoSuchBucket = (bucket: string, where: string): ObjectStoreError =>
+  new ObjectStoreError(404, `The S3 bucket "${bucket}" does not exist (${where}).`);
+
+export const s3AccessDenied = (name: string, bucket: string, where: string, what: string): ObjectStoreError =>
+  new ObjectStoreError(
+    403,
+    `Access denied (${name}) to ${where} while ${what}: check the credentials for bucket "${bucket}" (storage options, AWS_* variables or ~/.aws profiles).`,
+  );
+
+export const s3Unreachable = (where: string, what: string, code: string): ObjectStoreError =>
+  new ObjectStoreError(null, `Cannot reach the S3 endpoint of ${where} while ${what} (${code}).`);
+
 /** Read-only S3 requests for one bucket (the rest of ObjectClient is the SDK's). */
 export class LightS3Reads {
   private readonly agent: http.Agent;
@@ -288,20 +301,12 @@ export class LightS3Reads {
     const bucket = this.location.bucket;
     if ('error' in r) {
       const code = (r.error as { code?: string }).code ?? (r.error as Error).name;
-      return new ObjectStoreError(
-        null,
-        `Cannot reach the S3 endpoint of ${this.where} while ${what} (${code}).`,
-      );
+      return s3Unreachable(this.where, what, code);
     }
     const text = r.body.toString('utf8');
     const name = tag(text, 'Code') ?? `HTTP ${r.status}`;
-    if (name === 'NoSuchBucket')
-      return new ObjectStoreError(404, `The S3 bucket "${bucket}" does not exist (${this.where}).`);
-    if (r.status === 403)
-      return new ObjectStoreError(
-        403,
-        `Access denied (${name}) to ${this.where} while ${what}: check the credentials for bucket "${bucket}" (storage options, AWS_* variables or ~/.aws profiles).`,
-      );
+    if (name === 'NoSuchBucket') return s3NoSuchBucket(bucket, this.where);
+    if (r.status === 403) return s3AccessDenied(name, bucket, this.where, what);
     const msg = tag(text, 'Message') ?? '';
     return new ObjectStoreError(
       r.status,
