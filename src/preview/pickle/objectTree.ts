@@ -493,8 +493,20 @@ function callNode(o: PyObj, depth: number, ctx: Ctx): ObjectNode {
   return node;
 }
 
-export function toNode(py: Py, depth: number, ctx: Ctx): ObjectNode {
-  if (++ctx.nodes > TREE_MAX_NODES) return { type: '…', summary: 'node limit reached', truncated: true };
+type Leaf = Exclude<Py, PyList | PyTuple | PySet | PyDict | PyObj>;
+
+function isLeaf(py: Py): py is Leaf {
+  return !(
+    py instanceof PyList ||
+    py instanceof PyTuple ||
+    py instanceof PySet ||
+    py instanceof PyDict ||
+    py instanceof PyObj
+  );
+}
+
+/** Scalars, bytes, names and the opaque: nothing below them. */
+function leafNode(py: Leaf): ObjectNode {
   if (py === null) return { type: 'NoneType', summary: 'None' };
   if (typeof py === 'boolean') return { type: 'bool', summary: py ? 'True' : 'False' };
   if (typeof py === 'number' || typeof py === 'bigint') return { type: 'int', summary: String(py) };
@@ -509,106 +521,94 @@ export function toNode(py: Py, depth: number, ctx: Ctx): ObjectNode {
   }
   if (py instanceof PyGlobal)
     return { type: 'global', summary: `${py.qualname} (a name, not imported)`, inert: true };
-  if (py instanceof PyOpaque) return { type: 'unknown', summary: py.what };
+  return { type: 'unknown', summary: py.what };
+}
+
+/** A list, tuple or set: children labelled `[i]`. */
+function itemsNode(type: string, items: Py[], depth: number, ctx: Ctx): ObjectNode {
+  return container(
+    type,
+    items.map((v, i) => [`[${i}]`, v]),
+    items.length,
+    depth,
+    ctx,
+    plural(items.length, 'item'),
+  );
+}
+
+/** A dict: children labelled by their keys. */
+function pairsNode(type: string, pairs: Array<[Py, Py]>, depth: number, ctx: Ctx): ObjectNode {
+  return container(
+    type,
+    pairs.map(([k, v]) => [keyLabel(k), v]),
+    pairs.length,
+    depth,
+    ctx,
+    plural(pairs.length, 'key'),
+  );
+}
+
+/** numpy arrays, scalars and dtypes, stdlib values, pandas frames, series and indexes; or null. */
+function knownObjectNode(py: PyObj): ObjectNode | null {
+  const arr = ndarrayOf(py);
+  if (arr) return arrayNode(arr);
+  const scalar = numpyScalarOf(py);
+  if (scalar)
+    return {
+      type: `numpy.${scalar.dtype.name}`,
+      summary: String(scalar.value),
+      dtype: scalar.dtype.name,
+      values: [scalar.value],
+    };
+  const dt = dtypeOf(py);
+  if (dt) return { type: 'numpy.dtype', summary: `dtype('${dt.name}')` };
+  const std = stdlibValue(py);
+  if (std) return { type: std.type, summary: std.summary };
+  const cls = classOf(py);
+  const pandas =
+    cls === 'pandas.core.frame.DataFrame'
+      ? dataFrameNode(py)
+      : cls === 'pandas.core.series.Series'
+        ? seriesNode(py)
+        : null;
+  if (pandas) return pandas;
+  const idx = pandasIndex(py);
+  if (idx) {
+    return {
+      type: `pandas.${idx.type}`,
+      length: idx.length,
+      summary: `${idx.type} (${plural(idx.length, 'entry', 'entries')})`,
+      values: Array.from({ length: Math.min(idx.length, TREE_MAX_VALUES) }, (_, i) => idx.value(i)),
+    };
+  }
+  return null;
+}
+
+/** A recorded object: a known kind, a set or OrderedDict rebuilt by a call, or the call itself. */
+function objectNode(py: PyObj, depth: number, ctx: Ctx): ObjectNode {
+  const known = knownObjectNode(py);
+  if (known) return known;
+  if (
+    (py.qualname === 'builtins.set' || py.qualname === 'builtins.frozenset') &&
+    py.args[0] instanceof PyList
+  )
+    return itemsNode(py.qualname.slice(9), py.args[0].items, depth, ctx);
+  if (py.qualname === 'collections.OrderedDict')
+    return pairsNode('collections.OrderedDict', py.dictItems, depth, ctx);
+  return callNode(py, depth, ctx);
+}
+
+export function toNode(py: Py, depth: number, ctx: Ctx): ObjectNode {
+  if (++ctx.nodes > TREE_MAX_NODES) return { type: '…', summary: 'node limit reached', truncated: true };
+  if (isLeaf(py)) return leafNode(py);
   if (ctx.path.has(py)) return { type: '…', summary: 'recursive reference' };
   ctx.path.add(py);
   try {
-    if (py instanceof PyList)
-      return container(
-        'list',
-        py.items.map((v, i) => [`[${i}]`, v]),
-        py.items.length,
-        depth,
-        ctx,
-        plural(py.items.length, 'item'),
-      );
-    if (py instanceof PyTuple)
-      return container(
-        'tuple',
-        py.items.map((v, i) => [`[${i}]`, v]),
-        py.items.length,
-        depth,
-        ctx,
-        plural(py.items.length, 'item'),
-      );
-    if (py instanceof PySet) {
-      const t = py.frozen ? 'frozenset' : 'set';
-      return container(
-        t,
-        py.items.map((v, i) => [`[${i}]`, v]),
-        py.items.length,
-        depth,
-        ctx,
-        plural(py.items.length, 'item'),
-      );
-    }
-    if (py instanceof PyDict)
-      return container(
-        'dict',
-        py.entries.map(([k, v]) => [keyLabel(k), v]),
-        py.entries.length,
-        depth,
-        ctx,
-        plural(py.entries.length, 'key'),
-      );
-    // PyObj
-    const arr = ndarrayOf(py);
-    if (arr) return arrayNode(arr);
-    const scalar = numpyScalarOf(py);
-    if (scalar)
-      return {
-        type: `numpy.${scalar.dtype.name}`,
-        summary: String(scalar.value),
-        dtype: scalar.dtype.name,
-        values: [scalar.value],
-      };
-    const dt = dtypeOf(py);
-    if (dt) return { type: 'numpy.dtype', summary: `dtype('${dt.name}')` };
-    const std = stdlibValue(py);
-    if (std) return { type: std.type, summary: std.summary };
-    if (classOf(py) === 'pandas.core.frame.DataFrame') {
-      const df = dataFrameNode(py);
-      if (df) return df;
-    }
-    if (classOf(py) === 'pandas.core.series.Series') {
-      const s = seriesNode(py);
-      if (s) return s;
-    }
-    const idx = pandasIndex(py);
-    if (idx) {
-      return {
-        type: `pandas.${idx.type}`,
-        length: idx.length,
-        summary: `${idx.type} (${plural(idx.length, 'entry', 'entries')})`,
-        values: Array.from({ length: Math.min(idx.length, TREE_MAX_VALUES) }, (_, i) => idx.value(i)),
-      };
-    }
-    if (
-      (py.qualname === 'builtins.set' || py.qualname === 'builtins.frozenset') &&
-      py.args[0] instanceof PyList
-    ) {
-      const items = py.args[0].items;
-      return container(
-        py.qualname.slice(9),
-        items.map((v, i) => [`[${i}]`, v]),
-        items.length,
-        depth,
-        ctx,
-        plural(items.length, 'item'),
-      );
-    }
-    if (py.qualname === 'collections.OrderedDict') {
-      const pairs = py.dictItems.length ? py.dictItems : [];
-      return container(
-        'collections.OrderedDict',
-        pairs.map(([k, v]) => [keyLabel(k), v]),
-        pairs.length,
-        depth,
-        ctx,
-        plural(pairs.length, 'key'),
-      );
-    }
-    return callNode(py, depth, ctx);
+    if (py instanceof PyList) return itemsNode('list', py.items, depth, ctx);
+    if (py instanceof PyTuple) return itemsNode('tuple', py.items, depth, ctx);
+    if (py instanceof PySet) return itemsNode(py.frozen ? 'frozenset' : 'set', py.items, depth, ctx);
+    if (py instanceof PyDict) return pairsNode('dict', py.entries, depth, ctx);
+    return objectNode(py, depth, ctx);
   } finally {
     ctx.path.delete(py);
   }
