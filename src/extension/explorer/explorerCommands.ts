@@ -3,7 +3,6 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { plural } from '../../common/format';
-import type { CacheStore } from '../../core/cacheStore';
 import { TRASH_DIR } from '../../core/layout';
 import type { ArtifactEntry, Problem } from '../../core/types';
 import {
@@ -36,7 +35,17 @@ import { askTyped, confirmPaths, notify } from '../ui/dialogs';
 import type { CacheTreeProvider } from './cacheTreeProvider';
 import type { IntegrityReport } from './integrityReport';
 import { registerJupyterCommands } from './jupyterCommands';
-import { ArtifactNode, type CacheNode, GroupNode, LoadMoreNode, ProblemNode, StoreNode } from './nodes';
+import {
+  ArtifactNode,
+  type CacheNode,
+  GroupNode,
+  InfoNode,
+  LoadMoreNode,
+  MetaNode,
+  ProblemNode,
+  ProblemsNode,
+  StoreNode,
+} from './nodes';
 import { type AddStoreArg, addStore, setStoreCredentials, updateStoresSetting } from './storeCommands';
 
 export interface ExplorerContext {
@@ -465,210 +474,322 @@ function liveFilter(ctx: ExplorerContext): Promise<string | undefined> {
   });
 }
 
-export function registerExplorerCommands(ctx: ExplorerContext): vscode.Disposable[] {
-  const { registry, tree, view } = ctx;
-  const reg = (id: string, fn: Parameters<typeof vscode.commands.registerCommand>[1]) =>
-    vscode.commands.registerCommand(id, fn);
+// ------------------------------------------------------------------ command arguments
+// A command can be run from anywhere (a menu, a keybinding, another extension, a test) with any
+// arguments: each handler takes `unknown` and narrows it with these guards.
 
+const NODE_CLASSES = [
+  StoreNode,
+  GroupNode,
+  ArtifactNode,
+  MetaNode,
+  ProblemsNode,
+  ProblemNode,
+  LoadMoreNode,
+  InfoNode,
+];
+
+function isNode(v: unknown): v is CacheNode {
+  return NODE_CLASSES.some((c) => v instanceof c);
+}
+
+const asNode = (v: unknown): CacheNode | undefined => (isNode(v) ? v : undefined);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+function isGroupBy(v: unknown): v is GroupBy {
+  return typeof v === 'string' && Object.hasOwn(GROUP_BY_LABELS, v);
+}
+
+function isSortBy(v: unknown): v is SortBy {
+  return typeof v === 'string' && Object.hasOwn(SORT_BY_LABELS, v);
+}
+
+function isProblem(v: unknown): v is Problem {
+  return isRecord(v) && typeof v.kind === 'string' && typeof v.path === 'string';
+}
+
+function isAddStoreArg(v: unknown): v is AddStoreArg {
+  if (v instanceof vscode.Uri || typeof v === 'string') return true;
+  return (
+    isRecord(v) && typeof v.url === 'string' && (v.storageOptions === undefined || isRecord(v.storageOptions))
+  );
+}
+
+/** The path of an xpersist.stores entry: a string, or an object's `path`. */
+function settingPath(item: unknown): unknown {
+  return typeof item === 'string' ? item : isRecord(item) ? item.path : undefined;
+}
+
+/** A store's storage options, from its options key (JSON of an object, or null). */
+function storageOptionsOf(optionsKey: string): Record<string, unknown> | null {
+  const v: unknown = JSON.parse(optionsKey);
+  return isRecord(v) ? v : null;
+}
+
+type Handler = (ctx: ExplorerContext, ...args: unknown[]) => unknown;
+
+// ------------------------------------------------------------------------------ stores
+
+async function refresh({ registry }: ExplorerContext, node: unknown): Promise<void> {
+  if (node instanceof StoreNode) await registry.scan(node.state.root);
+  else {
+    await registry.discover();
+    await registry.scanAll();
+  }
+}
+
+async function removeStore(ctx: ExplorerContext, node: unknown): Promise<void> {
+  const { registry } = ctx;
+  const state =
+    storeOf(registry, asNode(node)) ??
+    (await pickStore(registry, 'Remove which store from xpersist.stores?', (s) =>
+      s.sources.includes('setting'),
+    ));
+  if (!state) return;
+  if (!state.sources.includes('setting')) {
+    void vscode.window.showInformationMessage(
+      `"${state.name}" is not in the xpersist.stores setting: it was found ${state.source === 'workspace' ? 'in the workspace' : 'in a Python file'}. Turn off xpersist.discovery.enabled to hide discovered stores.`,
+    );
+    return;
+  }
+  const ctxr = defaultResolveContext(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? null);
+  await updateStoresSetting((items) =>
+    items.filter((i) => {
+      const p = settingPath(i);
+      return typeof p !== 'string' || resolveStorePath(p, ctxr) !== state.root;
+    }),
+  );
+  await ctx.credentials.delete(state.root);
+  await registry.discover();
+}
+
+/** From a tree node, or (root, problem) from the integrity report's lenses. */
+async function fixProblemCommand({ registry }: ExplorerContext, node: unknown, problem: unknown) {
+  if (node instanceof ProblemNode) return fixProblem(registry, node.parent.parent.state, node.problem);
+  const state = typeof node === 'string' ? registry.get(node) : undefined;
+  if (state && isProblem(problem)) return fixProblem(registry, state, problem);
+  return false;
+}
+
+const STORE_COMMANDS: Record<string, Handler> = {
+  'xpersist.refresh': refresh,
+  'xpersist.focusView': () => vscode.commands.executeCommand('xpersist.caches.focus'),
+  'xpersist.loadMore': ({ tree }, node) => {
+    if (node instanceof LoadMoreNode) tree.loadMore(node);
+  },
+  'xpersist.addStore': (ctx, arg) => addStore(ctx, isAddStoreArg(arg) ? arg : undefined),
+  'xpersist.setStoreCredentials': (ctx, node) =>
+    setStoreCredentials(ctx, storeOf(ctx.registry, asNode(node))),
+  'xpersist.removeStore': removeStore,
+  'xpersist.checkIntegrity': (ctx, node) => checkIntegrity(ctx, asNode(node)),
+  'xpersist.fixProblem': fixProblemCommand,
+};
+
+// --------------------------------------------------------------- filter, group and sort
+
+function filterCommand(
+  ctx: ExplorerContext,
+  text: unknown,
+): Promise<string | undefined> | string | undefined {
+  const { tree } = ctx;
+  if (typeof text !== 'string') return liveFilter(ctx);
+  try {
+    tree.setFilter(text.trim() ? parseFilter(text) : null);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Filter: ${(err as Error).message}`);
+    return undefined;
+  }
+  ctx.updateFilterUi();
+  return tree.filter?.text ?? '';
+}
+
+/** A mode picked from `labels`, the current one marked. */
+async function pickMode<K extends string>(
+  labels: Record<K, string>,
+  isMode: (v: unknown) => v is K,
+  current: K,
+  placeHolder: string,
+): Promise<K | undefined> {
+  const items = Object.keys(labels)
+    .filter(isMode)
+    .map((k) => ({ label: labels[k], description: k === current ? 'current' : undefined, k }));
+  return (await vscode.window.showQuickPick(items, { placeHolder }))?.k;
+}
+
+async function groupByCommand({ tree }: ExplorerContext, mode: unknown): Promise<void> {
+  const groupBy = isGroupBy(mode)
+    ? mode
+    : await pickMode(GROUP_BY_LABELS, isGroupBy, tree.groupBy, 'Group artifacts by');
+  if (groupBy) tree.setGrouping(groupBy, tree.sortBy);
+}
+
+async function sortByCommand({ tree }: ExplorerContext, mode: unknown): Promise<void> {
+  const sortBy = isSortBy(mode)
+    ? mode
+    : await pickMode(SORT_BY_LABELS, isSortBy, tree.sortBy, 'Sort artifacts by');
+  if (sortBy) tree.setGrouping(tree.groupBy, sortBy);
+}
+
+async function revealArtifact(
+  { tree, view }: ExplorerContext,
+  root: unknown,
+  key: unknown,
+): Promise<boolean> {
+  if (!isString(root) || !isString(key) || !root || !key) return false;
+  await vscode.commands.executeCommand('xpersist.caches.focus');
+  const n = tree.artifactNode(root, key);
+  if (!n) {
+    void vscode.window.showInformationMessage(`${key} is not in ${root} (or hidden by the filter).`);
+    return false;
+  }
+  await view.reveal(n, { select: true, focus: true, expand: false });
+  return true;
+}
+
+const VIEW_COMMANDS: Record<string, Handler> = {
+  'xpersist.filter': filterCommand,
+  'xpersist.clearFilter': (ctx) => {
+    ctx.tree.setFilter(null);
+    ctx.updateFilterUi();
+  },
+  'xpersist.groupBy': groupByCommand,
+  'xpersist.sortBy': sortByCommand,
+  'xpersist.revealArtifact': revealArtifact,
+};
+
+// --------------------------------------------------------------------------- artifacts
+
+async function invalidate(
+  { registry, view }: ExplorerContext,
+  node: unknown,
+  nodes: unknown,
+): Promise<number> {
+  let targets = selectedTargets(node, nodes, view);
+  if (targets.length === 0) {
+    targets = (await pickArtifacts(registry, 'Invalidate (delete) which artifacts?')).map((p) => ({
+      state: p.state,
+      key: p.a.key,
+    }));
+  }
+  return invalidateArtifacts(registry, targets);
+}
+
+async function copyAsPython(_ctx: ExplorerContext, node: unknown): Promise<string | undefined> {
+  if (!(node instanceof ArtifactNode)) return undefined;
+  const st = node.store.state;
+  const { code } = pythonSnippet({
+    root: st.root,
+    key: node.artifact.key,
+    serializer: node.artifact.serializer,
+    storageOptions: storageOptionsOf(st.optionsKey),
+  });
+  await vscode.env.clipboard.writeText(code);
+  void vscode.window.setStatusBarMessage(`Copied the Python that loads ${node.artifact.key}`, 4000);
+  return code;
+}
+
+async function revealData(_ctx: ExplorerContext, node: unknown): Promise<void> {
+  if (!(node instanceof ArtifactNode)) return;
+  const uri = vscode.Uri.file(node.artifact.dataPath);
+  if (!vscode.workspace.getWorkspaceFolder(uri)) {
+    void vscode.window.showInformationMessage(
+      `${node.artifact.dataPath} is outside the workspace; revealing it in the file manager instead.`,
+    );
+    await vscode.commands.executeCommand('revealFileInOS', uri);
+    return;
+  }
+  await vscode.commands.executeCommand('revealInExplorer', uri);
+}
+
+/** The store a copy goes to: `targetFolder` (added as a store if new), else one the user picks. */
+async function copyTarget(
+  registry: StoreRegistry,
+  node: ArtifactNode,
+  targetFolder: unknown,
+): Promise<StoreState | undefined> {
+  if (typeof targetFolder !== 'string')
+    return pickCopyTarget(registry, node.artifact.key, node.store.state.root);
+  return (
+    registry.get(targetFolder) ??
+    registry.get(
+      (await vscode.commands.executeCommand<string>('xpersist.addStore', vscode.Uri.file(targetFolder))) ??
+        '',
+    )
+  );
+}
+
+/** (node, targetFolder?, newKey?): without a target, the user picks one (or a new folder). */
+async function copyToStore(
+  { registry }: ExplorerContext,
+  node: unknown,
+  targetFolder: unknown,
+  key: unknown,
+): Promise<void> {
+  if (!(node instanceof ArtifactNode)) return;
+  const target = await copyTarget(registry, node, targetFolder);
+  if (!target) return;
+  const why = mutationRefusal(target);
+  if (why) {
+    void vscode.window.showErrorMessage(why);
+    return;
+  }
+  const newKey = isString(key)
+    ? key
+    : await vscode.window.showInputBox({ title: `Key in ${target.name}`, value: node.artifact.key });
+  if (!newKey) return;
+  try {
+    const res = await node.store.state.store.copyArtifact(node.artifact.key, target.store, newKey);
+    await registry.scan(target.root);
+    const said = {
+      written: 'Copied',
+      overwritten: 'Copied (replacing the existing artifact)',
+      skipped: 'Not copied: the key already exists (on_duplicate_key="skip")',
+    }[res.outcome];
+    void vscode.window.showInformationMessage(`${said}: ${newKey} in ${target.name}.`);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Copy failed: ${(err as Error).message}`);
+  }
+}
+
+const ARTIFACT_COMMANDS: Record<string, Handler> = {
+  'xpersist.invalidate': invalidate,
+  'xpersist.copyKey': async (_ctx, node) => {
+    if (node instanceof ArtifactNode) await vscode.env.clipboard.writeText(node.artifact.key);
+  },
+  'xpersist.copyAsPython': copyAsPython,
+  'xpersist.copyDataPath': async (_ctx, node) => {
+    if (node instanceof ArtifactNode) await vscode.env.clipboard.writeText(node.artifact.dataPath);
+  },
+  'xpersist.revealData': revealData,
+  'xpersist.revealDataInOS': async (_ctx, node) => {
+    if (node instanceof ArtifactNode)
+      await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(node.artifact.dataPath));
+  },
+  'xpersist.openSidecar': async (_ctx, node) => {
+    if (!(node instanceof ArtifactNode)) return;
+    // On object storage: the object itself, read-only (an untitled copy could be saved as a file).
+    const uri = sidecarDocumentUri(node.store.state.root, node.artifact.sidecarPath);
+    await vscode.window.showTextDocument(uri, { preview: true });
+  },
+  'xpersist.copyToStore': copyToStore,
+};
+
+export function registerExplorerCommands(ctx: ExplorerContext): vscode.Disposable[] {
+  const { registry } = ctx;
   // An earlier window's trash, past its undo window: removed as the stores become known.
   const purged = new Set<string>();
   purgeStaleTrash(registry, purged);
+  const commands = { ...STORE_COMMANDS, ...VIEW_COMMANDS, ...ARTIFACT_COMMANDS };
   return [
     registry.onDidChangeStores(() => purgeStaleTrash(registry, purged)),
     ...registerJupyterCommands(),
-    reg('xpersist.refresh', async (node?: CacheNode) => {
-      const state = node instanceof StoreNode ? node.state : undefined;
-      if (state) await registry.scan(state.root);
-      else {
-        await registry.discover();
-        await registry.scanAll();
-      }
-    }),
-    reg('xpersist.focusView', () => vscode.commands.executeCommand('xpersist.caches.focus')),
-    reg('xpersist.loadMore', (node: LoadMoreNode) => {
-      if (node instanceof LoadMoreNode) tree.loadMore(node);
-    }),
-    reg('xpersist.addStore', (arg?: AddStoreArg) => addStore(ctx, arg)),
-    reg('xpersist.setStoreCredentials', (node?: CacheNode) =>
-      setStoreCredentials(ctx, storeOf(registry, node)),
+    ...Object.entries(commands).map(([id, handler]) =>
+      vscode.commands.registerCommand(id, (...args: unknown[]) => handler(ctx, ...args)),
     ),
-    reg('xpersist.removeStore', async (node?: CacheNode) => {
-      const state =
-        storeOf(registry, node) ??
-        (await pickStore(registry, 'Remove which store from xpersist.stores?', (s) =>
-          s.sources.includes('setting'),
-        ));
-      if (!state) return;
-      if (!state.sources.includes('setting')) {
-        void vscode.window.showInformationMessage(
-          `"${state.name}" is not in the xpersist.stores setting: it was found ${state.source === 'workspace' ? 'in the workspace' : 'in a Python file'}. Turn off xpersist.discovery.enabled to hide discovered stores.`,
-        );
-        return;
-      }
-      const ctxr = defaultResolveContext(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? null);
-      await updateStoresSetting((items) =>
-        items.filter((i) => {
-          const p = typeof i === 'string' ? i : (i as { path?: string }).path;
-          return typeof p !== 'string' || resolveStorePath(p, ctxr) !== state.root;
-        }),
-      );
-      await ctx.credentials.delete(state.root);
-      await registry.discover();
-    }),
-    reg('xpersist.filter', async (text?: string) => {
-      if (typeof text !== 'string') return liveFilter(ctx);
-      try {
-        tree.setFilter(text.trim() ? parseFilter(text) : null);
-      } catch (err) {
-        void vscode.window.showErrorMessage(`Filter: ${(err as Error).message}`);
-        return undefined;
-      }
-      ctx.updateFilterUi();
-      return tree.filter?.text ?? '';
-    }),
-    reg('xpersist.clearFilter', () => {
-      tree.setFilter(null);
-      ctx.updateFilterUi();
-    }),
-    reg('xpersist.groupBy', async (mode?: GroupBy) => {
-      const groupBy =
-        mode ??
-        (
-          await vscode.window.showQuickPick(
-            (Object.keys(GROUP_BY_LABELS) as GroupBy[]).map((k) => ({
-              label: GROUP_BY_LABELS[k],
-              description: k === tree.groupBy ? 'current' : undefined,
-              k,
-            })),
-            { placeHolder: 'Group artifacts by' },
-          )
-        )?.k;
-      if (groupBy) tree.setGrouping(groupBy, tree.sortBy);
-    }),
-    reg('xpersist.sortBy', async (mode?: SortBy) => {
-      const sortBy =
-        mode ??
-        (
-          await vscode.window.showQuickPick(
-            (Object.keys(SORT_BY_LABELS) as SortBy[]).map((k) => ({
-              label: SORT_BY_LABELS[k],
-              description: k === tree.sortBy ? 'current' : undefined,
-              k,
-            })),
-            { placeHolder: 'Sort artifacts by' },
-          )
-        )?.k;
-      if (sortBy) tree.setGrouping(tree.groupBy, sortBy);
-    }),
-    reg('xpersist.invalidate', async (node?: CacheNode, nodes?: CacheNode[]) => {
-      let targets = selectedTargets(node, nodes, view);
-      if (targets.length === 0) {
-        targets = (await pickArtifacts(registry, 'Invalidate (delete) which artifacts?')).map((p) => ({
-          state: p.state,
-          key: p.a.key,
-        }));
-      }
-      return invalidateArtifacts(registry, targets);
-    }),
-    reg('xpersist.copyKey', async (node?: CacheNode) => {
-      if (node instanceof ArtifactNode) await vscode.env.clipboard.writeText(node.artifact.key);
-    }),
-    reg('xpersist.copyAsPython', async (node?: CacheNode) => {
-      if (!(node instanceof ArtifactNode)) return undefined;
-      const st = node.store.state;
-      const { code } = pythonSnippet({
-        root: st.root,
-        key: node.artifact.key,
-        serializer: node.artifact.serializer,
-        storageOptions: JSON.parse(st.optionsKey) as Record<string, unknown> | null,
-      });
-      await vscode.env.clipboard.writeText(code);
-      void vscode.window.setStatusBarMessage(`Copied the Python that loads ${node.artifact.key}`, 4000);
-      return code;
-    }),
-    reg('xpersist.copyDataPath', async (node?: CacheNode) => {
-      if (node instanceof ArtifactNode) await vscode.env.clipboard.writeText(node.artifact.dataPath);
-    }),
-    reg('xpersist.revealData', async (node?: CacheNode) => {
-      if (!(node instanceof ArtifactNode)) return;
-      const uri = vscode.Uri.file(node.artifact.dataPath);
-      if (!vscode.workspace.getWorkspaceFolder(uri)) {
-        void vscode.window.showInformationMessage(
-          `${node.artifact.dataPath} is outside the workspace; revealing it in the file manager instead.`,
-        );
-        await vscode.commands.executeCommand('revealFileInOS', uri);
-        return;
-      }
-      await vscode.commands.executeCommand('revealInExplorer', uri);
-    }),
-    reg('xpersist.revealDataInOS', async (node?: CacheNode) => {
-      if (node instanceof ArtifactNode)
-        await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(node.artifact.dataPath));
-    }),
-    reg('xpersist.openSidecar', async (node?: CacheNode) => {
-      if (!(node instanceof ArtifactNode)) return;
-      // On object storage: the object itself, read-only (an untitled copy could be saved as a file).
-      const uri = sidecarDocumentUri(node.store.state.root, node.artifact.sidecarPath);
-      await vscode.window.showTextDocument(uri, { preview: true });
-    }),
-    // (node, targetFolder?, newKey?): without a target, the user picks one (or a new folder).
-    reg('xpersist.copyToStore', async (node?: CacheNode, targetFolder?: string, key?: string) => {
-      if (!(node instanceof ArtifactNode)) return;
-      const source = node.store.state;
-      const target =
-        typeof targetFolder === 'string'
-          ? (registry.get(targetFolder) ??
-            registry.get(
-              (await vscode.commands.executeCommand<string>(
-                'xpersist.addStore',
-                vscode.Uri.file(targetFolder),
-              )) ?? '',
-            ))
-          : await pickCopyTarget(registry, node.artifact.key, source.root);
-      if (!target) return;
-      const why = mutationRefusal(target);
-      if (why) {
-        void vscode.window.showErrorMessage(why);
-        return;
-      }
-      const newKey =
-        key ??
-        (await vscode.window.showInputBox({
-          title: `Key in ${target.name}`,
-          value: node.artifact.key,
-        }));
-      if (!newKey) return;
-      try {
-        const res = await source.store.copyArtifact(node.artifact.key, target.store as CacheStore, newKey);
-        await registry.scan(target.root);
-        const said = {
-          written: 'Copied',
-          overwritten: 'Copied (replacing the existing artifact)',
-          skipped: 'Not copied: the key already exists (on_duplicate_key="skip")',
-        }[res.outcome];
-        void vscode.window.showInformationMessage(`${said}: ${newKey} in ${target.name}.`);
-      } catch (err) {
-        void vscode.window.showErrorMessage(`Copy failed: ${(err as Error).message}`);
-      }
-    }),
-    reg('xpersist.checkIntegrity', (node?: CacheNode) => checkIntegrity(ctx, node)),
-    // From a tree node, or (root, problem) from the integrity report's lenses.
-    reg('xpersist.fixProblem', async (node?: CacheNode | string, problem?: Problem) => {
-      if (node instanceof ProblemNode) return fixProblem(registry, node.parent.parent.state, node.problem);
-      const state = typeof node === 'string' ? registry.get(node) : undefined;
-      if (state && problem) return fixProblem(registry, state, problem);
-      return false;
-    }),
-    reg('xpersist.revealArtifact', async (root?: string, key?: string) => {
-      if (!root || !key) return false;
-      await vscode.commands.executeCommand('xpersist.caches.focus');
-      const n = tree.artifactNode(root, key);
-      if (!n) {
-        void vscode.window.showInformationMessage(`${key} is not in ${root} (or hidden by the filter).`);
-        return false;
-      }
-      await view.reveal(n, { select: true, focus: true, expand: false });
-      return true;
-    }),
   ];
 }
