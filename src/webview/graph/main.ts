@@ -3,7 +3,7 @@
 // export. Zoom and selection survive updates and reloads (setState).
 import './graph.css';
 import '../common/cspReport';
-import type { GraphViewModel, GraphViewNode } from '../../flows/graphView';
+import type { GraphViewEdge, GraphViewModel, GraphViewNode } from '../../flows/graphView';
 import type { LiveState } from '../../flows/runEvents';
 import { formatDuration, LEGEND_ORDER, RUN_STATE, STATUS, type Status } from '../../flows/status';
 import { clear, h, icon } from '../common/dom';
@@ -237,106 +237,127 @@ function hideMenu(): void {
   menu.style.display = 'none';
 }
 
+function edgeElement(e: GraphViewEdge): SVGPathElement {
+  const p = svg('path', {
+    d: edgePath(e.points),
+    class: `edge ${e.kind}${e.mapped ? ' mapped' : ''}`,
+    'marker-end': `url(#arrow-${e.kind})`,
+  });
+  p.append(
+    svg(
+      'title',
+      {},
+      `${e.from} → ${e.to} (${e.kind === 'data' ? 'data' : 'upstream_tasks'}${e.mapped ? ', mapped' : ''})`,
+    ),
+  );
+  return p;
+}
+
+/**
+ * The run mark: a labelled pill in the top-right corner (the cache state is the left stripe and
+ * the third line), so "loaded from cache" never reads as the cache state "cached".
+ */
+function runMark(
+  n: GraphViewNode,
+  live: NonNullable<GraphViewNode['live']>,
+  x: number,
+  y: number,
+): SVGGElement {
+  const text = `${RUN_STATE[live.state].glyph} ${runShort(live)}`;
+  const pillWidth = Math.round(text.length * 6.6 + 12);
+  // On the top border, like a badge: the title keeps its full width.
+  const px = x + n.width - pillWidth - 6;
+  const mark = svg('g', { class: `run-mark live-${live.state}` });
+  mark.append(svg('rect', { x: px, y: y - 10, width: pillWidth, height: 16, rx: 8, class: 'pill' }));
+  mark.append(svg('text', { x: px + pillWidth / 2, y: y + 2, class: 'pill-text' }, text));
+  mark.append(svg('title', {}, `last run: ${runText(live)}${live.exception ? `: ${live.exception}` : ''}`));
+  return mark;
+}
+
+/** The box, its cache-state stripe, the run mark and the lines of text of one node. */
+function nodeContent(g: SVGGElement, n: GraphViewNode): void {
+  const x = n.x - n.width / 2;
+  const y = n.y - n.height / 2;
+  g.append(svg('title', {}, nodeTooltip(n)));
+  if (n.mapped)
+    g.append(svg('rect', { x: x + 4, y: y + 4, width: n.width, height: n.height, rx: 6, class: 'shadow' }));
+  g.append(
+    svg('rect', {
+      x,
+      y,
+      width: n.width,
+      height: n.height,
+      rx: n.kind === 'parameter' ? n.height / 2 : 6,
+      class: 'box',
+    }),
+  );
+  g.append(svg('rect', { x, y, width: 6, height: n.height, class: 'stripe' }));
+  if (n.live) g.append(runMark(n, n.live, x, y));
+  g.append(
+    svg(
+      'text',
+      { x: x + 12, y: y + 17, class: 'title' },
+      truncate(n.label + (n.mapped ? ' (mapped)' : ''), n.width),
+    ),
+  );
+  if (n.kind === 'task') {
+    g.append(svg('text', { x: x + 12, y: y + 32, class: 'target' }, truncate(n.target ?? '—', n.width)));
+    g.append(
+      svg(
+        'text',
+        { x: x + 12, y: y + 47, class: 'state' },
+        truncate(STATUS[n.status as Status].label, n.width),
+      ),
+    );
+  }
+}
+
+/** Click: go to code; double-click: preview; right-click, the menu key or Shift+F10: the menu. */
+function bindNodeEvents(g: SVGGElement, n: GraphViewNode): void {
+  g.addEventListener('click', (ev) => {
+    ev.stopPropagation();
+    select(n.id);
+    peer.sendNotification(Reveal, { node: n.id });
+  });
+  g.addEventListener('dblclick', (ev) => {
+    ev.stopPropagation();
+    if (n.previewKey) peer.sendNotification(Preview, { node: n.id });
+  });
+  g.addEventListener('contextmenu', (ev) => {
+    ev.preventDefault();
+    ev.stopPropagation();
+    select(n.id);
+    showMenu(n, ev.clientX, ev.clientY);
+  });
+  g.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter') peer.sendNotification(Reveal, { node: n.id });
+    if (ev.key === 'ContextMenu' || (ev.shiftKey && ev.key === 'F10')) {
+      const r = g.getBoundingClientRect();
+      showMenu(n, r.left + 10, r.bottom);
+    }
+  });
+}
+
+function nodeElement(n: GraphViewNode): SVGGElement {
+  const g = svg('g', {
+    class: `node ${n.kind} status-${n.status}${n.live ? ` live-${n.live.state}` : ''}${state.selected === n.id ? ' selected' : ''}`,
+    'data-id': n.id,
+    tabindex: 0,
+    role: 'button',
+    'aria-label': `${n.label}: ${n.statusLabel}${n.live ? `, run state ${n.live.state}` : ''}`,
+  });
+  nodeContent(g, n);
+  bindNodeEvents(g, n);
+  return g;
+}
+
 function draw(m: GraphViewModel): void {
   clear(world);
   const edgeLayer = svg('g', { class: 'edges' });
   const nodeLayer = svg('g', { class: 'nodes' });
   world.append(edgeLayer, nodeLayer);
-  for (const e of m.edges) {
-    const p = svg('path', {
-      d: edgePath(e.points),
-      class: `edge ${e.kind}${e.mapped ? ' mapped' : ''}`,
-      'marker-end': `url(#arrow-${e.kind})`,
-    });
-    p.append(
-      svg(
-        'title',
-        {},
-        `${e.from} → ${e.to} (${e.kind === 'data' ? 'data' : 'upstream_tasks'}${e.mapped ? ', mapped' : ''})`,
-      ),
-    );
-    edgeLayer.append(p);
-  }
-  for (const n of m.nodes) {
-    const x = n.x - n.width / 2;
-    const y = n.y - n.height / 2;
-    const g = svg('g', {
-      class: `node ${n.kind} status-${n.status}${n.live ? ` live-${n.live.state}` : ''}${state.selected === n.id ? ' selected' : ''}`,
-      'data-id': n.id,
-      tabindex: 0,
-      role: 'button',
-      'aria-label': `${n.label}: ${n.statusLabel}${n.live ? `, run state ${n.live.state}` : ''}`,
-    });
-    g.append(svg('title', {}, nodeTooltip(n)));
-    if (n.mapped)
-      g.append(svg('rect', { x: x + 4, y: y + 4, width: n.width, height: n.height, rx: 6, class: 'shadow' }));
-    g.append(
-      svg('rect', {
-        x,
-        y,
-        width: n.width,
-        height: n.height,
-        rx: n.kind === 'parameter' ? n.height / 2 : 6,
-        class: 'box',
-      }),
-    );
-    g.append(svg('rect', { x, y, width: 6, height: n.height, class: 'stripe' }));
-    // The run mark: a labelled pill in the top-right corner (the cache state is the left stripe
-    // and the third line), so "loaded from cache" never reads as the cache state "cached".
-    if (n.live) {
-      const text = `${RUN_STATE[n.live.state].glyph} ${runShort(n.live)}`;
-      const pillWidth = Math.round(text.length * 6.6 + 12);
-      // On the top border, like a badge: the title keeps its full width.
-      const px = x + n.width - pillWidth - 6;
-      const mark = svg('g', { class: `run-mark live-${n.live.state}` });
-      mark.append(svg('rect', { x: px, y: y - 10, width: pillWidth, height: 16, rx: 8, class: 'pill' }));
-      mark.append(svg('text', { x: px + pillWidth / 2, y: y + 2, class: 'pill-text' }, text));
-      mark.append(
-        svg('title', {}, `last run: ${runText(n.live)}${n.live.exception ? `: ${n.live.exception}` : ''}`),
-      );
-      g.append(mark);
-    }
-    g.append(
-      svg(
-        'text',
-        { x: x + 12, y: y + 17, class: 'title' },
-        truncate(n.label + (n.mapped ? ' (mapped)' : ''), n.width),
-      ),
-    );
-    if (n.kind === 'task') {
-      g.append(svg('text', { x: x + 12, y: y + 32, class: 'target' }, truncate(n.target ?? '—', n.width)));
-      g.append(
-        svg(
-          'text',
-          { x: x + 12, y: y + 47, class: 'state' },
-          truncate(STATUS[n.status as Status].label, n.width),
-        ),
-      );
-    }
-    g.addEventListener('click', (ev) => {
-      ev.stopPropagation();
-      select(n.id);
-      peer.sendNotification(Reveal, { node: n.id });
-    });
-    g.addEventListener('dblclick', (ev) => {
-      ev.stopPropagation();
-      if (n.previewKey) peer.sendNotification(Preview, { node: n.id });
-    });
-    g.addEventListener('contextmenu', (ev) => {
-      ev.preventDefault();
-      ev.stopPropagation();
-      select(n.id);
-      showMenu(n, ev.clientX, ev.clientY);
-    });
-    g.addEventListener('keydown', (ev) => {
-      if (ev.key === 'Enter') peer.sendNotification(Reveal, { node: n.id });
-      if (ev.key === 'ContextMenu' || (ev.shiftKey && ev.key === 'F10')) {
-        const r = g.getBoundingClientRect();
-        showMenu(n, r.left + 10, r.bottom);
-      }
-    });
-    nodeLayer.append(g);
-  }
+  for (const e of m.edges) edgeLayer.append(edgeElement(e));
+  for (const n of m.nodes) nodeLayer.append(nodeElement(n));
   root.setAttribute('aria-label', `Flow ${m.flow ?? ''}: ${m.nodes.length} nodes, ${m.edges.length} edges`);
 }
 
