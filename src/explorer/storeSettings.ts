@@ -47,8 +47,11 @@ export function parseStoreSettings(raw: unknown): { stores: StoreSetting[]; erro
   return { stores, errors };
 }
 
-/** Expands ~, environment variables and ${workspaceFolder}; resolves relative paths. */
-export function resolveStorePath(p: string, ctx: ResolveContext): string {
+/**
+ * The variables a path setting may use (`xpersist.stores`, `xpersist.pythonPath`), expanded the
+ * one way for every setting: ${workspaceFolder}, ${env:VAR}, ${VAR}, $VAR and a leading ~.
+ */
+export function expandSettingVariables(p: string, ctx: ResolveContext): string {
   let s = p.trim();
   s = s.replace(/\$\{workspaceFolder\}/g, ctx.workspaceFolder ?? '');
   s = s.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, v: string) => ctx.env[v] ?? '');
@@ -56,11 +59,21 @@ export function resolveStorePath(p: string, ctx: ResolveContext): string {
     /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
     (_m, a: string, b: string) => ctx.env[a ?? b] ?? '',
   );
+  if (s === '~' || s.startsWith('~/') || s.startsWith(`~${path.sep}`)) s = path.join(ctx.home, s.slice(1));
+  return s;
+}
+
+/**
+ * A store path from the settings as the store's root: variables expanded, a relative path taken
+ * from the workspace folder, a URL normalised as the core reports it. (The Python analysis has its
+ * own `resolveStorePath`, for a `CacheStore(...)` expression in code.)
+ */
+export function resolveSettingPath(p: string, ctx: ResolveContext): string {
+  const s = expandSettingVariables(p, ctx);
   // A store on object storage: its URL, normalised as the core reports its root.
   if (isObjectUrl(s)) return parseObjectUrl(s).root;
-  if (s === '~' || s.startsWith('~/') || s.startsWith(`~${path.sep}`)) s = path.join(ctx.home, s.slice(1));
-  if (!path.isAbsolute(s)) s = path.resolve(ctx.workspaceFolder ?? ctx.home, s);
-  return path.normalize(s).replace(/[\\/]+$/, '') || path.sep;
+  const abs = path.isAbsolute(s) ? s : path.resolve(ctx.workspaceFolder ?? ctx.home, s);
+  return path.normalize(abs).replace(/[\\/]+$/, '') || path.sep;
 }
 
 /** A short name for a store: its folder name, with the parent when that is ambiguous. */

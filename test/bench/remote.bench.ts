@@ -7,7 +7,9 @@
 //   - xpersist: CacheStore(url) + keys() + get_artifact(k) for every key (its listing cache
 //     invalidated each round), in one long-lived Python process;
 //   - ceiling: the listing alone, and a raw GET of every sidecar at 32 in flight (the server's
-//     own limit: it shares the 2 cores with the client).
+//     own limit: it shares the 2 cores with the client);
+//   - SDK against light: the same listing and GETs through @aws-sdk/client-s3 (what reads used
+//     before the SigV4 client of our own, s3Light.ts, which the store uses with static credentials).
 // Request counts (listing pages, HEADs, GETs) of a cold scan, a no-change rescan and a new window
 // are taken once more through a counting proxy, after the timed rounds, on both servers.
 // Then the same core rounds on Azurite's Blob service (BENCH_REMOTE_AZ_N artifacts, default 2,000;
@@ -21,8 +23,10 @@ import { createInterface } from 'node:readline';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { createS3Bucket, startAzurite, startS3 } from '../../scripts/lib/objectServers.mjs';
 import { CacheStore } from '../../src/core/index';
-import { listAll, mapLimit } from '../../src/core/remote/objectClient';
+import { listAll, mapLimit, type ObjectClient } from '../../src/core/remote/objectClient';
+import { parseObjectUrl } from '../../src/core/remote/objectUrl';
 import type { ObjectCacheStore } from '../../src/core/remote/remoteStore';
+import { S3ObjectClient } from '../../src/core/remote/s3Client';
 import { sidecarText } from '../../src/core/sidecar/writeSidecar';
 import { countingProxy } from './countingProxy';
 import { nowMs, report, round, summary } from './harness';
@@ -223,7 +227,10 @@ async function main(): Promise<void> {
       xpersist: [],
       listing: [],
       rawGets: [],
+      sdkListing: [],
+      sdkRawGets: [],
     };
+    const sdk: ObjectClient = new S3ObjectClient(parseObjectUrl(url), server.storageOptions);
     let keys = 0;
     let rescanReads = -1;
     let windowReads = -1;
@@ -252,6 +259,14 @@ async function main(): Promise<void> {
       s = nowMs();
       await mapLimit(sidecars, 32, (o) => seed.client.get(o.key));
       t.rawGets.push(nowMs() - s);
+      s = nowMs();
+      const viaSdk = await listAll(sdk, 'cache/');
+      t.sdkListing.push(nowMs() - s);
+      if (viaSdk.length !== objects.length)
+        throw new Error(`the SDK listed ${viaSdk.length} of ${objects.length}`);
+      s = nowMs();
+      await mapLimit(sidecars, 32, (o) => sdk.get(o.key));
+      t.sdkRawGets.push(nowMs() - s);
       console.error(
         `[bench remote] round ${r + 1}/${ROUNDS}: cold ${round(t.cold[r])} ms, xpersist ${round(x.ms)} ms (${x.keys} keys)`,
       );
@@ -279,6 +294,13 @@ async function main(): Promise<void> {
       xpersistKeysGetArtifactMs: summary(t.xpersist),
       ceilingListingOnlyMs: summary(t.listing),
       ceilingRawSidecarGetsMs: summary(t.rawGets),
+      sdkAgainstLight: {
+        how: 'the same listing and sidecar GETs (32 in flight), @aws-sdk/client-s3 against s3Light.ts, in each round',
+        sdkListingMs: summary(t.sdkListing),
+        sdkRawSidecarGetsMs: summary(t.sdkRawGets),
+        lightFasterListing: round(med('sdkListing') / med('listing'), 2),
+        lightFasterGets: round(med('sdkRawGets') / med('rawGets'), 2),
+      },
       requests,
       speedup: {
         coldVsXpersist: round(med('xpersist') / med('cold'), 1),

@@ -19,7 +19,7 @@ import { fixLabel, PROBLEM_LABELS, storeSummary } from '../../explorer/describe'
 import { FilterSyntaxError, parseFilter } from '../../explorer/filter';
 import { integrityStatusText } from '../../explorer/integrity';
 import { pythonSnippet } from '../../explorer/pythonSnippet';
-import { defaultResolveContext, resolveStorePath } from '../../explorer/storeSettings';
+import { defaultResolveContext, resolveSettingPath } from '../../explorer/storeSettings';
 import {
   GROUP_BY_LABELS,
   type GroupBy,
@@ -561,7 +561,7 @@ async function removeStore(ctx: ExplorerContext, node: unknown): Promise<void> {
   await updateStoresSetting((items) =>
     items.filter((i) => {
       const p = settingPath(i);
-      return typeof p !== 'string' || resolveStorePath(p, ctxr) !== state.root;
+      return typeof p !== 'string' || resolveSettingPath(p, ctxr) !== state.root;
     }),
   );
   await ctx.credentials.delete(state.root);

@@ -2,6 +2,7 @@
 // xpersist.pythonPath setting, else python3 on PATH. The choice is always said in the output.
 import { PythonExtension } from '@vscode/python-extension';
 import * as vscode from 'vscode';
+import { defaultResolveContext, expandSettingVariables } from '../../explorer/storeSettings';
 
 export interface ChosenPython {
   path: string;
@@ -22,13 +23,11 @@ async function fromPythonExtension(resource?: vscode.Uri): Promise<string | unde
   }
 }
 
+/** The setting with the variables every path setting takes (explorer/storeSettings.ts). */
 function expandSetting(p: string, resource?: vscode.Uri): string {
   const folder =
     (resource && vscode.workspace.getWorkspaceFolder(resource)) ?? vscode.workspace.workspaceFolders?.[0];
-  return p
-    .replace(/\$\{workspaceFolder\}/g, folder?.uri.fsPath ?? '')
-    .replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, v: string) => process.env[v] ?? '')
-    .replace(/^~(?=$|\/)/, process.env.HOME ?? '~');
+  return expandSettingVariables(p, defaultResolveContext(folder?.uri.fsPath ?? null));
 }
 
 export async function choosePython(resource?: vscode.Uri): Promise<ChosenPython> {

@@ -12,7 +12,7 @@ import { secretsIn } from '../../explorer/storeCredentials';
 import {
   defaultResolveContext,
   parseStoreSettings,
-  resolveStorePath,
+  resolveSettingPath,
   storeDisplayName,
 } from '../../explorer/storeSettings';
 import { naturalCompare } from '../../explorer/treeModel';
@@ -158,7 +158,7 @@ export class StoreRegistry implements vscode.Disposable {
     for (const s of stores) {
       let root: string;
       try {
-        root = resolveStorePath(s.path, ctx);
+        root = resolveSettingPath(s.path, ctx);
       } catch (err) {
         log().warn(`xpersist.stores: ${(err as Error).message}`);
         continue;

@@ -13,21 +13,33 @@ import {
   problemCounts,
 } from '../../../src/explorer/describe';
 import { findStoreFolders } from '../../../src/explorer/discovery';
-import { parseStoreSettings, resolveStorePath, storeDisplayName } from '../../../src/explorer/storeSettings';
+import {
+  expandSettingVariables,
+  parseStoreSettings,
+  resolveSettingPath,
+  storeDisplayName,
+} from '../../../src/explorer/storeSettings';
 import { tempDir } from '../helpers';
 
 describe('xpersist.stores setting', () => {
   const ctx = { env: { SCRATCH: '/scratch/me', HOME: '/home/me' }, home: '/home/me', workspaceFolder: '/ws' };
   // biome-ignore lint/suspicious/noTemplateCurlyInString: the setting's own ${...} syntax
   it('resolves ~, env vars, ${workspaceFolder} and relative paths', () => {
-    assert.equal(resolveStorePath('~/caches/a', ctx), '/home/me/caches/a');
+    assert.equal(resolveSettingPath('~/caches/a', ctx), '/home/me/caches/a');
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the setting's own ${...} syntax
-    assert.equal(resolveStorePath('${env:SCRATCH}/c', ctx), '/scratch/me/c');
-    assert.equal(resolveStorePath('$SCRATCH/c/', ctx), '/scratch/me/c');
+    assert.equal(resolveSettingPath('${env:SCRATCH}/c', ctx), '/scratch/me/c');
+    assert.equal(resolveSettingPath('$SCRATCH/c/', ctx), '/scratch/me/c');
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the setting's own ${...} syntax
-    assert.equal(resolveStorePath('${workspaceFolder}/x', ctx), '/ws/x');
-    assert.equal(resolveStorePath('data/cache', ctx), '/ws/data/cache');
-    assert.equal(resolveStorePath('/abs//path/', ctx), '/abs/path');
+    assert.equal(resolveSettingPath('${workspaceFolder}/x', ctx), '/ws/x');
+    assert.equal(resolveSettingPath('data/cache', ctx), '/ws/data/cache');
+    assert.equal(resolveSettingPath('/abs//path/', ctx), '/abs/path');
+  });
+  it('expands the same variables for xpersist.pythonPath, without resolving the path', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the setting's own ${...} syntax
+    assert.equal(expandSettingVariables('${workspaceFolder}/.venv/bin/python', ctx), '/ws/.venv/bin/python');
+    assert.equal(expandSettingVariables('~/miniconda/bin/python', ctx), '/home/me/miniconda/bin/python');
+    assert.equal(expandSettingVariables('$SCRATCH/env/bin/python', ctx), '/scratch/me/env/bin/python');
+    assert.equal(expandSettingVariables('python3', ctx), 'python3', 'a command stays a command');
   });
   it('accepts strings and objects, reports the rest', () => {
     const { stores, errors } = parseStoreSettings([
@@ -40,9 +52,9 @@ describe('xpersist.stores setting', () => {
     assert.equal(errors.length, 2);
   });
   it('keeps object-storage URLs as URLs, with their storage options, and names them by prefix', () => {
-    assert.equal(resolveStorePath('s3://bucket/team/cache/', ctx), 's3://bucket/team/cache');
+    assert.equal(resolveSettingPath('s3://bucket/team/cache/', ctx), 's3://bucket/team/cache');
     assert.equal(
-      resolveStorePath('az://c/$USER_PREFIX', { ...ctx, env: { USER_PREFIX: 'me' } }),
+      resolveSettingPath('az://c/$USER_PREFIX', { ...ctx, env: { USER_PREFIX: 'me' } }),
       'az://c/me',
     );
     const { stores } = parseStoreSettings([
