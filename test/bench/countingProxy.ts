@@ -19,6 +19,25 @@ export interface CountingProxy {
   close(): void;
 }
 
+/** Sends `req` on to `target` and its answer back as it came (the proxies of benches and tests). */
+export function forward(target: URL, req: http.IncomingMessage, res: http.ServerResponse): void {
+  const fwd = http.request(
+    { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+    (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    },
+  );
+  fwd.on('error', () => res.destroy());
+  req.pipe(fwd);
+}
+
+/** Listens on a free port of 127.0.0.1; resolves to the port. */
+export async function listenLocal(server: http.Server): Promise<number> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return (server.address() as AddressInfo).port;
+}
+
 const zero = (): RequestCounts => ({ list: 0, head: 0, get: 0, other: 0 });
 
 export async function countingProxy(target: string): Promise<CountingProxy> {
@@ -29,18 +48,9 @@ export async function countingProxy(target: string): Promise<CountingProxy> {
     const list =
       req.method === 'GET' && (u.searchParams.has('list-type') || u.searchParams.get('comp') === 'list');
     counts[req.method === 'HEAD' ? 'head' : list ? 'list' : req.method === 'GET' ? 'get' : 'other']++;
-    const fwd = http.request(
-      { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    fwd.on('error', () => res.destroy());
-    req.pipe(fwd);
+    forward(t, req, res);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenLocal(server);
   return {
     endpoint: `http://127.0.0.1:${port}${t.pathname.replace(/\/+$/, '')}`,
     take() {

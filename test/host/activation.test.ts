@@ -5,9 +5,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CacheNode, StoreNode } from '../../src/extension/explorer/nodes';
+import type { CacheNode } from '../../src/extension/explorer/nodes';
 import { EXTENSION_ID, extension, inWorkspace, samePath, waitFor } from './helpers';
-import { hooks, writeArtifacts } from './hooks';
+import { hooks, scannedWorkspaceStores, writeArtifacts } from './hooks';
 
 const SEED_KEYS = ['Wednesday-sample_flow-foo_task.zarr', 'bar.zarr'];
 
@@ -36,17 +36,8 @@ suite('activation', () => {
 
   test('after activation the Caches view shows the workspace stores, scanned, with their artifacts', async () => {
     const h = await hooks();
-    const seed = inWorkspace('caches/seed-demo');
-    const broken = inWorkspace('caches/broken');
     // Nothing asked for a scan: activation's discovery found the stores and scanned them.
-    await waitFor(
-      () => [seed, broken].every((r) => h.registry.list().some((s) => samePath(s.root, r) && s.report)),
-      20_000,
-      'both workspace stores scanned',
-    );
-    const stores = ((await h.tree.getChildren()) as CacheNode[]).filter(
-      (n): n is StoreNode => n.type === 'store',
-    );
+    const { seed, broken, stores } = await scannedWorkspaceStores();
     const seedNode = stores.find((n) => samePath(n.state.root, seed));
     const brokenNode = stores.find((n) => samePath(n.state.root, broken));
     assert.ok(seedNode && brokenNode, `store nodes: ${stores.map((n) => n.state.root)}`);

@@ -6,9 +6,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CacheNode, StoreNode } from '../../src/extension/explorer/nodes';
+import type { CacheNode } from '../../src/extension/explorer/nodes';
 import { contributes, inWorkspace, samePath, waitFor } from './helpers';
-import { hooks } from './hooks';
+import { hooks, scannedWorkspaceStores } from './hooks';
 
 /** Command ids in `command:` links of markdown (welcome views, walkthrough steps). */
 const linkedCommands = (text: string): string[] =>
@@ -76,16 +76,7 @@ suite('contributions', () => {
     // Generated from the manifest's view container: it shows the extension's tree view.
     await vscode.commands.executeCommand('workbench.view.extension.xpersist');
     await waitFor(() => h.view.visible, 10_000, 'the Caches view visible');
-    const seed = inWorkspace('caches/seed-demo');
-    const broken = inWorkspace('caches/broken');
-    await waitFor(
-      () => [seed, broken].every((r) => h.registry.list().some((s) => samePath(s.root, r) && s.report)),
-      20_000,
-      'both workspace stores scanned',
-    );
-    const roots = ((await h.tree.getChildren()) as CacheNode[]).filter(
-      (n): n is StoreNode => n.type === 'store',
-    );
+    const { seed, broken, stores: roots } = await scannedWorkspaceStores();
     const seedNode = roots.find((n) => samePath(n.state.root, seed));
     assert.ok(seedNode, `a seed-demo store node among ${roots.map((n) => n.state.root)}`);
     assert.ok(

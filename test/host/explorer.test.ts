@@ -45,6 +45,18 @@ async function setStores(value: unknown[]): Promise<void> {
   await (await hooks()).registry.discover();
 }
 
+/** A new store of `n` artifacts (writeArtifacts) as the only configured store, scanned and listed. */
+async function storeInTree(prefix: string, n: number) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  writeArtifacts(root, n);
+  await setStores([root]);
+  const h = await hooks();
+  await waitFor(() => h.registry.get(root)?.report, 20_000, 'scanned');
+  const node = (await children()).filter(isStore).find((n) => n.state.root === root);
+  assert.ok(node, `${root} in the tree`);
+  return { root, h, arts: (await children(node)).filter(isArtifact) };
+}
+
 suite('cache explorer', () => {
   suiteSetup(async () => {
     await vscode.commands.executeCommand('xpersist.groupBy', 'flat');
@@ -282,14 +294,7 @@ suite('cache explorer', () => {
   });
 
   test('invalidate deletes the selected artifacts after a confirmation listing every path', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-inv-'));
-    writeArtifacts(root, 3);
-    await setStores([root]);
-    const h = await hooks();
-    await waitFor(() => h.registry.get(root)?.report, 20_000, 'scanned');
-    const node = (await children()).filter(isStore).find((n) => n.state.root === root);
-    assert.ok(node);
-    const arts = (await children(node)).filter(isArtifact);
+    const { root, h, arts } = await storeInTree('xp-inv-', 3);
     const no = await answerDialogs(undefined);
     assert.equal(await vscode.commands.executeCommand('xpersist.invalidate', arts[0], [arts[0], arts[1]]), 0);
     assert.ok(fs.existsSync(path.join(root, 'a0000.joblib')), 'cancel changes nothing');
@@ -311,16 +316,9 @@ suite('cache explorer', () => {
   });
 
   test('a delete goes to the store trash first; Undo puts every byte back', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-undo-'));
-    writeArtifacts(root, 3);
+    const { root, h, arts } = await storeInTree('xp-undo-', 3);
     const bytes = (k: string) => fs.readFileSync(path.join(root, k), 'utf8');
     const before = ['a0000.joblib', 'a0001.joblib'].map(bytes);
-    await setStores([root]);
-    const h = await hooks();
-    await waitFor(() => h.registry.get(root)?.report, 20_000, 'scanned');
-    const node = (await children()).filter(isStore).find((n) => n.state.root === root);
-    assert.ok(node);
-    const arts = (await children(node)).filter(isArtifact);
     // The Undo button is pressed when the test says so: first look at the store in between.
     let press: (choice: string | undefined) => void = () => {};
     const notices: { message: string; choices: string[] }[] = [];
@@ -369,14 +367,7 @@ suite('cache explorer', () => {
   });
 
   test('a delete of more paths than the dialog lists offers every path in an editor, then asks again', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-many-'));
-    writeArtifacts(root, 30);
-    await setStores([root]);
-    const h = await hooks();
-    await waitFor(() => h.registry.get(root)?.report, 20_000, 'scanned');
-    const node = (await children()).filter(isStore).find((n) => n.state.root === root);
-    assert.ok(node);
-    const arts = (await children(node)).filter(isArtifact);
+    const { root, h, arts } = await storeInTree('xp-many-', 30);
     assert.equal(arts.length, 30);
     const seen: { detail: string; choices: string[] }[] = [];
     h.setDialogResponder((_message, detail, choices) => {

@@ -8,14 +8,14 @@ import type * as vscode from 'vscode';
 import type { PythonInsights } from '../../src/extension/code/pythonInsights';
 import type { TaskCommands } from '../../src/extension/code/taskCommands';
 import type { CacheTreeProvider } from '../../src/extension/explorer/cacheTreeProvider';
-import type { CacheNode } from '../../src/extension/explorer/nodes';
+import type { CacheNode, StoreNode } from '../../src/extension/explorer/nodes';
 import type { FlowRunner } from '../../src/extension/flows/flowRunner';
 import type { GraphPanels } from '../../src/extension/flows/graphPanel';
 import type { InterpreterSerializers } from '../../src/extension/flows/interpreterSerializers';
 import type { PreviewManager } from '../../src/extension/preview/previewManager';
 import type { StoreRegistry } from '../../src/extension/stores/storeRegistry';
 import type { DialogResponder, NoticeResponder } from '../../src/extension/ui/dialogs';
-import { api } from './helpers';
+import { api, inWorkspace, samePath, waitFor } from './helpers';
 
 export interface TestHooks {
   registry: StoreRegistry;
@@ -115,4 +115,27 @@ export async function restoreSeedStore(): Promise<string> {
   const h = await hooks();
   await h.registry.scan(root);
   return root;
+}
+
+/**
+ * The test workspace's seed-demo and broken stores once activation's discovery has scanned both
+ * (nothing in the test asks for a scan), with the tree's store nodes.
+ */
+export async function scannedWorkspaceStores(): Promise<{
+  seed: string;
+  broken: string;
+  stores: StoreNode[];
+}> {
+  const h = await hooks();
+  const seed = inWorkspace('caches/seed-demo');
+  const broken = inWorkspace('caches/broken');
+  await waitFor(
+    () => [seed, broken].every((r) => h.registry.list().some((s) => samePath(s.root, r) && s.report)),
+    20_000,
+    'both workspace stores scanned',
+  );
+  const stores = ((await h.tree.getChildren()) as CacheNode[]).filter(
+    (n): n is StoreNode => n.type === 'store',
+  );
+  return { seed, broken, stores };
 }

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -23,6 +22,7 @@ import {
   uriEncode,
 } from '../../../src/core/remote/s3Light';
 import * as preview from '../../../src/preview/index';
+import { forward, listenLocal } from '../../bench/countingProxy';
 import { removeDir, tempDir } from '../helpers';
 
 const AWS_KEY = {
@@ -168,18 +168,9 @@ async function faultyProxy(
       );
       return;
     }
-    const fwd = http.request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    fwd.on('error', () => res.destroy());
-    req.pipe(fwd);
+    forward(target, req, res);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenLocal(server);
   return { endpoint: `http://127.0.0.1:${port}`, count: () => n, auth, close: () => server.close() };
 }
 

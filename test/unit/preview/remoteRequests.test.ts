@@ -7,13 +7,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createS3Bucket, type ObjectServer, startS3 } from '../../../scripts/lib/objectServers.mjs';
 import { mapLimit, openObjectClient } from '../../../src/core/remote/objectClient';
 import { parseObjectUrl } from '../../../src/core/remote/objectUrl';
 import * as api from '../../../src/preview/index';
+import { forward, listenLocal } from '../../bench/countingProxy';
 import { removeDir, runPython, tempDir } from '../helpers';
 
 const BUCKET = 'xp-requests';
@@ -37,18 +37,9 @@ async function countingProxy(target: URL, seen: Seen[]): Promise<{ endpoint: str
       path: decodeURIComponent(u.pathname),
       range: String(req.headers.range ?? ''),
     });
-    const fwd = http.request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    fwd.on('error', () => res.destroy());
-    req.pipe(fwd);
+    forward(target, req, res);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenLocal(server);
   return { endpoint: `http://127.0.0.1:${port}`, close: () => server.close() };
 }
 
