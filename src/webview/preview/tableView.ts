@@ -111,49 +111,65 @@ function headerCells(
   });
 }
 
+/** What the parts of one table share: its model, its elements, and the rows paged in or sorted. */
+interface TableCtx {
+  model: TableModel;
+  state: TableUiState;
+  onState: (s: TableUiState) => void;
+  indexSet: Set<string>;
+  /** With an index, its values label the rows (as pandas prints a frame); else the row number does. */
+  rowNumbers: boolean;
+  widths: number[];
+  grid: HTMLElement;
+  header: HTMLElement;
+  summaryRow: HTMLElement;
+  viewport: HTMLElement;
+  spacer: HTMLElement;
+  body: HTMLElement;
+  status: HTMLElement;
+  sortNote: HTMLElement;
+  rowCount: number | null;
+  /** Rows known to exist (when the count is unknown, grows as pages arrive). */
+  knownRows: number;
+  endKnown: boolean;
+  pages: Map<number, Value[][]>;
+  loading: Map<number, Promise<void>>;
+  errorText: string | null;
+  sort: Sort | null;
+  saveTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
 export function renderTable(
   app: HTMLElement,
   model: TableModel,
   state: TableUiState,
   onState: (s: TableUiState) => void,
 ): void {
-  const cols = model.columns;
-  const indexSet = new Set(model.index);
-  // With an index, its values label the rows (as pandas prints a frame); else the row number does.
-  const rowNumbers = model.index.length === 0;
-  let rowCount = model.rowCount;
-  /** Rows known to exist (when the count is unknown, grows as pages arrive). */
-  let knownRows = rowCount ?? PAGE;
-  let endKnown = rowCount !== null;
-  const pages = new Map<number, Value[][]>();
-  const loading = new Map<number, Promise<void>>();
-  let errorText: string | null = null;
-  let sort: Sort | null = null;
+  const t = tableCtx(model, state, onState);
+  applyWidths(t);
+  const goto = h('input', {
+    class: 'index-input',
+    attrs: { type: 'number', min: '0', placeholder: 'row', 'aria-label': 'Go to row' },
+  });
+  goto.addEventListener('change', () => scrollToRow(t, Number(goto.value)));
+  t.grid.append(t.header, t.summaryRow, t.viewport);
+  app.append(tableMeta(t, goto), t.grid, t.status);
 
+  t.viewport.addEventListener('scroll', () => requestAnimationFrame(() => renderRows(t)), { passive: true });
+  new ResizeObserver(() => renderRows(t)).observe(t.viewport);
+  updateSpacer(t);
+  void ensurePage(t, 0).then(() => scrollToRow(t, state.tableRow ?? 0));
+  void fillSummary(t);
+}
+
+/** The table's elements and its empty paging state. */
+function tableCtx(model: TableModel, state: TableUiState, onState: (s: TableUiState) => void): TableCtx {
+  const cols = model.columns;
+  const rowNumbers = model.index.length === 0;
+  const rowCount = model.rowCount;
   const widths = cols.map((c) =>
     Math.min(260, Math.max(100, c.name.length * 8 + 28, displayDtype(c).length * 7 + 24)),
   );
-  const grid = h('div', { class: 'grid' });
-  const applyWidths = () => {
-    const lead = rowNumbers ? '64px ' : '';
-    grid.style.setProperty('--cols', `${lead}${widths.map((w) => `${w}px`).join(' ')}`);
-    grid.style.setProperty('--grid-width', `${(rowNumbers ? 64 : 0) + widths.reduce((a, b) => a + b, 0)}px`);
-  };
-  applyWidths();
-
-  const header = h(
-    'div',
-    { class: 'grid-row grid-header', role: 'row' },
-    rowNumbers ? h('div', { class: 'cell rownum', role: 'columnheader' }, '#') : null,
-    ...headerCells(model, widths, (c) => void sortBy(c), applyWidths),
-  );
-  const summaryRow = h(
-    'div',
-    { class: 'grid-row grid-summary', role: 'row', dataset: { testid: 'column-stats' } },
-    rowNumbers ? h('div', { class: 'cell rownum muted' }, 'Σ') : null,
-    ...cols.map(() => h('div', { class: 'cell muted' }, '…')),
-  );
-
   const viewport = h('div', {
     class: 'grid-viewport',
     tabIndex: 0,
@@ -163,201 +179,247 @@ export function renderTable(
   const spacer = h('div', { class: 'grid-spacer' });
   const body = h('div', { class: 'grid-body' });
   viewport.append(spacer, body);
-  const status = h('div', { class: 'grid-status muted', attrs: { 'aria-live': 'polite' } });
-  const sortNote = h('span', { class: 'muted', dataset: { testid: 'sort-note' } });
-  const goto = h('input', {
-    class: 'index-input',
-    attrs: { type: 'number', min: '0', placeholder: 'row', 'aria-label': 'Go to row' },
-  });
-  goto.addEventListener('change', () => scrollToRow(Number(goto.value)));
-
-  grid.append(header, summaryRow, viewport);
-  app.append(
-    h(
+  const t: TableCtx = {
+    model,
+    state,
+    onState,
+    indexSet: new Set(model.index),
+    rowNumbers,
+    widths,
+    grid: h('div', { class: 'grid' }),
+    header: h('div', { class: 'grid-row grid-header', role: 'row' }),
+    summaryRow: h(
       'div',
-      { class: 'table-meta' },
-      h(
-        'span',
-        { dataset: { testid: 'row-count' } },
-        rowCount === null
-          ? 'rows: unknown until read to the end'
-          : `${rowCount.toLocaleString('en-US')} rows`,
-      ),
-      h(
-        'span',
-        null,
-        `${cols.length} columns${model.index.length ? ` (index: ${model.index.map((n) => indexTitle(n) || '(unnamed)').join(', ')})` : ''}`,
-      ),
-      model.dtypesFromSample ? h('span', { class: 'muted' }, 'dtypes inferred from the first rows') : null,
-      h('label', null, 'go to ', goto),
-      sortNote,
+      { class: 'grid-row grid-summary', role: 'row', dataset: { testid: 'column-stats' } },
+      rowNumbers ? h('div', { class: 'cell rownum muted' }, 'Σ') : null,
+      ...cols.map(() => h('div', { class: 'cell muted' }, '…')),
     ),
-    grid,
-    status,
+    viewport,
+    spacer,
+    body,
+    status: h('div', { class: 'grid-status muted', attrs: { 'aria-live': 'polite' } }),
+    sortNote: h('span', { class: 'muted', dataset: { testid: 'sort-note' } }),
+    rowCount,
+    knownRows: rowCount ?? PAGE,
+    endKnown: rowCount !== null,
+    pages: new Map(),
+    loading: new Map(),
+    errorText: null,
+    sort: null,
+    saveTimer: undefined,
+  };
+  t.header.append(
+    ...(rowNumbers ? [h('div', { class: 'cell rownum', role: 'columnheader' }, '#')] : []),
+    ...headerCells(
+      model,
+      widths,
+      (c) => void sortBy(t, c),
+      () => applyWidths(t),
+    ),
   );
+  return t;
+}
 
-  const scale = () => Math.max(1, (knownRows * ROW_H) / MAX_SCROLL_PX);
-  const updateSpacer = () => {
-    spacer.style.height = `${Math.min(knownRows * ROW_H, MAX_SCROLL_PX)}px`;
-  };
-  const firstVisible = () => Math.floor((viewport.scrollTop * scale()) / ROW_H);
-  const scrollToRow = (row: number) => {
-    if (!Number.isFinite(row)) return;
-    const r = Math.max(0, Math.min(row, knownRows - 1));
-    viewport.scrollTop = (r * ROW_H) / scale();
-    render();
-  };
+function applyWidths(t: TableCtx): void {
+  const lead = t.rowNumbers ? '64px ' : '';
+  t.grid.style.setProperty('--cols', `${lead}${t.widths.map((w) => `${w}px`).join(' ')}`);
+  t.grid.style.setProperty(
+    '--grid-width',
+    `${(t.rowNumbers ? 64 : 0) + t.widths.reduce((a, b) => a + b, 0)}px`,
+  );
+}
 
-  const ensurePage = (p: number): Promise<void> => {
-    if (pages.has(p)) return Promise.resolve();
-    let pending = loading.get(p);
-    if (pending) return pending;
-    pending = peer
-      .sendRequest(ReadRows, { offset: p * PAGE, limit: PAGE })
-      .then((r) => {
-        pages.set(p, r.rows);
-        if (pages.size > MAX_PAGES) pages.delete(pages.keys().next().value as number);
-        if (!endKnown) {
-          if (r.rows.length < PAGE) {
-            endKnown = true;
-            knownRows = p * PAGE + r.rows.length;
-            rowCount = knownRows;
-          } else knownRows = Math.max(knownRows, (p + 2) * PAGE);
-          updateSpacer();
-        }
-      })
-      .catch((err) => {
-        errorText = (err as Error).message;
-      })
-      .finally(() => {
-        loading.delete(p);
-        render();
-      });
-    loading.set(p, pending);
-    return pending;
-  };
+/** The line above the grid: row and column counts, the index, a go-to-row box, the sort note. */
+function tableMeta(t: TableCtx, goto: HTMLElement): HTMLElement {
+  const { model, rowCount } = t;
+  return h(
+    'div',
+    { class: 'table-meta' },
+    h(
+      'span',
+      { dataset: { testid: 'row-count' } },
+      rowCount === null ? 'rows: unknown until read to the end' : `${rowCount.toLocaleString('en-US')} rows`,
+    ),
+    h(
+      'span',
+      null,
+      `${model.columns.length} columns${model.index.length ? ` (index: ${model.index.map((n) => indexTitle(n) || '(unnamed)').join(', ')})` : ''}`,
+    ),
+    model.dtypesFromSample ? h('span', { class: 'muted' }, 'dtypes inferred from the first rows') : null,
+    h('label', null, 'go to ', goto),
+    t.sortNote,
+  );
+}
 
-  const rowAt = (r: number): { row: Value[] | undefined; pending: boolean } => {
-    if (sort) return { row: sort.rows[r], pending: false };
-    const page = pages.get(Math.floor(r / PAGE));
-    if (!page) void ensurePage(Math.floor(r / PAGE));
-    return { row: page?.[r % PAGE], pending: !page };
-  };
+const scaleOf = (t: TableCtx) => Math.max(1, (t.knownRows * ROW_H) / MAX_SCROLL_PX);
 
-  const rowEl = (r: number): HTMLElement => {
-    const { row, pending } = rowAt(r);
-    const el = h(
-      'div',
-      { class: 'grid-row', role: 'row', dataset: { row: String(r) } },
-      rowNumbers ? h('div', { class: 'cell rownum muted' }, String(r)) : null,
-    );
-    if (!row) {
-      el.append(h('div', { class: 'cell muted' }, pending ? '…' : ''));
-      return el;
-    }
-    row.forEach((v, i) => {
-      const cls = `cell${v === null ? ' nan' : typeof v === 'number' ? ' num' : ''}${indexSet.has(cols[i]?.name) ? ' index' : ''}`;
-      el.append(h('div', { class: cls, title: fmt(v) }, fmt(v)));
-    });
-    return el;
-  };
+function updateSpacer(t: TableCtx): void {
+  t.spacer.style.height = `${Math.min(t.knownRows * ROW_H, MAX_SCROLL_PX)}px`;
+}
 
-  let saveTimer: ReturnType<typeof setTimeout> | undefined;
-  const render = () => {
-    const height = viewport.clientHeight || 400;
-    const total = sort ? sort.rows.length : knownRows;
-    const first = firstVisible();
-    const last = Math.min(total, first + Math.ceil(height / ROW_H) + 2);
-    // The page of rows sits at the visible top, less the part of the first row scrolled away.
-    const within = (viewport.scrollTop * scale()) % ROW_H;
-    body.style.transform = `translateY(${viewport.scrollTop - within}px)`;
-    clear(body);
-    for (let r = first; r < last; r++) body.append(rowEl(r));
-    status.textContent = errorText
-      ? `Error: ${errorText}`
-      : `rows ${first.toLocaleString('en-US')}–${Math.max(first, last - 1).toLocaleString('en-US')} of ${endKnown || sort ? total.toLocaleString('en-US') : `${total.toLocaleString('en-US')}+`}`;
-    clearTimeout(saveTimer);
-    saveTimer = setTimeout(() => {
-      state.tableRow = first;
-      onState(state);
-    }, 200);
-  };
+function scrollToRow(t: TableCtx, row: number): void {
+  if (!Number.isFinite(row)) return;
+  const r = Math.max(0, Math.min(row, t.knownRows - 1));
+  t.viewport.scrollTop = (r * ROW_H) / scaleOf(t);
+  renderRows(t);
+}
 
-  /** Sorts by a column: ascending, then descending, then back to file order. */
-  const sortBy = async (col: number) => {
-    const dir: 1 | -1 | 0 = !sort || sort.col !== col ? 1 : sort.dir === 1 ? -1 : 0;
-    if (dir === 0) sort = null;
-    else {
-      const rows = sort?.rows.length ? [...sort.rows] : await fetchForSort();
-      if (!rows) return;
-      const order = rows.map((row, k) => [row, k] as const);
-      order.sort((a, b) => {
-        const x = a[0][col] ?? null;
-        const y = b[0][col] ?? null;
-        // Missing values go last either way, as pandas' sort_values(na_position="last").
-        if (x === null || y === null) return x === y ? a[1] - b[1] : x === null ? 1 : -1;
-        return dir * compareValues(x, y) || a[1] - b[1];
-      });
-      const whole = rowCount !== null && rows.length >= rowCount;
-      sort = { col, dir, rows: order.map((x) => x[0]), whole };
-    }
-    for (const el of header.querySelectorAll<HTMLElement>('[role="columnheader"][data-col]')) {
-      const mark = el.querySelector('.sort-mark');
-      const on = sort && Number(el.dataset.col) === sort.col;
-      if (mark) mark.textContent = on ? (sort?.dir === 1 ? ' ▲' : ' ▼') : '';
-      el.setAttribute('aria-sort', on ? (sort?.dir === 1 ? 'ascending' : 'descending') : 'none');
-    }
-    sortNote.textContent = sort
-      ? sort.whole
-        ? `sorted by ${cols[col].name}: all ${sort.rows.length.toLocaleString('en-US')} rows`
-        : `sorted by ${cols[col].name}: the first ${sort.rows.length.toLocaleString('en-US')} rows only (sorting a whole large file is not offered)`
-      : '';
-    updateSpacer();
-    scrollToRow(0);
-  };
-
-  const fetchForSort = async (): Promise<Value[][] | null> => {
-    const want = Math.min(SORT_ROWS, rowCount ?? SORT_ROWS);
-    const out: Value[][] = [];
-    try {
-      for (let off = 0; off < want; off += 5000) {
-        const r = await peer.sendRequest(ReadRows, { offset: off, limit: Math.min(5000, want - off) });
-        out.push(...r.rows);
-        if (r.rows.length < Math.min(5000, want - off)) break;
+/** Reads page `p` of rows once; a short page ends a table of unknown length. */
+function ensurePage(t: TableCtx, p: number): Promise<void> {
+  if (t.pages.has(p)) return Promise.resolve();
+  let pending = t.loading.get(p);
+  if (pending) return pending;
+  pending = peer
+    .sendRequest(ReadRows, { offset: p * PAGE, limit: PAGE })
+    .then((r) => {
+      t.pages.set(p, r.rows);
+      if (t.pages.size > MAX_PAGES) t.pages.delete(t.pages.keys().next().value as number);
+      if (!t.endKnown) {
+        if (r.rows.length < PAGE) {
+          t.endKnown = true;
+          t.knownRows = p * PAGE + r.rows.length;
+          t.rowCount = t.knownRows;
+        } else t.knownRows = Math.max(t.knownRows, (p + 2) * PAGE);
+        updateSpacer(t);
       }
-    } catch (err) {
-      errorText = (err as Error).message;
-      render();
-      return null;
-    }
-    return out;
-  };
-
-  viewport.addEventListener('scroll', () => requestAnimationFrame(render), { passive: true });
-  new ResizeObserver(() => render()).observe(viewport);
-  updateSpacer();
-  void ensurePage(0).then(() => scrollToRow(state.tableRow ?? 0));
-
-  void peer
-    .sendRequest(SummarizeColumns, {})
-    .then((s) => {
-      const byName = new Map(s.columns.map((c) => [c.name, c]));
-      clear(summaryRow);
-      if (rowNumbers) summaryRow.append(h('div', { class: 'cell rownum muted', title: s.basis }, 'Σ'));
-      for (const c of cols) {
-        const lines = statsLines(c.dtype, byName.get(c.name));
-        summaryRow.append(
-          h(
-            'div',
-            { class: 'cell summary', title: `${c.name} — ${s.basis}`, dataset: { col: c.name } },
-            ...lines.map((l) => h('div', null, l)),
-          ),
-        );
-      }
-      summaryRow.title = s.basis;
-      status.title = s.basis;
     })
     .catch((err) => {
-      summaryRow.title = (err as Error).message;
+      t.errorText = (err as Error).message;
+    })
+    .finally(() => {
+      t.loading.delete(p);
+      renderRows(t);
     });
+  t.loading.set(p, pending);
+  return pending;
+}
+
+function rowAt(t: TableCtx, r: number): { row: Value[] | undefined; pending: boolean } {
+  if (t.sort) return { row: t.sort.rows[r], pending: false };
+  const page = t.pages.get(Math.floor(r / PAGE));
+  if (!page) void ensurePage(t, Math.floor(r / PAGE));
+  return { row: page?.[r % PAGE], pending: !page };
+}
+
+function rowEl(t: TableCtx, r: number): HTMLElement {
+  const { row, pending } = rowAt(t, r);
+  const cols = t.model.columns;
+  const el = h(
+    'div',
+    { class: 'grid-row', role: 'row', dataset: { row: String(r) } },
+    t.rowNumbers ? h('div', { class: 'cell rownum muted' }, String(r)) : null,
+  );
+  if (!row) {
+    el.append(h('div', { class: 'cell muted' }, pending ? '…' : ''));
+    return el;
+  }
+  row.forEach((v, i) => {
+    const cls = `cell${v === null ? ' nan' : typeof v === 'number' ? ' num' : ''}${t.indexSet.has(cols[i]?.name) ? ' index' : ''}`;
+    el.append(h('div', { class: cls, title: fmt(v) }, fmt(v)));
+  });
+  return el;
+}
+
+/** Draws the rows in view, the status line, and saves the first row shown a moment later. */
+function renderRows(t: TableCtx): void {
+  const { viewport, body, sort } = t;
+  const height = viewport.clientHeight || 400;
+  const total = sort ? sort.rows.length : t.knownRows;
+  const first = Math.floor((viewport.scrollTop * scaleOf(t)) / ROW_H);
+  const last = Math.min(total, first + Math.ceil(height / ROW_H) + 2);
+  // The page of rows sits at the visible top, less the part of the first row scrolled away.
+  const within = (viewport.scrollTop * scaleOf(t)) % ROW_H;
+  body.style.transform = `translateY(${viewport.scrollTop - within}px)`;
+  clear(body);
+  for (let r = first; r < last; r++) body.append(rowEl(t, r));
+  t.status.textContent = t.errorText
+    ? `Error: ${t.errorText}`
+    : `rows ${first.toLocaleString('en-US')}–${Math.max(first, last - 1).toLocaleString('en-US')} of ${t.endKnown || sort ? total.toLocaleString('en-US') : `${total.toLocaleString('en-US')}+`}`;
+  clearTimeout(t.saveTimer);
+  t.saveTimer = setTimeout(() => {
+    t.state.tableRow = first;
+    t.onState(t.state);
+  }, 200);
+}
+
+/** Sorts by a column: ascending, then descending, then back to file order. */
+async function sortBy(t: TableCtx, col: number): Promise<void> {
+  const dir: 1 | -1 | 0 = !t.sort || t.sort.col !== col ? 1 : t.sort.dir === 1 ? -1 : 0;
+  if (dir === 0) t.sort = null;
+  else {
+    const rows = t.sort?.rows.length ? [...t.sort.rows] : await fetchForSort(t);
+    if (!rows) return;
+    const order = rows.map((row, k) => [row, k] as const);
+    order.sort((a, b) => {
+      const x = a[0][col] ?? null;
+      const y = b[0][col] ?? null;
+      // Missing values go last either way, as pandas' sort_values(na_position="last").
+      if (x === null || y === null) return x === y ? a[1] - b[1] : x === null ? 1 : -1;
+      return dir * compareValues(x, y) || a[1] - b[1];
+    });
+    const whole = t.rowCount !== null && rows.length >= t.rowCount;
+    t.sort = { col, dir, rows: order.map((x) => x[0]), whole };
+  }
+  markSort(t, col);
+  updateSpacer(t);
+  scrollToRow(t, 0);
+}
+
+/** The sort marks and aria-sort of the header cells, and the note of what was sorted. */
+function markSort(t: TableCtx, col: number): void {
+  const { sort } = t;
+  for (const el of t.header.querySelectorAll<HTMLElement>('[role="columnheader"][data-col]')) {
+    const mark = el.querySelector('.sort-mark');
+    const on = sort && Number(el.dataset.col) === sort.col;
+    if (mark) mark.textContent = on ? (sort?.dir === 1 ? ' ▲' : ' ▼') : '';
+    el.setAttribute('aria-sort', on ? (sort?.dir === 1 ? 'ascending' : 'descending') : 'none');
+  }
+  const name = t.model.columns[col].name;
+  t.sortNote.textContent = sort
+    ? sort.whole
+      ? `sorted by ${name}: all ${sort.rows.length.toLocaleString('en-US')} rows`
+      : `sorted by ${name}: the first ${sort.rows.length.toLocaleString('en-US')} rows only (sorting a whole large file is not offered)`
+    : '';
+}
+
+async function fetchForSort(t: TableCtx): Promise<Value[][] | null> {
+  const want = Math.min(SORT_ROWS, t.rowCount ?? SORT_ROWS);
+  const out: Value[][] = [];
+  try {
+    for (let off = 0; off < want; off += 5000) {
+      const r = await peer.sendRequest(ReadRows, { offset: off, limit: Math.min(5000, want - off) });
+      out.push(...r.rows);
+      if (r.rows.length < Math.min(5000, want - off)) break;
+    }
+  } catch (err) {
+    t.errorText = (err as Error).message;
+    renderRows(t);
+    return null;
+  }
+  return out;
+}
+
+/** Fills the summary row with each column's statistics once the host has computed them. */
+async function fillSummary(t: TableCtx): Promise<void> {
+  const { summaryRow } = t;
+  try {
+    const s = await peer.sendRequest(SummarizeColumns, {});
+    const byName = new Map(s.columns.map((c) => [c.name, c]));
+    clear(summaryRow);
+    if (t.rowNumbers) summaryRow.append(h('div', { class: 'cell rownum muted', title: s.basis }, 'Σ'));
+    for (const c of t.model.columns) {
+      const lines = statsLines(c.dtype, byName.get(c.name));
+      summaryRow.append(
+        h(
+          'div',
+          { class: 'cell summary', title: `${c.name} — ${s.basis}`, dataset: { col: c.name } },
+          ...lines.map((l) => h('div', null, l)),
+        ),
+      );
+    }
+    summaryRow.title = s.basis;
+    t.status.title = s.basis;
+  } catch (err) {
+    summaryRow.title = (err as Error).message;
+  }
 }
