@@ -257,218 +257,275 @@ async function pointSeries(
   host.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
 }
 
+/** What the parts of one N-D slicer share: the variable, its elements, and the axes and map shown. */
+interface Slicer {
+  ctx: VariableContext;
+  axes: [string, string];
+  mapState: MapUiState;
+  controls: HTMLElement;
+  plot: HTMLElement;
+  /** Bumped by each draw, so a slower earlier read does not overwrite a later one. */
+  generation: number;
+}
+
+/** The part of the slice shown: rows `r0`… and columns `c0`… of a `rows` × `cols` slice. */
+interface MapWindow {
+  rd: string;
+  cd: string;
+  rows: number;
+  cols: number;
+  nr: number;
+  nc: number;
+  r0: number;
+  c0: number;
+}
+
 function renderSlicer(body: HTMLElement, ctx: VariableContext): void {
-  const { variable: v } = ctx;
-  const state = ctx.state;
-  let axes: [string, string] =
-    state.axes &&
+  const s: Slicer = {
+    ctx,
+    axes: initialAxes(ctx.variable, ctx.state),
+    mapState: mapStateOf(ctx.state.map),
+    controls: h('div', { class: 'controls' }),
+    plot: h('div', { class: 'plot' }),
+    generation: 0,
+  };
+  body.append(s.controls, s.plot);
+  buildControls(s);
+  void draw(s);
+}
+
+/** The saved axes if the variable still has them, else its last two dimensions. */
+function initialAxes(v: Variable, state: VariableUiState): [string, string] {
+  return state.axes &&
     v.dims.includes(state.axes[0]) &&
     v.dims.includes(state.axes[1]) &&
     state.axes[0] !== state.axes[1]
-      ? state.axes
-      : [v.dims[v.dims.length - 2], v.dims[v.dims.length - 1]];
-  const controls = h('div', { class: 'controls' });
-  const plot = h('div', { class: 'plot' });
-  body.append(controls, plot);
-  let generation = 0;
+    ? state.axes
+    : [v.dims[v.dims.length - 2], v.dims[v.dims.length - 1]];
+}
 
-  let mapState = mapStateOf(state.map);
-  const save = () =>
-    ctx.onState({ slice: { ...state.slice }, axes, offsets: { ...state.offsets }, map: { ...mapState } });
-  const sizeOf = (d: string) => v.shape[v.dims.indexOf(d)];
+function saveSlicer(s: Slicer): void {
+  const { state } = s.ctx;
+  s.ctx.onState({
+    slice: { ...state.slice },
+    axes: s.axes,
+    offsets: { ...state.offsets },
+    map: { ...s.mapState },
+  });
+}
 
-  const axisSelect = (which: 0 | 1) => {
-    const sel = h('select', {
-      attrs: { 'aria-label': which === 0 ? 'Rows dimension' : 'Columns dimension' },
-      dataset: { testid: `axis-${which}` },
-    });
-    for (const d of v.dims) {
-      const o = h('option', { attrs: { value: d } }, d);
-      o.selected = d === axes[which];
-      sel.append(o);
-    }
-    sel.addEventListener('change', () => {
-      const other = axes[1 - which];
-      const next: [string, string] = [...axes] as [string, string];
-      next[which] = sel.value;
-      if (sel.value === other) next[1 - which] = axes[which];
-      axes = next;
-      save();
-      buildControls();
-      void draw();
-    });
-    return sel;
-  };
+const sizeOf = (v: Variable, d: string) => v.shape[v.dims.indexOf(d)];
 
-  const buildControls = () => {
-    clear(controls);
-    controls.append(
-      h(
-        'div',
-        { class: 'axes' },
-        h('label', null, 'rows ', axisSelect(0)),
-        h('label', null, 'columns ', axisSelect(1)),
-      ),
-    );
-    for (const d of v.dims) {
-      if (axes.includes(d)) continue;
-      const n = sizeOf(d);
-      const idx = Math.min(state.slice[d] ?? 0, n - 1);
-      state.slice[d] = idx;
-      const label = h('span', { class: 'coord-label', dataset: { testid: `slice-label-${d}` } }, '');
-      const range = h('input', {
-        attrs: {
-          type: 'range',
-          min: '0',
-          max: String(n - 1),
-          value: String(idx),
-          'aria-label': `${d} index`,
-        },
-        dataset: { testid: `slider-${d}` },
-      });
-      const num = h('input', {
-        class: 'index-input',
-        attrs: {
-          type: 'number',
-          min: '0',
-          max: String(n - 1),
-          value: String(idx),
-          'aria-label': `${d} index (number)`,
-        },
-      });
-      const setLabel = async (i: number) => {
-        const c = await coordValues(ctx.model, d);
-        label.textContent = c ? `${d} = ${fmt(c[i])}` : `${d}[${i}]`;
-      };
-      void setLabel(idx);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const update = (i: number) => {
-        const clamped = Math.max(0, Math.min(n - 1, Math.round(i)));
-        state.slice[d] = clamped;
-        range.value = String(clamped);
-        num.value = String(clamped);
-        void setLabel(clamped);
-        save();
-        clearTimeout(timer);
-        timer = setTimeout(() => void draw(), 60);
-      };
-      range.addEventListener('input', () => update(Number(range.value)));
-      num.addEventListener('change', () => update(Number(num.value)));
-      controls.append(
-        h('div', { class: 'slider' }, h('span', { class: 'dim-name' }, `${d} (${n})`), range, num, label),
-      );
-    }
-  };
+/** The select of the rows (0) or columns (1) dimension; picking the other's swaps them. */
+function axisSelect(s: Slicer, which: 0 | 1): HTMLSelectElement {
+  const sel = h('select', {
+    attrs: { 'aria-label': which === 0 ? 'Rows dimension' : 'Columns dimension' },
+    dataset: { testid: `axis-${which}` },
+  });
+  for (const d of s.ctx.variable.dims) {
+    const o = h('option', { attrs: { value: d } }, d);
+    o.selected = d === s.axes[which];
+    sel.append(o);
+  }
+  sel.addEventListener('change', () => {
+    const other = s.axes[1 - which];
+    const next: [string, string] = [...s.axes] as [string, string];
+    next[which] = sel.value;
+    if (sel.value === other) next[1 - which] = s.axes[which];
+    s.axes = next;
+    saveSlicer(s);
+    buildControls(s);
+    void draw(s);
+  });
+  return sel;
+}
 
-  const draw = async () => {
-    const gen = ++generation;
-    const [rd, cd] = axes;
-    const rows = sizeOf(rd);
-    const cols = sizeOf(cd);
-    // Fit the window into the request limit, keeping the aspect of the full slice.
-    const scale = Math.min(1, Math.sqrt(MAX_CELLS / (rows * cols)));
-    const nr = Math.max(1, Math.min(rows, Math.floor(rows * scale)));
-    const nc = Math.max(1, Math.min(cols, Math.floor(MAX_CELLS / nr)));
-    const r0 = Math.min(state.offsets[rd] ?? 0, rows - nr);
-    const c0 = Math.min(state.offsets[cd] ?? 0, cols - nc);
-    const selection: Record<string, number | [number, number]> = {};
-    for (const d of v.dims)
-      selection[d] = d === rd ? [r0, r0 + nr] : d === cd ? [c0, c0 + nc] : (state.slice[d] ?? 0);
-    plot.classList.add('busy');
-    try {
-      const [r, rc, cc] = await Promise.all([
-        peer.sendRequest(ReadValues, { variable: ctx.name, selection }),
-        coordValues(ctx.model, rd),
-        coordValues(ctx.model, cd),
-      ]);
-      if (gen !== generation) return;
-      // The reply's dims follow the variable's order; transpose when rows come after columns.
-      let values = r.values;
-      if (r.dims[0] !== rd) {
-        const t: Value[] = new Array(values.length);
-        for (let i = 0; i < nr; i++) for (let j = 0; j < nc; j++) t[i * nc + j] = values[j * nr + i];
-        values = t;
-      }
-      const stats = sliceStats(values);
-      clear(plot);
-      const series = h('div', { class: 'series', dataset: { testid: 'series' } });
-      plot.append(
-        renderMapWindow({
-          model: ctx.model,
-          rd,
-          cd,
-          r0,
-          c0,
-          nr,
-          nc,
-          values,
-          dtype: v.dtype,
-          rowCoord: rc,
-          colCoord: cc,
-          state: mapState,
-          onState: (m) => {
-            mapState = m;
-            save();
-          },
-          onPick: (i, j) =>
-            void pointSeries(ctx, { ...state.slice, [rd]: r0 + i, [cd]: c0 + j }, axes, series),
-          isOpen: ctx.isOpen,
-          onToggle: ctx.onToggle,
-          valuesTable,
-        }),
-        statsLine(stats),
-      );
-      if (nr < rows || nc < cols) {
-        plot.append(windowControls(rd, cd, rows, cols, nr, nc, r0, c0));
-      }
-      plot.append(series);
-    } catch (err) {
-      if (gen !== generation) return;
-      clear(plot);
-      plot.append(h('p', { class: 'error' }, (err as Error).message));
-    } finally {
-      if (gen === generation) plot.classList.remove('busy');
-    }
-  };
-
-  const windowControls = (
-    rd: string,
-    cd: string,
-    rows: number,
-    cols: number,
-    nr: number,
-    nc: number,
-    r0: number,
-    c0: number,
-  ) => {
-    const input = (d: string, max: number, value: number) => {
-      const el = h('input', {
-        class: 'index-input',
-        attrs: {
-          type: 'number',
-          min: '0',
-          max: String(max),
-          value: String(value),
-          'aria-label': `first ${d} index`,
-        },
-      });
-      el.addEventListener('change', () => {
-        state.offsets[d] = Math.max(0, Math.min(max, Math.round(Number(el.value))));
-        save();
-        void draw();
-      });
-      return el;
-    };
-    return h(
+function buildControls(s: Slicer): void {
+  const { controls } = s;
+  clear(controls);
+  controls.append(
+    h(
       'div',
-      { class: 'window muted' },
-      `The slice is ${rows} × ${cols}; showing ${nr} × ${nc} values from `,
-      h('label', null, `${rd} `, input(rd, rows - nr, r0)),
-      ' ',
-      h('label', null, `${cd} `, input(cd, cols - nc, c0)),
-    );
-  };
+      { class: 'axes' },
+      h('label', null, 'rows ', axisSelect(s, 0)),
+      h('label', null, 'columns ', axisSelect(s, 1)),
+    ),
+  );
+  for (const d of s.ctx.variable.dims) {
+    if (s.axes.includes(d)) continue;
+    controls.append(dimSlider(s, d));
+  }
+}
 
-  buildControls();
-  void draw();
+/** A slider and a number box for the index along a dimension not on the map, with its coordinate. */
+function dimSlider(s: Slicer, d: string): HTMLElement {
+  const { state } = s.ctx;
+  const n = sizeOf(s.ctx.variable, d);
+  const idx = Math.min(state.slice[d] ?? 0, n - 1);
+  state.slice[d] = idx;
+  const label = h('span', { class: 'coord-label', dataset: { testid: `slice-label-${d}` } }, '');
+  const range = h('input', {
+    attrs: {
+      type: 'range',
+      min: '0',
+      max: String(n - 1),
+      value: String(idx),
+      'aria-label': `${d} index`,
+    },
+    dataset: { testid: `slider-${d}` },
+  });
+  const num = h('input', {
+    class: 'index-input',
+    attrs: {
+      type: 'number',
+      min: '0',
+      max: String(n - 1),
+      value: String(idx),
+      'aria-label': `${d} index (number)`,
+    },
+  });
+  const setLabel = async (i: number) => {
+    const c = await coordValues(s.ctx.model, d);
+    label.textContent = c ? `${d} = ${fmt(c[i])}` : `${d}[${i}]`;
+  };
+  void setLabel(idx);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const update = (i: number) => {
+    const clamped = Math.max(0, Math.min(n - 1, Math.round(i)));
+    state.slice[d] = clamped;
+    range.value = String(clamped);
+    num.value = String(clamped);
+    void setLabel(clamped);
+    saveSlicer(s);
+    clearTimeout(timer);
+    timer = setTimeout(() => void draw(s), 60);
+  };
+  range.addEventListener('input', () => update(Number(range.value)));
+  num.addEventListener('change', () => update(Number(num.value)));
+  return h('div', { class: 'slider' }, h('span', { class: 'dim-name' }, `${d} (${n})`), range, num, label);
+}
+
+/** The window of the slice to read: fitted into the request limit, keeping the slice's aspect. */
+function mapWindow(s: Slicer): MapWindow {
+  const { variable: v, state } = s.ctx;
+  const [rd, cd] = s.axes;
+  const rows = sizeOf(v, rd);
+  const cols = sizeOf(v, cd);
+  const scale = Math.min(1, Math.sqrt(MAX_CELLS / (rows * cols)));
+  const nr = Math.max(1, Math.min(rows, Math.floor(rows * scale)));
+  const nc = Math.max(1, Math.min(cols, Math.floor(MAX_CELLS / nr)));
+  const r0 = Math.min(state.offsets[rd] ?? 0, rows - nr);
+  const c0 = Math.min(state.offsets[cd] ?? 0, cols - nc);
+  return { rd, cd, rows, cols, nr, nc, r0, c0 };
+}
+
+/** Reads the window of the slice and draws its map, statistics, window controls and series box. */
+async function draw(s: Slicer): Promise<void> {
+  const { ctx, plot } = s;
+  const v = ctx.variable;
+  const gen = ++s.generation;
+  const w = mapWindow(s);
+  const { rd, cd, nr, nc, r0, c0 } = w;
+  const selection: Record<string, number | [number, number]> = {};
+  for (const d of v.dims)
+    selection[d] = d === rd ? [r0, r0 + nr] : d === cd ? [c0, c0 + nc] : (ctx.state.slice[d] ?? 0);
+  plot.classList.add('busy');
+  try {
+    const [r, rc, cc] = await Promise.all([
+      peer.sendRequest(ReadValues, { variable: ctx.name, selection }),
+      coordValues(ctx.model, rd),
+      coordValues(ctx.model, cd),
+    ]);
+    if (gen !== s.generation) return;
+    // The reply's dims follow the variable's order; transpose when rows come after columns.
+    const values = r.dims[0] !== rd ? transpose(r.values, nr, nc) : r.values;
+    const stats = sliceStats(values);
+    clear(plot);
+    const series = h('div', { class: 'series', dataset: { testid: 'series' } });
+    plot.append(mapOf(s, w, values, rc, cc, series), statsLine(stats));
+    if (nr < w.rows || nc < w.cols) {
+      plot.append(windowControls(s, w));
+    }
+    plot.append(series);
+  } catch (err) {
+    if (gen !== s.generation) return;
+    clear(plot);
+    plot.append(h('p', { class: 'error' }, (err as Error).message));
+  } finally {
+    if (gen === s.generation) plot.classList.remove('busy');
+  }
+}
+
+/** `values` read as `nc` rows of `nr`, as `nr` rows of `nc`. */
+function transpose(values: Value[], nr: number, nc: number): Value[] {
+  const t: Value[] = new Array(values.length);
+  for (let i = 0; i < nr; i++) for (let j = 0; j < nc; j++) t[i * nc + j] = values[j * nr + i];
+  return t;
+}
+
+/** The map of the window; a click on a cell plots the series through it into `series`. */
+function mapOf(
+  s: Slicer,
+  w: MapWindow,
+  values: Value[],
+  rowCoord: Value[] | null,
+  colCoord: Value[] | null,
+  series: HTMLElement,
+): HTMLElement {
+  const { ctx } = s;
+  const { rd, cd, r0, c0, nr, nc } = w;
+  return renderMapWindow({
+    model: ctx.model,
+    rd,
+    cd,
+    r0,
+    c0,
+    nr,
+    nc,
+    values,
+    dtype: ctx.variable.dtype,
+    rowCoord,
+    colCoord,
+    state: s.mapState,
+    onState: (m) => {
+      s.mapState = m;
+      saveSlicer(s);
+    },
+    onPick: (i, j) =>
+      void pointSeries(ctx, { ...ctx.state.slice, [rd]: r0 + i, [cd]: c0 + j }, s.axes, series),
+    isOpen: ctx.isOpen,
+    onToggle: ctx.onToggle,
+    valuesTable,
+  });
+}
+
+/** The first row and column of the window shown, when the slice is larger than one request. */
+function windowControls(s: Slicer, w: MapWindow): HTMLElement {
+  const { rd, cd, rows, cols, nr, nc, r0, c0 } = w;
+  const input = (d: string, max: number, value: number) => {
+    const el = h('input', {
+      class: 'index-input',
+      attrs: {
+        type: 'number',
+        min: '0',
+        max: String(max),
+        value: String(value),
+        'aria-label': `first ${d} index`,
+      },
+    });
+    el.addEventListener('change', () => {
+      s.ctx.state.offsets[d] = Math.max(0, Math.min(max, Math.round(Number(el.value))));
+      saveSlicer(s);
+      void draw(s);
+    });
+    return el;
+  };
+  return h(
+    'div',
+    { class: 'window muted' },
+    `The slice is ${rows} × ${cols}; showing ${nr} × ${nc} values from `,
+    h('label', null, `${rd} `, input(rd, rows - nr, r0)),
+    ' ',
+    h('label', null, `${cd} `, input(cd, cols - nc, c0)),
+  );
 }
