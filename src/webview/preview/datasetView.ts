@@ -94,6 +94,21 @@ function attrsTable(attrs: [string, unknown][]): HTMLElement {
   );
 }
 
+/** What the parts of one dataset summary share: the model, its state, and the variable panel. */
+interface DatasetCtx {
+  app: HTMLElement;
+  model: DatasetModel;
+  state: DatasetUiState;
+  onState: (s: DatasetUiState) => void;
+  isOpen: (id: string, dflt: boolean) => boolean;
+  onToggle: (id: string, open: boolean) => void;
+  /** The first … last value cells to fill, in the order of the rows. */
+  jobs: PreviewJob[];
+  /** The first and last values read, for the text repr. */
+  found: Map<string, FirstLast>;
+  varPanel: HTMLElement;
+}
+
 export function renderDataset(
   app: HTMLElement,
   model: DatasetModel,
@@ -101,141 +116,70 @@ export function renderDataset(
   onState: (s: DatasetUiState) => void,
 ): void {
   resetCoordCache();
-  const isOpen = (id: string, dflt: boolean) =>
-    state.collapsed.includes(id) ? false : state.collapsed.includes(`+${id}`) ? true : dflt;
-  const onToggle = (id: string, open: boolean) => {
-    state.collapsed = state.collapsed.filter((x) => x !== id && x !== `+${id}`);
-    state.collapsed.push(open ? `+${id}` : id);
-    onState(state);
+  const d: DatasetCtx = {
+    app,
+    model,
+    state,
+    onState,
+    isOpen: (id, dflt) =>
+      state.collapsed.includes(id) ? false : state.collapsed.includes(`+${id}`) ? true : dflt,
+    onToggle: (id, open) => {
+      state.collapsed = state.collapsed.filter((x) => x !== id && x !== `+${id}`);
+      state.collapsed.push(open ? `+${id}` : id);
+      onState(state);
+    },
+    jobs: [],
+    found: new Map(),
+    varPanel: h('div', { class: 'variable-panel' }),
   };
-  const jobs: PreviewJob[] = [];
-  const found = new Map<string, FirstLast>();
-  const varPanel = h('div', { class: 'variable-panel' });
-
-  const bare = dimsWithoutCoords(model);
-  const dims = h(
-    'div',
-    null,
-    h(
-      'div',
-      { class: 'dims', dataset: { testid: 'dims' } },
-      ...Object.entries(model.dims).map(([d, n]) =>
-        h(
-          'span',
-          { class: `chip${bare.includes(d) ? ' bare' : ''}`, dataset: { dim: d } },
-          h('b', null, d),
-          `: ${n}`,
-        ),
-      ),
-    ),
-    bare.length
-      ? h(
-          'p',
-          { class: 'muted', dataset: { testid: 'dims-without-coords' } },
-          `Dimensions without coordinates: ${bare.join(', ')}`,
-        )
-      : null,
-  );
-
-  const varTable = (vars: Record<string, Variable>, kind: 'coord' | 'data') => {
-    const names = Object.keys(vars);
-    if (names.length === 0) return h('p', { class: 'muted' }, '(none)');
-    const rows = names.map((name) => {
-      const v = vars[name];
-      const preview = h('td', { class: 'preview muted' }, '…');
-      jobs.push({ name, v, cell: preview });
-      const tr = h(
-        'tr',
-        {
-          class: `var-row${state.variable === name ? ' selected' : ''}`,
-          tabIndex: 0,
-          role: 'button',
-          dataset: { name, kind },
-          attrs: { 'aria-label': `Show ${name}` },
-        },
-        h(
-          'td',
-          { class: 'name' },
-          h(
-            'span',
-            {
-              class: 'index-mark',
-              title: kind === 'coord' && isIndexCoord(name, v) ? 'index coordinate (has an index)' : '',
-            },
-            kind === 'coord' && isIndexCoord(name, v) ? '*' : '',
-          ),
-          name,
-        ),
-        h('td', { class: 'dims-cell' }, `(${v.dims.join(', ')})`),
-        h('td', { class: 'dtype' }, displayDtype(v)),
-        h('td', { class: 'shape' }, v.shape.length ? v.shape.join(' × ') : 'scalar'),
-        h('td', { class: 'chunks muted' }, v.chunks ? v.chunks.join(' × ') : ''),
-        h('td', { class: 'size muted' }, humanBytes(nbytes(v))),
-        preview,
-      );
-      const select = () => {
-        state.variable = name;
-        onState(state);
-        for (const r of app.querySelectorAll('.var-row.selected')) r.classList.remove('selected');
-        tr.classList.add('selected');
-        showVariable();
-        varPanel.scrollIntoView({ behavior: 'smooth', block: 'start' });
-      };
-      tr.addEventListener('click', select);
-      tr.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          select();
-        }
-      });
-      return tr;
-    });
-    return h(
-      'table',
-      { class: 'vars', dataset: { testid: `${kind}-vars` } },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', null, 'name'),
-          h('th', null, 'dims'),
-          h('th', null, 'dtype'),
-          h('th', null, 'shape'),
-          h('th', null, 'chunks'),
-          h('th', null, 'size'),
-          h('th', null, 'first … last values'),
-        ),
-      ),
-      h('tbody', null, ...rows),
+  // xarray's order: dimensions, coordinates, data variables, indexes, attributes; then the
+  // selected variable below the whole summary.
+  app.append(h('div', { class: 'repr-actions' }, copyReprButton(d)), ...summarySections(d), d.varPanel);
+  if (model.groups && model.groups.length > 0) {
+    app.prepend(
+      h('p', { class: 'muted' }, `Group ${model.group || '/'}; sub-groups: ${model.groups.join(', ')}`),
     );
-  };
+  }
+  if (!state.variable) {
+    // Start on the first data variable with at least one dimension, as a user would.
+    const first = Object.entries(model.dataVars).find(([, v]) => v.dims.length > 0)?.[0] ?? null;
+    state.variable = first;
+    if (first) app.querySelector(`.var-row[data-name="${CSS.escape(first)}"]`)?.classList.add('selected');
+  }
+  showVariable(d);
+  void fillPreviews(d.jobs, d.found);
+}
 
-  const attrs = Object.entries(model.attrs);
-  const indexes = Object.entries(model.coords).filter(([n, v]) => isIndexCoord(n, v));
+function copyReprButton(d: DatasetCtx): HTMLElement {
   const copy = h(
     'button',
     { class: 'link', dataset: { testid: 'copy-repr' }, title: "Copy the dataset as xarray's text repr" },
     icon('copy'),
     ' Copy repr',
   );
-  copy.addEventListener('click', () => peer.sendNotification(CopyText, { text: datasetRepr(model, found) }));
-  // xarray's order: dimensions, coordinates, data variables, indexes, attributes; then the
-  // selected variable below the whole summary.
-  app.append(
-    h('div', { class: 'repr-actions' }, copy),
-    section('dims', 'Dimensions', dims, {
+  copy.addEventListener('click', () =>
+    peer.sendNotification(CopyText, { text: datasetRepr(d.model, d.found) }),
+  );
+  return copy;
+}
+
+/** The sections of the summary: dimensions, coordinates, data variables, indexes, attributes. */
+function summarySections(d: DatasetCtx): HTMLElement[] {
+  const { model, isOpen, onToggle } = d;
+  const attrs = Object.entries(model.attrs);
+  const indexes = Object.entries(model.coords).filter(([n, v]) => isIndexCoord(n, v));
+  return [
+    section('dims', 'Dimensions', dimsBlock(model), {
       open: isOpen('dims', true),
       onToggle,
       count: Object.keys(model.dims).length,
     }),
-    section('coords', 'Coordinates', varTable(model.coords, 'coord'), {
+    section('coords', 'Coordinates', varTable(d, model.coords, 'coord'), {
       open: isOpen('coords', true),
       onToggle,
       count: Object.keys(model.coords).length,
     }),
-    section('data-vars', 'Data variables', varTable(model.dataVars, 'data'), {
+    section('data-vars', 'Data variables', varTable(d, model.dataVars, 'data'), {
       open: isOpen('data-vars', true),
       onToggle,
       count: Object.keys(model.dataVars).length,
@@ -257,52 +201,144 @@ export function renderDataset(
       onToggle,
       count: attrs.length,
     }),
-    varPanel,
-  );
-  if (model.groups && model.groups.length > 0) {
-    app.prepend(
-      h('p', { class: 'muted' }, `Group ${model.group || '/'}; sub-groups: ${model.groups.join(', ')}`),
-    );
-  }
+  ];
+}
 
-  const showVariable = () => {
-    clear(varPanel);
-    const name = state.variable;
-    const v = name ? (model.dataVars[name] ?? model.coords[name]) : undefined;
-    if (!name || !v) {
-      varPanel.append(h('p', { class: 'hint muted' }, 'Select a variable to plot it.'));
-      return;
-    }
-    const vstate: VariableUiState = {
-      slice: state.slice,
-      axes: state.axes,
-      offsets: state.offsets,
-      map: state.map,
-    };
-    varPanel.append(
-      renderVariable({
-        model,
-        name,
-        variable: v,
-        state: vstate,
-        onState: (s) => {
-          state.slice = s.slice;
-          state.axes = s.axes;
-          state.offsets = s.offsets;
-          state.map = s.map;
-          onState(state);
-        },
-        isOpen,
-        onToggle,
-      }),
-    );
+/** The dimensions as chips, those without a coordinate marked and listed. */
+function dimsBlock(model: DatasetModel): HTMLElement {
+  const bare = dimsWithoutCoords(model);
+  return h(
+    'div',
+    null,
+    h(
+      'div',
+      { class: 'dims', dataset: { testid: 'dims' } },
+      ...Object.entries(model.dims).map(([dim, n]) =>
+        h(
+          'span',
+          { class: `chip${bare.includes(dim) ? ' bare' : ''}`, dataset: { dim } },
+          h('b', null, dim),
+          `: ${n}`,
+        ),
+      ),
+    ),
+    bare.length
+      ? h(
+          'p',
+          { class: 'muted', dataset: { testid: 'dims-without-coords' } },
+          `Dimensions without coordinates: ${bare.join(', ')}`,
+        )
+      : null,
+  );
+}
+
+function varTable(d: DatasetCtx, vars: Record<string, Variable>, kind: 'coord' | 'data'): HTMLElement {
+  const names = Object.keys(vars);
+  if (names.length === 0) return h('p', { class: 'muted' }, '(none)');
+  const rows = names.map((name) => varRow(d, name, vars[name], kind));
+  return h(
+    'table',
+    { class: 'vars', dataset: { testid: `${kind}-vars` } },
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', null, 'name'),
+        h('th', null, 'dims'),
+        h('th', null, 'dtype'),
+        h('th', null, 'shape'),
+        h('th', null, 'chunks'),
+        h('th', null, 'size'),
+        h('th', null, 'first … last values'),
+      ),
+    ),
+    h('tbody', null, ...rows),
+  );
+}
+
+/** A variable's row; its first … last values cell is queued to fill, and a click shows it below. */
+function varRow(d: DatasetCtx, name: string, v: Variable, kind: 'coord' | 'data'): HTMLElement {
+  const { state } = d;
+  const preview = h('td', { class: 'preview muted' }, '…');
+  d.jobs.push({ name, v, cell: preview });
+  const indexMark = kind === 'coord' && isIndexCoord(name, v);
+  const tr = h(
+    'tr',
+    {
+      class: `var-row${state.variable === name ? ' selected' : ''}`,
+      tabIndex: 0,
+      role: 'button',
+      dataset: { name, kind },
+      attrs: { 'aria-label': `Show ${name}` },
+    },
+    h(
+      'td',
+      { class: 'name' },
+      h(
+        'span',
+        { class: 'index-mark', title: indexMark ? 'index coordinate (has an index)' : '' },
+        indexMark ? '*' : '',
+      ),
+      name,
+    ),
+    h('td', { class: 'dims-cell' }, `(${v.dims.join(', ')})`),
+    h('td', { class: 'dtype' }, displayDtype(v)),
+    h('td', { class: 'shape' }, v.shape.length ? v.shape.join(' × ') : 'scalar'),
+    h('td', { class: 'chunks muted' }, v.chunks ? v.chunks.join(' × ') : ''),
+    h('td', { class: 'size muted' }, humanBytes(nbytes(v))),
+    preview,
+  );
+  const select = () => {
+    state.variable = name;
+    d.onState(state);
+    for (const r of d.app.querySelectorAll('.var-row.selected')) r.classList.remove('selected');
+    tr.classList.add('selected');
+    showVariable(d);
+    d.varPanel.scrollIntoView({ behavior: 'smooth', block: 'start' });
   };
-  if (!state.variable) {
-    // Start on the first data variable with at least one dimension, as a user would.
-    const first = Object.entries(model.dataVars).find(([, v]) => v.dims.length > 0)?.[0] ?? null;
-    state.variable = first;
-    if (first) app.querySelector(`.var-row[data-name="${CSS.escape(first)}"]`)?.classList.add('selected');
+  tr.addEventListener('click', select);
+  tr.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      select();
+    }
+  });
+  return tr;
+}
+
+/** The selected variable's panel, its slice and axes kept in the dataset's state. */
+function showVariable(d: DatasetCtx): void {
+  const { varPanel, state, model } = d;
+  clear(varPanel);
+  const name = state.variable;
+  const v = name ? (model.dataVars[name] ?? model.coords[name]) : undefined;
+  if (!name || !v) {
+    varPanel.append(h('p', { class: 'hint muted' }, 'Select a variable to plot it.'));
+    return;
   }
-  showVariable();
-  void fillPreviews(jobs, found);
+  const vstate: VariableUiState = {
+    slice: state.slice,
+    axes: state.axes,
+    offsets: state.offsets,
+    map: state.map,
+  };
+  varPanel.append(
+    renderVariable({
+      model,
+      name,
+      variable: v,
+      state: vstate,
+      onState: (s) => {
+        state.slice = s.slice;
+        state.axes = s.axes;
+        state.offsets = s.offsets;
+        state.map = s.map;
+        d.onState(state);
+      },
+      isOpen: d.isOpen,
+      onToggle: d.onToggle,
+    }),
+  );
 }
