@@ -85,6 +85,8 @@ function glibcStrftime(dt: PyDateTime, format: string): string {
   return strftimeInternal(tm, format, dt.timeKnown, dt.offsetSeconds, dt.tzName);
 }
 
+// Long on purpose: one loop over the format, one case per directive (41), all sharing the GNU
+// flag, width and E/O state parsed just before; split, that state would travel into every piece.
 function strftimeInternal(
   tm: Tm,
   format: string,
