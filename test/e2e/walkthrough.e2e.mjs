@@ -39,10 +39,13 @@ async function showWalkthrough(wb, id, timeout = 30_000) {
     .locator('.gettingStarted.showCategories .getting-started-category', { hasText: WALKTHROUGH })
     .first();
   const deadline = Date.now() + timeout;
+  // A click here may hang on a page that slides between its overview and a walkthrough (seen in
+  // CI under load: 30 s "scrolling into view"): short clicks, tried again by the loop.
+  const tryClick = (loc) => loc.click({ timeout: 3_000 }).catch(() => undefined);
   for (;;) {
-    if (await tab.isVisible()) await tab.click();
+    if (await tab.isVisible()) await tryClick(tab);
     if (await shown.isVisible()) return;
-    if (await entry.isVisible()) await entry.click();
+    if (await entry.isVisible()) await tryClick(entry);
     else if (!(await tab.isVisible())) await openWalkthrough(wb);
     const ok = await shown
       .waitFor({ timeout: 5_000 })
