@@ -107,4 +107,28 @@ suite('declared sizes are not trusted', () => {
     const m1 = await api.describe(minus1, 'joblib');
     assert.equal(m1.kind === 'object' ? m1.tree.summary : m1.kind, '-1');
   });
+
+  test('memo bombs: a list of 3 references to the list below, 40 deep (3**40 paths), and a dict of 2', async () => {
+    // Written by Python's pickle: each level memoizes its list once and refers to it again (BINGET).
+    const file = (name: string) => path.join(dir, name);
+    runPython(
+      `import pickle, sys
+l = []
+for i in range(40): l = [l, l, l]
+open(sys.argv[1], 'wb').write(pickle.dumps(l, protocol=4))
+d = {}
+for i in range(40): d = {'a': d, 'b': d}
+open(sys.argv[2], 'wb').write(pickle.dumps(d, protocol=2))`,
+      [file('lists.pkl'), file('dicts.pkl')],
+    );
+    for (const name of ['lists.pkl', 'dicts.pkl']) {
+      const { value: m, ms, heapMb } = await timed(() => api.describe(file(name), 'joblib'));
+      assert.equal(m.kind, 'object', name);
+      const text = JSON.stringify(m);
+      // The tree stops at its depth and node limits: a bounded model, marked truncated.
+      assert.ok(text.length < 500_000, `${name}: a model of ${text.length} characters`);
+      assert.match(text, /"truncated":true/, name);
+      assert.ok(ms < 2000 && heapMb < 64, `${name}: ${Math.round(ms)} ms, +${Math.round(heapMb)} MB heap`);
+    }
+  });
 });
