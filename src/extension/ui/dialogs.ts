@@ -44,14 +44,15 @@ export function pathList(paths: string[]): string {
 export async function confirmPaths(message: string, paths: string[], action: string): Promise<boolean> {
   const showAll = `Show All ${paths.length} Paths`;
   const choices = paths.length > MAX_LISTED ? [action, showAll] : [action];
+  let listed: vscode.TextDocument | undefined; // one editor per confirmation, shown again on each ask
   for (;;) {
     const answer = await askModal(message, pathList(paths), ...choices);
     if (answer !== showAll) return answer === action;
-    const doc = await vscode.workspace.openTextDocument({
+    listed ??= await vscode.workspace.openTextDocument({
       content: `${message}\n\n${paths.join('\n')}\n`,
       language: 'plaintext',
     });
-    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    await vscode.window.showTextDocument(listed, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   }
 }
 

@@ -5,6 +5,7 @@
 import { isRemotePath, openRegular, type ReadHandle, readRange } from '../boundedFs';
 import { UnsupportedError } from '../errors';
 import type { ObjectModel } from '../model';
+import { BLOCK_BYTES } from '../remote/objectFiles';
 import { type Compression, decompress, sniffCompression } from './decompress';
 import { dtypeOf } from './numpyArrays';
 import { objectTree } from './objectTree';
@@ -85,8 +86,8 @@ async function openRemotePickle(path: string): Promise<{ model: ObjectModel; com
   }
 }
 
-/** The unit of a remote pickle's reads (a refused file costs one). */
-const REMOTE_BLOCK = 64 * 1024;
+/** The unit of a remote pickle's reads (a refused file costs one): the remote files' block. */
+const REMOTE_BLOCK = BLOCK_BYTES;
 /** Runs of the machine before a remote pickle is refused (with READ_WHOLE bytes fetched in all). */
 const MAX_RUNS = 200;
 
