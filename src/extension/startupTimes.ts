@@ -30,6 +30,11 @@ export interface StartupLine {
   scanMs: number;
   /** activate() to the first page of every such store handed to the view. */
   firstPageMs: number;
+  /**
+   * activate() to the first page of every such store ready to hand over (a first scan's early
+   * page or its report): ours alone, whereas firstPageMs also waits for the workbench to ask.
+   */
+  firstPageReadyMs: number | null;
   stores: number;
   rows: number;
   /** Stores whose first page was listed before their first scan ended (big local stores). */
@@ -44,7 +49,7 @@ export interface StartupLine {
    * Per store, in the order served: when the view asked for its children and when they were
    * handed over (after activate()), and how many rows. Tells the wait for the workbench from ours.
    */
-  pages: { rows: number; askedMs: number | null; servedMs: number }[];
+  pages: { rows: number; readyMs: number | null; askedMs: number | null; servedMs: number }[];
 }
 
 const r1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
@@ -57,7 +62,12 @@ export function formatStartupLine(s: StartupLine): string {
       typeof v === 'number' && k.endsWith('Ms')
         ? r1(v)
         : k === 'pages'
-          ? s.pages.map((p) => ({ ...p, askedMs: r1(p.askedMs), servedMs: r1(p.servedMs) }))
+          ? s.pages.map((p) => ({
+              ...p,
+              readyMs: r1(p.readyMs),
+              askedMs: r1(p.askedMs),
+              servedMs: r1(p.servedMs),
+            }))
           : v,
     ]),
   );
@@ -77,6 +87,7 @@ export class StartupTimes {
   private expected: string[] | null = null;
   private readonly served = new Map<string, { rows: number; scanMs: number; early: boolean; at: number }>();
   private readonly storeAsked = new Map<string, number>();
+  private readonly ready = new Map<string, number>();
   private done = false;
   private rootAskedMs: number | null = null;
   private storeAskedMs: number | null = null;
@@ -108,6 +119,11 @@ export class StartupTimes {
     }
   }
 
+  /** A store's first page can be served (the view may not have asked yet); the first time counts. */
+  pageReady(root: string): void {
+    if (!this.done && !this.ready.has(root)) this.ready.set(root, performance.now() - this.t0);
+  }
+
   pageServed(root: string, rows: number, scanMs: number | null, early = false): void {
     if (this.done || this.served.has(root)) return;
     this.served.set(root, { rows, scanMs: scanMs ?? 0, early, at: performance.now() - this.t0 });
@@ -134,6 +150,9 @@ export class StartupTimes {
         storesReadyMs: this.storesReadyMs,
         scanMs: pages.reduce((n, p) => n + p.scanMs, 0),
         firstPageMs: performance.now() - this.t0,
+        firstPageReadyMs: this.expected.every((r) => this.ready.has(r))
+          ? Math.max(0, ...this.expected.map((r) => this.ready.get(r) ?? 0))
+          : null,
         stores: pages.length,
         rows: pages.reduce((n, p) => n + p.rows, 0),
         earlyPages: pages.filter((p) => p.early).length,
@@ -142,7 +161,12 @@ export class StartupTimes {
         pages: [...this.served]
           .filter(([r]) => this.expected?.includes(r))
           .sort((a, b) => a[1].at - b[1].at)
-          .map(([r, p]) => ({ rows: p.rows, askedMs: this.storeAsked.get(r) ?? null, servedMs: p.at })),
+          .map(([r, p]) => ({
+            rows: p.rows,
+            readyMs: this.ready.get(r) ?? null,
+            askedMs: this.storeAsked.get(r) ?? null,
+            servedMs: p.at,
+          })),
       }),
     );
   }

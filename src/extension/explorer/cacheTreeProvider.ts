@@ -73,6 +73,7 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
     this.disposables.push(
       registry.onDidChangeStores(() => this.changed.fire(undefined)),
       registry.onDidUpdateStore((s) => {
+        if (s.report || s.partial || s.scanError) this.startup?.pageReady(s.root);
         this.models.delete(s.root);
         this.buildAhead(s);
         const node = this.storeNodes.get(s.root);
