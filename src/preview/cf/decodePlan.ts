@@ -71,24 +71,54 @@ export interface PlanContext {
   stackable(dim: string): boolean;
 }
 
-/** `extraAttrs`: attributes the variable decodes with when it lacks them (a time's bounds). */
+type AttrTypeOf = (k: string) => string | null;
+
+/**
+ * `extraAttrs`: attributes the variable decodes with when it lacks them (a time's bounds).
+ * The coders run in decode_cf_variable's order, each one reading what the earlier ones left
+ * in `attrs`/`encoding`, so the order of the calls below is part of the behaviour.
+ */
 export function planVariable(
   raw: RawVariable,
   ctx: PlanContext,
   extraAttrs: Record<string, unknown> = {},
 ): DecodePlan {
   const attrs: Record<string, unknown> = { ...extraAttrs, ...raw.attrs };
-  const encoding: Record<string, unknown> = { ...raw.encoding };
   const types = raw.attrTypes;
-  const typeOf = (k: string): string | null => types[k] ?? pythonScalarType(scalarOf(attrs[k]));
-  const plan: DecodePlan = {
+  const typeOf: AttrTypeOf = (k) => types[k] ?? pythonScalarType(scalarOf(attrs[k]));
+  const plan = initialPlan(raw, attrs);
+  const original = storageDtype(raw.storage);
+  const s = raw.storage;
+  if (s.kind === 'datetime64' || s.kind === 'timedelta64') {
+    // decode_cf_variable returns datetime-like variables untouched.
+    plan.dtype = `${s.kind}[ns]`;
+    plan.rawTimeUnit = s.unit;
+    return plan;
+  }
+  if (s.kind === 'other') {
+    plan.encoding.dtype = original;
+    return plan;
+  }
+  applyStringCoders(plan, ctx);
+  applyMaskCoder(plan, s, typeOf);
+  applyScaleOffsetCoder(plan, typeOf);
+  plan.numericType = numericTypeOf(plan.dtype);
+  applyTimeCoders(plan, s);
+  applyBooleanCoder(plan);
+  if (!('dtype' in plan.encoding)) plan.encoding.dtype = original;
+  return plan;
+}
+
+/** The variable as stored, before any coder: copies, so decoding never edits the raw variable. */
+function initialPlan(raw: RawVariable, attrs: Record<string, unknown>): DecodePlan {
+  return {
     raw,
     dims: [...raw.dims],
     shape: [...raw.shape],
     chunks: raw.chunks ? [...raw.chunks] : null,
     dtype: numericDtype(raw.storage),
     attrs,
-    encoding,
+    encoding: { ...raw.encoding },
     stackChars: false,
     reinterpret: null,
     fills: [],
@@ -100,21 +130,16 @@ export function planVariable(
     bool: false,
     rawTimeUnit: null,
   };
-  const original = storageDtype(raw.storage);
-  const s = raw.storage;
-  if (s.kind === 'datetime64' || s.kind === 'timedelta64') {
-    // decode_cf_variable returns datetime-like variables untouched.
-    plan.dtype = `${s.kind}[ns]`;
-    plan.rawTimeUnit = s.unit;
-    return plan;
-  }
-  if (s.kind === 'other') {
-    encoding.dtype = original;
-    return plan;
-  }
+}
 
-  // strings.CharacterArrayCoder + EncodedStringCoder
-  if (s.kind === 'char' && plan.dims.length > 0 && ctx.stackable(plan.dims[plan.dims.length - 1])) {
+/** strings.CharacterArrayCoder + EncodedStringCoder */
+function applyStringCoders(plan: DecodePlan, ctx: PlanContext): void {
+  const { attrs, encoding } = plan;
+  if (
+    plan.raw.storage.kind === 'char' &&
+    plan.dims.length > 0 &&
+    ctx.stackable(plan.dims[plan.dims.length - 1])
+  ) {
     encoding.char_dim_name = plan.dims.pop();
     const n = plan.shape.pop() ?? 1;
     plan.chunks?.pop();
@@ -125,8 +150,11 @@ export function planVariable(
     pop(attrs, encoding, '_Encoding');
     if (plan.dtype.startsWith('|S')) plan.dtype = 'object';
   }
+}
 
-  // variables.CFMaskCoder
+/** variables.CFMaskCoder (with its _Unsigned handling) */
+function applyMaskCoder(plan: DecodePlan, s: Storage, typeOf: AttrTypeOf): void {
+  const { attrs, encoding } = plan;
   const rawFills: Record<string, unknown> = {};
   for (const k of ['missing_value', '_FillValue']) {
     if (k in attrs) {
@@ -143,21 +171,7 @@ export function planVariable(
   }
   if ('_Unsigned' in attrs || Object.keys(rawFills).length > 0) {
     for (const [k, v] of Object.entries(rawFills)) encoding[k] = v;
-    if ('_Unsigned' in attrs) {
-      const unsigned = String(pop(attrs, encoding, '_Unsigned'));
-      if ((s.kind === 'int' && unsigned === 'true') || (s.kind === 'uint' && unsigned === 'false')) {
-        plan.reinterpret = s.kind === 'int' ? 'uint' : 'int';
-        plan.dtype = `${plan.reinterpret}${s.bytes * 8}`;
-        const bits = BigInt(s.bytes * 8);
-        fills = fills.map((f) => {
-          if (!isNum(f)) return f;
-          const b = BigInt(Math.trunc(Number(f)));
-          return Number(
-            plan.reinterpret === 'uint' ? BigInt.asUintN(Number(bits), b) : BigInt.asIntN(Number(bits), b),
-          );
-        });
-      }
-    }
+    if ('_Unsigned' in attrs) fills = applyUnsigned(plan, s, fills);
     if (fills.length > 0) {
       if (isTimeLike(attrs.units) && isIntDtype(plan.dtype)) {
         plan.dtype = 'int64';
@@ -171,33 +185,55 @@ export function planVariable(
   plan.fills = fills.filter(
     (f) => isNum(f) || typeof f === 'string' || typeof f === 'boolean',
   ) as DecodePlan['fills'];
+}
 
-  // variables.CFScaleOffsetCoder
-  if ('scale_factor' in attrs || 'add_offset' in attrs) {
-    const scaleType = typeOf('scale_factor');
-    const offsetType = typeOf('add_offset');
-    const sf = scalarOf(pop(attrs, encoding, 'scale_factor'));
-    const ao = scalarOf(pop(attrs, encoding, 'add_offset'));
-    plan.scale = isNum(sf) ? Number(sf) : null;
-    plan.offset = isNum(ao) ? Number(ao) : null;
-    if (!('_FillValue' in encoding) && !('missing_value' in encoding)) {
-      plan.dtype = chooseFloatDtype(
-        plan.dtype,
-        'scale_factor' in encoding ? scaleType : null,
-        'add_offset' in encoding ? offsetType : null,
-      );
-    }
+/** _Unsigned: flips the integer signedness, and the fill values with it; returns the fills. */
+function applyUnsigned(plan: DecodePlan, s: Storage, fills: unknown[]): unknown[] {
+  const unsigned = String(pop(plan.attrs, plan.encoding, '_Unsigned'));
+  if (!((s.kind === 'int' && unsigned === 'true') || (s.kind === 'uint' && unsigned === 'false'))) {
+    return fills;
   }
-  plan.numericType =
-    plan.dtype === 'float32'
-      ? 'float32'
-      : plan.dtype === 'float64'
-        ? 'float64'
-        : isIntDtype(plan.dtype)
-          ? 'int'
-          : null;
+  plan.reinterpret = s.kind === 'int' ? 'uint' : 'int';
+  plan.dtype = `${plan.reinterpret}${s.bytes * 8}`;
+  const bits = BigInt(s.bytes * 8);
+  return fills.map((f) => {
+    if (!isNum(f)) return f;
+    const b = BigInt(Math.trunc(Number(f)));
+    return Number(
+      plan.reinterpret === 'uint' ? BigInt.asUintN(Number(bits), b) : BigInt.asIntN(Number(bits), b),
+    );
+  });
+}
 
-  // times.CFTimedeltaCoder, then times.CFDatetimeCoder
+/** variables.CFScaleOffsetCoder */
+function applyScaleOffsetCoder(plan: DecodePlan, typeOf: AttrTypeOf): void {
+  const { attrs, encoding } = plan;
+  if (!('scale_factor' in attrs) && !('add_offset' in attrs)) return;
+  // The attribute types are read before pop() moves the values into encoding.
+  const scaleType = typeOf('scale_factor');
+  const offsetType = typeOf('add_offset');
+  const sf = scalarOf(pop(attrs, encoding, 'scale_factor'));
+  const ao = scalarOf(pop(attrs, encoding, 'add_offset'));
+  plan.scale = isNum(sf) ? Number(sf) : null;
+  plan.offset = isNum(ao) ? Number(ao) : null;
+  if (!('_FillValue' in encoding) && !('missing_value' in encoding)) {
+    plan.dtype = chooseFloatDtype(
+      plan.dtype,
+      'scale_factor' in encoding ? scaleType : null,
+      'add_offset' in encoding ? offsetType : null,
+    );
+  }
+}
+
+function numericTypeOf(dtype: string): DecodePlan['numericType'] {
+  if (dtype === 'float32') return 'float32';
+  if (dtype === 'float64') return 'float64';
+  return isIntDtype(dtype) ? 'int' : null;
+}
+
+/** times.CFTimedeltaCoder, then times.CFDatetimeCoder */
+function applyTimeCoders(plan: DecodePlan, s: Storage): void {
+  const { attrs, encoding } = plan;
   const units = attrs.units;
   const numeric = s.kind === 'int' || s.kind === 'uint' || s.kind === 'float';
   if (numeric && typeof units === 'string' && TIMEDELTA_UNITS.includes(units)) {
@@ -222,16 +258,15 @@ export function planVariable(
   ) {
     pop(attrs, encoding, 'dtype');
   }
+}
 
-  // variables.BooleanCoder
-  if (attrs.dtype === 'bool') {
-    delete attrs.dtype;
-    encoding.dtype = 'bool';
-    plan.bool = true;
-    plan.dtype = 'bool';
-  }
-  if (!('dtype' in encoding)) encoding.dtype = original;
-  return plan;
+/** variables.BooleanCoder */
+function applyBooleanCoder(plan: DecodePlan): void {
+  if (plan.attrs.dtype !== 'bool') return;
+  delete plan.attrs.dtype;
+  plan.encoding.dtype = 'bool';
+  plan.bool = true;
+  plan.dtype = 'bool';
 }
 
 /** xarray.coding.variables._is_time_like */
