@@ -164,28 +164,25 @@ function statValue(v: unknown, utc: boolean): number | string | boolean | null {
   return String(v);
 }
 
+/** What the footer says about the columns, shared by the row reader and the summaries. */
+interface ParquetTable {
+  buf: AsyncBuffer;
+  metadata: FileMetaData;
+  /** Parquet field names, in schema order. */
+  fields: string[];
+  /** The names pandas shows (its metadata can rename a field). */
+  names: string[];
+  columns: TableColumn[];
+  /** Timestamp fields adjusted to UTC: their ISO text gets a `Z`. */
+  utc: boolean[];
+}
+
 export async function openParquet(
   path: string,
 ): Promise<TableHandle & { stats: { reads: number; bytes: number } }> {
   const { buf, close, stats } = await fileBuffer(path);
-  let metadata: FileMetaData;
-  let schema: Schema;
-  try {
-    metadata = await parquetMetadataAsync(buf, { parsers });
-    schema = parquetSchema(metadata);
-    checkColumnChunks(metadata, schema);
-  } catch (err) {
-    await close();
-    if (err instanceof UnsupportedError) throw err;
-    throw new UnsupportedError(`not a readable parquet file: ${(err as Error).message}`);
-  }
-  const pandasText = metadata.key_value_metadata?.find((kv) => kv.key === 'pandas')?.value;
-  let pandas: PandasMeta | null = null;
-  try {
-    pandas = pandasText ? (JSON.parse(pandasText) as PandasMeta) : null;
-  } catch {
-    pandas = null;
-  }
+  const { metadata, schema } = await readFooter(buf, close);
+  const pandas = pandasMetaOf(metadata);
   const fields = schema.children.map((c) => c.element.name);
   const displayName = (field: string): string => {
     const pc = pandas?.columns?.find((c) => c.field_name === field);
@@ -204,89 +201,21 @@ export async function openParquet(
     index: indexFields.filter((f) => fields.includes(f)).map(displayName),
   };
   const utc = fields.map((f) => isUtc(f, schema));
-  const readRows = async (offset: number, limit: number): Promise<RowsResult> => {
-    const total = Number(metadata.num_rows);
-    const rowStart = Math.max(0, Math.min(Math.floor(offset), total));
-    const rowEnd = Math.min(total, rowStart + Math.max(0, Math.min(Math.floor(limit), MAX_ROWS_PER_PAGE)));
-    if (rowEnd <= rowStart) return { columns: names, rows: [] };
-    const objs = await parquetReadObjects({
-      file: buf,
-      metadata,
-      rowStart,
-      rowEnd,
-      compressors: codecs,
-      parsers,
-    }).catch((err: unknown) => {
-      if (err instanceof UnsupportedError) throw err;
-      throw new UnsupportedError(
-        `parquet rows ${rowStart}-${rowEnd} cannot be decoded: ${(err as Error).message}`,
-      );
-    });
-    const rows = objs.map((o) =>
-      fields.map((f, j) => {
-        const v = plainCell(o[f]);
-        return utc[j] && typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? `${v}Z` : v;
-      }),
-    );
-    return { columns: names, rows };
-  };
+  const table: ParquetTable = { buf, metadata, fields, names, columns, utc };
+  const readRows = (offset: number, limit: number): Promise<RowsResult> =>
+    readTableRows(table, offset, limit);
   return {
     model,
     stats,
     readRows,
     async summarize(): Promise<ColumnSummaries> {
-      const cols: ColumnSummary[] = [];
-      let complete = true;
-      fields.forEach((f, j) => {
-        let min: ColumnSummary['min'] = null;
-        let max: ColumnSummary['max'] = null;
-        let nulls: number | null = 0;
-        let have = true;
-        for (const rg of metadata.row_groups) {
-          const cc = rg.columns.find((c) => c.meta_data?.path_in_schema[0] === f);
-          const st = cc?.meta_data?.statistics;
-          const lo = statValue(st?.min_value ?? st?.min, utc[j]);
-          const hi = statValue(st?.max_value ?? st?.max, utc[j]);
-          if (!st || lo === null || hi === null) {
-            have = false;
-            if (st?.null_count !== undefined && nulls !== null) nulls += Number(st.null_count);
-            else nulls = null;
-            continue;
-          }
-          if (min === null || lo < min) min = lo;
-          if (max === null || hi > max) max = hi;
-          if (nulls !== null) nulls = st.null_count !== undefined ? nulls + Number(st.null_count) : null;
-        }
-        if (!have) {
-          complete = false;
-          min = null;
-          max = null;
-        }
-        cols.push({ name: names[j], dtype: columns[j].dtype, min, max, nulls });
-      });
+      const { cols, complete } = statisticsSummaries(table);
       if (complete) return { columns: cols, source: 'statistics', rows: Number(metadata.num_rows) };
       // No statistics in the file: the first rows are the best cheap answer.
       const { rows } = await readRows(0, SUMMARY_SAMPLE);
-      const sampled = cols.map((c, j) => {
-        if (c.min !== null) return c;
-        let min: ColumnSummary['min'] = null;
-        let max: ColumnSummary['max'] = null;
-        let nulls = 0;
-        for (const r of rows) {
-          const v = r[j];
-          if (v === null) {
-            nulls++;
-            continue;
-          }
-          if (typeof v !== 'number' && typeof v !== 'string') continue;
-          if (min === null || v < (min as typeof v)) min = v;
-          if (max === null || v > (max as typeof v)) max = v;
-        }
-        return { ...c, min, max, nulls };
-      });
       const full = rows.length >= Number(metadata.num_rows);
       return {
-        columns: sampled,
+        columns: sampledSummaries(cols, rows),
         source: full ? 'full' : 'sample',
         rows: rows.length,
         note: 'some columns have no row-group statistics: figures for them come from the first rows',
@@ -297,4 +226,118 @@ export async function openParquet(
     },
     close,
   };
+}
+
+/** The footer only; the file is closed when it cannot be read, as nothing else will close it. */
+async function readFooter(
+  buf: AsyncBuffer,
+  close: () => Promise<void>,
+): Promise<{ metadata: FileMetaData; schema: Schema }> {
+  try {
+    const metadata = await parquetMetadataAsync(buf, { parsers });
+    const schema = parquetSchema(metadata);
+    checkColumnChunks(metadata, schema);
+    return { metadata, schema };
+  } catch (err) {
+    await close();
+    if (err instanceof UnsupportedError) throw err;
+    throw new UnsupportedError(`not a readable parquet file: ${(err as Error).message}`);
+  }
+}
+
+/** pandas' own metadata, when a pandas writer left it; unreadable JSON is treated as absent. */
+function pandasMetaOf(metadata: FileMetaData): PandasMeta | null {
+  const pandasText = metadata.key_value_metadata?.find((kv) => kv.key === 'pandas')?.value;
+  try {
+    return pandasText ? (JSON.parse(pandasText) as PandasMeta) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One page of rows, clamped to the file and to MAX_ROWS_PER_PAGE. */
+async function readTableRows(t: ParquetTable, offset: number, limit: number): Promise<RowsResult> {
+  const { fields, names, utc } = t;
+  const total = Number(t.metadata.num_rows);
+  const rowStart = Math.max(0, Math.min(Math.floor(offset), total));
+  const rowEnd = Math.min(total, rowStart + Math.max(0, Math.min(Math.floor(limit), MAX_ROWS_PER_PAGE)));
+  if (rowEnd <= rowStart) return { columns: names, rows: [] };
+  const objs = await parquetReadObjects({
+    file: t.buf,
+    metadata: t.metadata,
+    rowStart,
+    rowEnd,
+    compressors: codecs,
+    parsers,
+  }).catch((err: unknown) => {
+    if (err instanceof UnsupportedError) throw err;
+    throw new UnsupportedError(
+      `parquet rows ${rowStart}-${rowEnd} cannot be decoded: ${(err as Error).message}`,
+    );
+  });
+  const rows = objs.map((o) =>
+    fields.map((f, j) => {
+      const v = plainCell(o[f]);
+      return utc[j] && typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? `${v}Z` : v;
+    }),
+  );
+  return { columns: names, rows };
+}
+
+/**
+ * Min, max and nulls from the row-group statistics in the footer (no data read). A column that
+ * lacks them in any row group gets no min/max and makes the whole answer incomplete.
+ */
+function statisticsSummaries(t: ParquetTable): { cols: ColumnSummary[]; complete: boolean } {
+  const cols: ColumnSummary[] = [];
+  let complete = true;
+  t.fields.forEach((f, j) => {
+    let min: ColumnSummary['min'] = null;
+    let max: ColumnSummary['max'] = null;
+    let nulls: number | null = 0;
+    let have = true;
+    for (const rg of t.metadata.row_groups) {
+      const cc = rg.columns.find((c) => c.meta_data?.path_in_schema[0] === f);
+      const st = cc?.meta_data?.statistics;
+      const lo = statValue(st?.min_value ?? st?.min, t.utc[j]);
+      const hi = statValue(st?.max_value ?? st?.max, t.utc[j]);
+      if (!st || lo === null || hi === null) {
+        have = false;
+        if (st?.null_count !== undefined && nulls !== null) nulls += Number(st.null_count);
+        else nulls = null;
+        continue;
+      }
+      if (min === null || lo < min) min = lo;
+      if (max === null || hi > max) max = hi;
+      if (nulls !== null) nulls = st.null_count !== undefined ? nulls + Number(st.null_count) : null;
+    }
+    if (!have) {
+      complete = false;
+      min = null;
+      max = null;
+    }
+    cols.push({ name: t.names[j], dtype: t.columns[j].dtype, min, max, nulls });
+  });
+  return { cols, complete };
+}
+
+/** Columns without statistics get min, max and nulls from the sampled rows. */
+function sampledSummaries(cols: ColumnSummary[], rows: RowsResult['rows']): ColumnSummary[] {
+  return cols.map((c, j) => {
+    if (c.min !== null) return c;
+    let min: ColumnSummary['min'] = null;
+    let max: ColumnSummary['max'] = null;
+    let nulls = 0;
+    for (const r of rows) {
+      const v = r[j];
+      if (v === null) {
+        nulls++;
+        continue;
+      }
+      if (typeof v !== 'number' && typeof v !== 'string') continue;
+      if (min === null || v < (min as typeof v)) min = v;
+      if (max === null || v > (max as typeof v)) max = v;
+    }
+    return { ...c, min, max, nulls };
+  });
 }
