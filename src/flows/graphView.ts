@@ -4,9 +4,10 @@
 import type { CacheStatus, TaskCacheState } from './cacheState';
 import { liveExecutorLabel } from './executor';
 import type { FlowStates } from './fileStates';
+import type { GraphNode } from './graph';
 import { layoutFlowGraph } from './graphLayout';
 import { lensLabel } from './labels';
-import type { LiveRun, LiveState, LiveTask } from './runEvents';
+import type { LiveExecutor, LiveRun, LiveState, LiveTask } from './runEvents';
 import { offersInvalidate, offersRerun, type WriteAccess } from './taskActions';
 
 export type NodeStatus = CacheStatus | 'parameter';
@@ -104,17 +105,15 @@ export function liveMark(run: LiveRun | null, node: string, status: NodeStatus):
   return t;
 }
 
-export function buildGraphView(
-  fs: FlowStates,
-  file: string,
-  opts: {
-    now: Date;
-    sourceChanges?: Map<string, SourceChange>;
-    live?: LiveRun | null;
-    /** Trust and read-only modes; without it nothing destructive is offered. */
-    access?: WriteAccess;
-  },
-): GraphViewModel {
+export interface GraphViewOptions {
+  now: Date;
+  sourceChanges?: Map<string, SourceChange>;
+  live?: LiveRun | null;
+  /** Trust and read-only modes; without it nothing destructive is offered. */
+  access?: WriteAccess;
+}
+
+export function buildGraphView(fs: FlowStates, file: string, opts: GraphViewOptions): GraphViewModel {
   const access: WriteAccess = opts.access ?? { trusted: false, readonlyReason: () => 'unknown' };
   const byNode = new Map(fs.states.map((s) => [s.node, s]));
   const labels = new Map<string, string[]>();
@@ -126,53 +125,9 @@ export function buildGraphView(
   });
   const layout = layoutFlowGraph(fs.graph, labels);
   const pos = new Map(layout.nodes.map((p) => [p.id, p]));
-  const nodes: GraphViewNode[] = infos.map(({ n, s, target }) => {
-    const p = pos.get(n.id) ?? { x: 0, y: 0, width: 120, height: 40 };
-    const stale = s && n.taskIndex !== null ? staleReason(s, opts.sourceChanges?.get(n.id)) : undefined;
-    const status: NodeStatus =
-      n.kind === 'parameter' ? 'parameter' : stale ? 'stale' : (s?.status ?? 'no-target');
-    const live = liveMark(opts.live ?? null, n.id, status);
-    const previewKey = s?.artifact?.key ?? s?.matches[0]?.key;
-    return {
-      id: n.id,
-      label: n.task,
-      kind: n.kind,
-      line: n.line,
-      mapped: n.mapped,
-      target,
-      status,
-      statusLabel:
-        n.kind === 'parameter'
-          ? 'parameter'
-          : s
-            ? stale && s.status === 'cached'
-              ? `stale · ${target}`
-              : lensLabel(s, opts.now)
-            : 'no target',
-      ...(stale ? { staleReason: stale } : {}),
-      storeRoot: s?.storeRoot ?? null,
-      canInvalidate: n.kind === 'task' && !!s && offersInvalidate(s, access),
-      canRerun: n.kind === 'task' && (s ? offersRerun(s, access) : access.trusted),
-      ...(previewKey ? { previewKey } : {}),
-      ...(live
-        ? {
-            live: {
-              state: live.state,
-              message: live.message,
-              exception: live.exception,
-              traceback: live.traceback,
-              where: live.where,
-              mapped: live.mapped,
-              durationMs: live.durationMs,
-            },
-          }
-        : {}),
-      x: p.x,
-      y: p.y,
-      width: p.width,
-      height: p.height,
-    };
-  });
+  const nodes: GraphViewNode[] = infos.map(({ n, s, target }) =>
+    viewNode(n, s, target, pos.get(n.id) ?? { x: 0, y: 0, width: 120, height: 40 }, opts, access),
+  );
   const edges: GraphViewEdge[] = fs.graph.edges.map((e, i) => ({
     from: e.from,
     to: e.to,
@@ -180,14 +135,6 @@ export function buildGraphView(
     mapped: e.mapped,
     points: layout.edges[i]?.points ?? [],
   }));
-  let runSummary: string | null = null;
-  if (opts.live) {
-    const tasks = [...opts.live.tasks.values()];
-    const count = (st: LiveState) => tasks.filter((t) => t.state === st).length;
-    runSummary = opts.live.running
-      ? `running: ${count('Success') + count('Cached')} done (${count('Cached')} cached), ${count('Running')} running, ${count('Failed')} failed`
-      : `last run: ${opts.live.flowState ?? (opts.live.status === 0 ? 'Success' : 'Failed')} · ${count('Success')} ran, ${count('Cached')} cached, ${count('Failed')} failed`;
-  }
   return {
     flow: fs.name,
     flowIndex: fs.flow,
@@ -199,16 +146,79 @@ export function buildGraphView(
     edges,
     running: opts.live?.running ?? false,
     trusted: access.trusted,
-    runSummary,
-    executor: opts.live?.executor
+    runSummary: opts.live ? runSummary(opts.live) : null,
+    executor: opts.live?.executor ? executorView(opts.live, opts.live.executor) : null,
+  };
+}
+
+/** One node as drawn: its state (stale where its source changed), actions, live mark and box. */
+function viewNode(
+  n: GraphNode,
+  s: TaskCacheState | undefined,
+  target: string | null,
+  p: { x: number; y: number; width: number; height: number },
+  opts: GraphViewOptions,
+  access: WriteAccess,
+): GraphViewNode {
+  const stale = s && n.taskIndex !== null ? staleReason(s, opts.sourceChanges?.get(n.id)) : undefined;
+  const status: NodeStatus =
+    n.kind === 'parameter' ? 'parameter' : stale ? 'stale' : (s?.status ?? 'no-target');
+  const live = liveMark(opts.live ?? null, n.id, status);
+  const previewKey = s?.artifact?.key ?? s?.matches[0]?.key;
+  return {
+    id: n.id,
+    label: n.task,
+    kind: n.kind,
+    line: n.line,
+    mapped: n.mapped,
+    target,
+    status,
+    statusLabel:
+      n.kind === 'parameter'
+        ? 'parameter'
+        : s
+          ? stale && s.status === 'cached'
+            ? `stale · ${target}`
+            : lensLabel(s, opts.now)
+          : 'no target',
+    ...(stale ? { staleReason: stale } : {}),
+    storeRoot: s?.storeRoot ?? null,
+    canInvalidate: n.kind === 'task' && !!s && offersInvalidate(s, access),
+    canRerun: n.kind === 'task' && (s ? offersRerun(s, access) : access.trusted),
+    ...(previewKey ? { previewKey } : {}),
+    ...(live
       ? {
-          label: liveExecutorLabel(opts.live.executor),
-          // A cluster the run started is gone once the run ends, and so is its dashboard.
-          dashboard:
-            opts.live.running || opts.live.executor.startedCluster === false
-              ? (opts.live.executor.dashboard ?? null)
-              : null,
+          live: {
+            state: live.state,
+            message: live.message,
+            exception: live.exception,
+            traceback: live.traceback,
+            where: live.where,
+            mapped: live.mapped,
+            durationMs: live.durationMs,
+          },
         }
-      : null,
+      : {}),
+    x: p.x,
+    y: p.y,
+    width: p.width,
+    height: p.height,
+  };
+}
+
+/** The counts line above the graph, while the run goes on and after it. */
+function runSummary(live: LiveRun): string {
+  const tasks = [...live.tasks.values()];
+  const count = (st: LiveState) => tasks.filter((t) => t.state === st).length;
+  return live.running
+    ? `running: ${count('Success') + count('Cached')} done (${count('Cached')} cached), ${count('Running')} running, ${count('Failed')} failed`
+    : `last run: ${live.flowState ?? (live.status === 0 ? 'Success' : 'Failed')} · ${count('Success')} ran, ${count('Cached')} cached, ${count('Failed')} failed`;
+}
+
+function executorView(live: LiveRun, executor: LiveExecutor): GraphViewModel['executor'] {
+  return {
+    label: liveExecutorLabel(executor),
+    // A cluster the run started is gone once the run ends, and so is its dashboard.
+    dashboard: live.running || executor.startedCluster === false ? (executor.dashboard ?? null) : null,
   };
 }
