@@ -41,6 +41,28 @@ export function fastLayeredLayout(
   graph: FlowGraph,
   size: (id: string) => { width: number; height: number },
 ): GraphLayout {
+  const layers = rankLayers(graph);
+  orderLayers(graph, layers);
+  const sizes = new Map(graph.nodes.map((n) => [n.id, size(n.id)]));
+  const { xy, width, height } = placeLayers(layers, sizes);
+  return {
+    width: Math.ceil(width),
+    height: Math.ceil(height),
+    nodes: graph.nodes.map((n) => ({
+      id: n.id,
+      ...(xy.get(n.id) ?? { x: 0, y: 0 }),
+      ...(sizes.get(n.id) ?? { width: 0, height: 0 }),
+    })),
+    edges: graph.edges.map((e) => ({
+      from: e.from,
+      to: e.to,
+      points: edgePoints(xy, sizes, e.from, e.to),
+    })),
+  };
+}
+
+/** The nodes of each longest-path layer, in graph order; a layer no node has is empty. */
+function rankLayers(graph: FlowGraph): string[][] {
   const rank = longestPathRanks(graph);
   const layers: string[][] = [];
   for (const n of graph.nodes) {
@@ -49,18 +71,22 @@ export function fastLayeredLayout(
     layers[r].push(n.id);
   }
   for (let i = 0; i < layers.length; i++) if (!layers[i]) layers[i] = [];
+  return layers;
+}
+
+/** Sorts each layer in place so that edges cross less: barycentre sweeps. */
+function orderLayers(graph: FlowGraph, layers: string[][]): void {
+  // A node's position in its layer, from 0 to 1 (layers of different sizes compare).
   const pos = new Map<string, number>();
-  const place = () => {
-    for (const layer of layers) {
-      layer.forEach((id, i) => {
-        pos.set(id, (i + 0.5) / layer.length);
-      });
-    }
+  const place = (layer: string[]) => {
+    layer.forEach((id, i) => {
+      pos.set(id, (i + 0.5) / layer.length);
+    });
   };
-  place();
+  for (const layer of layers) place(layer);
   const mean = (ids: string[]) =>
     ids.length ? ids.reduce((s, id) => s + (pos.get(id) ?? 0.5), 0) / ids.length : -1;
-  // Barycentre sweeps: down using predecessors, up using successors.
+  // Down using predecessors, up using successors; a node without neighbours keeps its position.
   for (let sweep = 0; sweep < 4; sweep++) {
     const down = sweep % 2 === 0;
     const order = down ? layers : [...layers].reverse();
@@ -73,12 +99,18 @@ export function fastLayeredLayout(
         const kb = key.get(b) ?? -1;
         return (ka < 0 ? (pos.get(a) ?? 0) : ka) - (kb < 0 ? (pos.get(b) ?? 0) : kb);
       });
-      layer.forEach((id, i) => {
-        pos.set(id, (i + 0.5) / layer.length);
-      });
+      place(layer);
     }
   }
-  const sizes = new Map(graph.nodes.map((n) => [n.id, size(n.id)]));
+}
+
+type Size = { width: number; height: number };
+
+/** Node centres: layers left to right, each as wide as its widest node and centred vertically. */
+function placeLayers(
+  layers: string[][],
+  sizes: Map<string, Size>,
+): { xy: Map<string, { x: number; y: number }>; width: number; height: number } {
   const layerWidth = layers.map((l) => Math.max(0, ...l.map((id) => sizes.get(id)?.width ?? 0)));
   const layerHeight = layers.map(
     (l) => l.reduce((s, id) => s + (sizes.get(id)?.height ?? 0), 0) + NODESEP * Math.max(0, l.length - 1),
@@ -95,31 +127,25 @@ export function fastLayeredLayout(
     }
     x += layerWidth[li] + RANKSEP;
   });
-  const width = x - RANKSEP + MARGIN;
-  return {
-    width: Math.ceil(width),
-    height: Math.ceil(height),
-    nodes: graph.nodes.map((n) => ({
-      id: n.id,
-      ...(xy.get(n.id) ?? { x: 0, y: 0 }),
-      ...(sizes.get(n.id) ?? { width: 0, height: 0 }),
-    })),
-    edges: graph.edges.map((e) => {
-      const a = xy.get(e.from) ?? { x: 0, y: 0 };
-      const b = xy.get(e.to) ?? { x: 0, y: 0 };
-      const sx = a.x + (sizes.get(e.from)?.width ?? 0) / 2;
-      const tx = b.x - (sizes.get(e.to)?.width ?? 0) / 2;
-      const mid = (sx + tx) / 2;
-      return {
-        from: e.from,
-        to: e.to,
-        points: [
-          { x: sx, y: a.y },
-          { x: Math.min(mid, sx + RANKSEP), y: a.y },
-          { x: Math.max(mid, tx - RANKSEP), y: b.y },
-          { x: tx, y: b.y },
-        ],
-      };
-    }),
-  };
+  return { xy, width: x - RANKSEP + MARGIN, height };
+}
+
+/** An edge from the right side of `from` to the left side of `to`, as a four-point curve. */
+function edgePoints(
+  xy: Map<string, { x: number; y: number }>,
+  sizes: Map<string, Size>,
+  from: string,
+  to: string,
+): { x: number; y: number }[] {
+  const a = xy.get(from) ?? { x: 0, y: 0 };
+  const b = xy.get(to) ?? { x: 0, y: 0 };
+  const sx = a.x + (sizes.get(from)?.width ?? 0) / 2;
+  const tx = b.x - (sizes.get(to)?.width ?? 0) / 2;
+  const mid = (sx + tx) / 2;
+  return [
+    { x: sx, y: a.y },
+    { x: Math.min(mid, sx + RANKSEP), y: a.y },
+    { x: Math.max(mid, tx - RANKSEP), y: b.y },
+    { x: tx, y: b.y },
+  ];
 }
