@@ -15,7 +15,7 @@ import {
 } from '../../flows/runEvents';
 import { log } from '../log';
 import type { ExecutorChoices } from './executorChoice';
-import { choosePython } from './pythonInterpreter';
+import { type ChosenPython, choosePython } from './pythonInterpreter';
 
 export interface RunRequest {
   file: string;
@@ -70,10 +70,29 @@ export class FlowRunner implements vscode.Disposable {
     log().info(
       `Running ${request.flow ? `flow "${request.flow}" of ` : ''}${request.file} with ${python.description}, executor ${describeExecutor(executor)}`,
     );
+    // The runner reports task states on a local socket; the token keeps other processes out.
     const token = randomBytes(16).toString('hex');
     const server = net.createServer((socket) => this.accept(socket, token, request, run));
     await new Promise<void>((resolve, reject) => server.listen(0, '127.0.0.1', resolve).on('error', reject));
     const port = (server.address() as net.AddressInfo).port;
+    const task = this.runnerTask(request, uri, python, executor, { port, token });
+    try {
+      const exitCode = await this.executeWithProgress(request, task);
+      return this.finish(request, run, python, exitCode);
+    } finally {
+      server.close();
+      this.current = null;
+    }
+  }
+
+  /** The VS Code task that runs python/xpersist_flow_runner.py, reporting to `events`. */
+  private runnerTask(
+    request: RunRequest,
+    uri: vscode.Uri,
+    python: ChosenPython,
+    executor: ExecutorChoice,
+    events: { port: number; token: string },
+  ): vscode.Task {
     const runner = vscode.Uri.joinPath(this.extensionUri, 'python', 'xpersist_flow_runner.py').fsPath;
     const args = [runner, request.file];
     if (request.flow) args.push('--flow', request.flow);
@@ -92,8 +111,8 @@ export class FlowRunner implements vscode.Disposable {
         cwd: folder?.uri.fsPath ?? path.dirname(request.file),
         env: {
           PREFECT__FLOWS__CHECKPOINTING: 'true',
-          XPERSIST_EVENTS_PORT: String(port),
-          XPERSIST_EVENTS_TOKEN: token,
+          XPERSIST_EVENTS_PORT: String(events.port),
+          XPERSIST_EVENTS_TOKEN: events.token,
           PYTHONUNBUFFERED: '1',
         },
       }),
@@ -104,60 +123,68 @@ export class FlowRunner implements vscode.Disposable {
       clear: true,
       echo: true,
     };
-    let cancelled = false;
-    try {
-      const exitCode = await vscode.window.withProgress(
-        {
-          location: vscode.ProgressLocation.Notification,
-          title: request.flow ? `Running flow "${request.flow}"` : `Running ${path.basename(request.file)}`,
-          cancellable: true,
-        },
-        async (progress, cancel) => {
-          const done = new Promise<number | undefined>((resolve) => {
-            const sub = vscode.tasks.onDidEndTaskProcess((e) => {
-              if (e.execution === this.current?.execution) {
-                sub.dispose();
-                resolve(e.exitCode);
-              }
-            });
-            const sub2 = vscode.tasks.onDidEndTask((e) => {
-              if (e.execution === this.current?.execution) {
-                sub2.dispose();
-                // onDidEndTaskProcess may not fire when the process never started.
-                setTimeout(() => resolve(undefined), 500);
-              }
-            });
+    return task;
+  }
+
+  /** Runs the task under a cancellable progress notification; resolves with its exit code. */
+  private executeWithProgress(request: RunRequest, task: vscode.Task): Thenable<number | undefined> {
+    return vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: request.flow ? `Running flow "${request.flow}"` : `Running ${path.basename(request.file)}`,
+        cancellable: true,
+      },
+      async (progress, cancel) => {
+        const done = new Promise<number | undefined>((resolve) => {
+          const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+            if (e.execution === this.current?.execution) {
+              sub.dispose();
+              resolve(e.exitCode);
+            }
           });
-          const progressSub = this.changed.event(({ run: r }) => {
-            const p = runProgress(r);
-            progress.report({
-              message: `${p.finished}/${p.total} tasks finished${p.running ? ` · running ${p.running}` : ''}`,
-            });
+          const sub2 = vscode.tasks.onDidEndTask((e) => {
+            if (e.execution === this.current?.execution) {
+              sub2.dispose();
+              // onDidEndTaskProcess may not fire when the process never started.
+              setTimeout(() => resolve(undefined), 500);
+            }
           });
-          cancel.onCancellationRequested(() => this.cancel());
-          if (this.current) this.current.execution = await vscode.tasks.executeTask(task);
-          const code = await done;
-          progressSub.dispose();
-          return code;
-        },
+        });
+        const progressSub = this.changed.event(({ run: r }) => {
+          const p = runProgress(r);
+          progress.report({
+            message: `${p.finished}/${p.total} tasks finished${p.running ? ` · running ${p.running}` : ''}`,
+          });
+        });
+        cancel.onCancellationRequested(() => this.cancel());
+        if (this.current) this.current.execution = await vscode.tasks.executeTask(task);
+        const code = await done;
+        progressSub.dispose();
+        return code;
+      },
+    );
+  }
+
+  /** Marks the run ended, tells the listeners, and says so when the flow never started. */
+  private finish(
+    request: RunRequest,
+    run: LiveRun,
+    python: ChosenPython,
+    exitCode: number | undefined,
+  ): RunOutcome {
+    run.running = false;
+    if (run.status === null) run.status = exitCode ?? null;
+    const cancelled = this.current?.cancelled ?? false;
+    const outcome: RunOutcome = { exitCode, run, python: python.path, cancelled };
+    log().info(`Flow run ended: exit code ${exitCode ?? 'unknown'}${cancelled ? ' (cancelled)' : ''}`);
+    this.changed.fire({ request, run });
+    this.ended.fire({ ...outcome, request });
+    if (exitCode === undefined && !cancelled && run.tasks.size === 0) {
+      void vscode.window.showErrorMessage(
+        `The flow did not start with ${python.description}. Is Prefect 1.x installed there? Pick another interpreter or set xpersist.pythonPath.`,
       );
-      run.running = false;
-      if (run.status === null) run.status = exitCode ?? null;
-      cancelled = this.current?.cancelled ?? false;
-      const outcome: RunOutcome = { exitCode, run, python: python.path, cancelled };
-      log().info(`Flow run ended: exit code ${exitCode ?? 'unknown'}${cancelled ? ' (cancelled)' : ''}`);
-      this.changed.fire({ request, run });
-      this.ended.fire({ ...outcome, request });
-      if (exitCode === undefined && !cancelled && run.tasks.size === 0) {
-        void vscode.window.showErrorMessage(
-          `The flow did not start with ${python.description}. Is Prefect 1.x installed there? Pick another interpreter or set xpersist.pythonPath.`,
-        );
-      }
-      return outcome;
-    } finally {
-      server.close();
-      this.current = null;
     }
+    return outcome;
   }
 
   /** Stops the running flow (its task's process); resolves false when none runs. */
