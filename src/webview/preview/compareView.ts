@@ -37,12 +37,22 @@ function diffTable(title: string, left: PreviewSource, right: PreviewSource, bod
 function statsSection(left: PreviewSource, right: PreviewSource) {
   const bar = h('progress', { attrs: { max: '1', value: '0', 'aria-label': 'Statistics read' } });
   const note = h('span', { class: 'muted', dataset: { testid: 'stats-note' } }, 'Reading statistics…');
+  // Reports already on their way may still say 'running' after the click: until the host's
+  // 'cancelled' the button stays disabled and the note says the reads are being stopped.
+  let cancelling = false;
   const cancel = h(
     'button',
     {
       class: 'link',
       dataset: { testid: 'stats-cancel' },
-      on: { click: () => peer.sendNotification(CancelStats, {}) },
+      on: {
+        click: () => {
+          cancelling = true;
+          cancel.disabled = true;
+          note.textContent = 'Cancelling…';
+          peer.sendNotification(CancelStats, {});
+        },
+      },
     },
     'Cancel',
   );
@@ -54,7 +64,9 @@ function statsSection(left: PreviewSource, right: PreviewSource) {
     bar.value = p.progress;
     bar.hidden = p.state !== 'running';
     cancel.hidden = p.state !== 'running';
-    note.textContent = p.state === 'running' ? `${Math.round(p.progress * 100)} % · ${p.note}` : p.note;
+    const pct = `${Math.round(p.progress * 100)} %`;
+    note.textContent =
+      p.state !== 'running' ? p.note : cancelling ? `${pct} · Cancelling…` : `${pct} · ${p.note}`;
     status.dataset.state = p.state;
     clear(body);
     body.append(...p.section.rows.map(diffRow));
