@@ -8,6 +8,7 @@ import { holdsLargeIndex, warmUpScanThreads } from '../../core/index';
 import { isObjectUrl } from '../../core/remote/objectUrl';
 import type { ScanOptions, StoreReport } from '../../core/types';
 import { findStoreFolders } from '../../explorer/discovery';
+import { mergeCandidates, type StoreCandidate } from '../../explorer/storeCandidates';
 import { secretsIn } from '../../explorer/storeCredentials';
 import {
   defaultResolveContext,
@@ -37,13 +38,17 @@ export interface StoreState extends KnownStore {
   optionsKey: string;
 }
 
-interface Candidate {
-  root: string;
+interface Candidate extends StoreCandidate {
   source: StoreSource;
-  name?: string;
-  readonly?: boolean;
-  /** fsspec storage options of a store on object storage (a setting's, or a literal in Python). */
-  storageOptions?: Record<string, unknown>;
+}
+
+/** Why a candidate is read-only: the setting says so, or its folder cannot be written. */
+function readonlyReasonOf(c: Candidate): string | null {
+  return c.readonly
+    ? 'marked read-only in the xpersist.stores setting'
+    : !isObjectUrl(c.root) && !writable(c.root) && c.root
+      ? 'the folder is not writable'
+      : null;
 }
 
 /** A store found in a Python file: its root, and its literal storage_options when it has any. */
@@ -222,41 +227,42 @@ export class StoreRegistry implements vscode.Disposable {
     const started = performance.now();
     const cands = await this.candidates();
     this.lastDiscoveryMs = performance.now() - started;
-    const merged = new Map<string, Candidate & { sources: StoreSource[] }>();
-    for (const c of cands) {
-      const m = merged.get(c.root);
-      if (!m) merged.set(c.root, { ...c, sources: [c.source] });
-      else {
-        if (!m.sources.includes(c.source)) m.sources.push(c.source);
-        // A setting's name/readonly wins over discovery.
-        if (c.source === 'setting') {
-          m.name = c.name ?? m.name;
-          m.readonly = c.readonly ?? m.readonly;
-          m.storageOptions = c.storageOptions ?? m.storageOptions;
-          m.source = 'setting';
-        } else m.storageOptions ??= c.storageOptions;
-      }
-    }
-    let changed = false;
+    const merged = mergeCandidates(cands);
+    const dropped = this.dropGone(merged);
+    const { changed, added } = await this.updateStates(merged);
+    const scans = added.map((r) => this.scan(r));
+    if (dropped || changed) this.changedStores.fire();
+    this.isListed = true;
+    this.markListed();
+    await Promise.all(scans);
+  }
+
+  /** Forgets the stores no candidate names any more; true when there were any. */
+  private dropGone(merged: Map<string, unknown>): boolean {
+    let dropped = false;
     for (const root of [...this.states.keys()]) {
       if (!merged.has(root)) {
-        this.states.get(root)?.store.close();
-        this.states.delete(root);
-        this.watchers.get(root)?.dispose();
-        this.watchers.delete(root);
-        changed = true;
+        this.forget(root);
+        dropped = true;
       }
     }
+    return dropped;
+  }
+
+  /**
+   * Adds new stores and updates those whose name, mode, sources or options changed (reopening the
+   * store when its mode or options did), in root order so that display names are stable.
+   */
+  private async updateStates(
+    merged: Map<string, Candidate & { sources: StoreSource[] }>,
+  ): Promise<{ changed: boolean; added: string[] }> {
+    let changed = false;
     const taken = new Set<string>();
     const added: string[] = [];
     for (const c of [...merged.values()].sort((a, b) => a.root.localeCompare(b.root))) {
       const name = c.name ?? storeDisplayName(c.root, taken);
       taken.add(name);
-      const readonlyReason = c.readonly
-        ? 'marked read-only in the xpersist.stores setting'
-        : !isObjectUrl(c.root) && !writable(c.root) && c.root
-          ? 'the folder is not writable'
-          : null;
+      const readonlyReason = readonlyReasonOf(c);
       const prev = this.states.get(c.root);
       const readonly = readonlyReason !== null;
       const options = JSON.stringify(c.storageOptions ?? null);
@@ -297,11 +303,7 @@ export class StoreRegistry implements vscode.Disposable {
         this.watch(c.root);
       }
     }
-    const scans = added.map((r) => this.scan(r));
-    if (changed) this.changedStores.fire();
-    this.isListed = true;
-    this.markListed();
-    await Promise.all(scans);
+    return { changed, added };
   }
 
   /** Opens a candidate's store; typed-in credentials are added to its options, never saved in them. */
