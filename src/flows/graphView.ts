@@ -57,6 +57,8 @@ export interface GraphViewEdge {
   kind: 'data' | 'upstream';
   mapped: boolean;
   points: { x: number; y: number }[];
+  /** The edge's hover text, by task names: node ids ("get_data-1") are internal. */
+  tooltip: string;
 }
 
 export interface GraphViewModel {
@@ -128,12 +130,14 @@ export function buildGraphView(fs: FlowStates, file: string, opts: GraphViewOpti
   const nodes: GraphViewNode[] = infos.map(({ n, s, target }) =>
     viewNode(n, s, target, pos.get(n.id) ?? { x: 0, y: 0, width: 120, height: 40 }, opts, access),
   );
+  const taskName = new Map(fs.graph.nodes.map((n) => [n.id, n.task]));
   const edges: GraphViewEdge[] = fs.graph.edges.map((e, i) => ({
     from: e.from,
     to: e.to,
     kind: e.kind,
     mapped: e.mapped,
     points: layout.edges[i]?.points ?? [],
+    tooltip: `${taskName.get(e.from) ?? e.from} → ${taskName.get(e.to) ?? e.to} (${e.kind === 'data' ? 'data' : 'upstream_tasks'}${e.mapped ? ', mapped' : ''})`,
   }));
   return {
     flow: fs.name,

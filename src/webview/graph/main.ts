@@ -243,13 +243,7 @@ function edgeElement(e: GraphViewEdge): SVGPathElement {
     class: `edge ${e.kind}${e.mapped ? ' mapped' : ''}`,
     'marker-end': `url(#arrow-${e.kind})`,
   });
-  p.append(
-    svg(
-      'title',
-      {},
-      `${e.from} → ${e.to} (${e.kind === 'data' ? 'data' : 'upstream_tasks'}${e.mapped ? ', mapped' : ''})`,
-    ),
-  );
+  p.append(svg('title', {}, e.tooltip));
   return p;
 }
 

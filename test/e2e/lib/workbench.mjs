@@ -43,13 +43,18 @@ export class Workbench {
     this.log('workbench ready: explorer lists the workspace, xpersist is in the activity bar');
   }
 
-  /** Writes .cache/e2e-screenshots/<spec>-<step>.png and returns its path. */
-  async screenshot(step) {
+  /**
+   * Writes .cache/e2e-screenshots/<spec>-<step>.png and returns its path. `keepHover`: the mouse
+   * stays where it is, for a picture of the hover it shows.
+   */
+  async screenshot(step, { keepHover = false } = {}) {
     const file = path.join(this.shotDir, `${this.spec}-${step}.png`);
-    // Park the mouse on an empty part of the title bar: no hover tooltip in the picture.
-    const vp = this.page.viewportSize() ?? { width: 1440, height: 900 };
-    await this.page.mouse.move(Math.round(vp.width * 0.85), 12);
-    await this.page.waitForTimeout(150);
+    if (!keepHover) {
+      // Park the mouse on an empty part of the title bar: no hover tooltip in the picture.
+      const vp = this.page.viewportSize() ?? { width: 1440, height: 900 };
+      await this.page.mouse.move(Math.round(vp.width * 0.85), 12);
+      await this.page.waitForTimeout(150);
+    }
     await this.page.screenshot({ path: file });
     this.shots.push(file);
     this.log(`screenshot ${path.relative(process.cwd(), file)}`);
