@@ -39,6 +39,24 @@ function usesMappedInput(template: string, node: FlowNode): boolean {
   return false;
 }
 
+type Add = (d: Diagnostic) => void;
+
+/** Where a task is called in a flow: the mapped-target check needs the node's inputs. */
+interface TaskUse {
+  flow: number;
+  line: number;
+  mapped: boolean;
+  node: FlowNode;
+}
+
+/** What every check of one analysis shares. */
+interface Checks {
+  state: AnalysisState;
+  /** Serializer names that xpersist 2021.12.17 or the file itself registers. */
+  known: Set<string>;
+  add: Add;
+}
+
 export function finalDiagnostics(state: AnalysisState): void {
   const out: Diagnostic[] = [];
   const add = (d: Diagnostic) => {
@@ -53,51 +71,26 @@ export function finalDiagnostics(state: AnalysisState): void {
         'This is a Prefect 2 flow (@flow): targets and XpersistResult are Prefect 1.x features, so no cache state is shown for its tasks.',
     });
   }
-  const known = new Set([...RELEASED_SERIALIZERS, 'auto', ...state.registeredSerializers]);
-  const checkResult = (r: ResultInfo | null, line: number) => {
-    if (r?.class !== 'XpersistResult') return;
-    if (r.serializer !== null && !known.has(r.serializer)) {
-      const unreleased = UNRELEASED_SERIALIZERS.includes(r.serializer);
-      add({
-        code: 'unknown-serializer',
-        line,
-        severity: 'error',
-        message: unreleased
-          ? `Serializer '${r.serializer}' exists only in unreleased xpersist (after 2021.12.17): the released xpersist raises a RegistryError when the result is written. Known: ${RELEASED_SERIALIZERS.join(', ')}, auto.`
-          : `Unknown serializer '${r.serializer}': xpersist 2021.12.17 knows ${RELEASED_SERIALIZERS.join(', ')} and auto (or register it with @xpersist.registry.serializers.register). Writing the result raises a RegistryError.`,
-      });
-    }
-    const store = r.storeIndex != null ? state.stores[r.storeIndex] : undefined;
-    const why = r.serializer !== null ? LOCAL_ONLY_SERIALIZERS[r.serializer] : undefined;
-    // A serializer the file registers itself (an fsspec-aware one under the same name) is fine.
-    if (
-      why &&
-      store?.path &&
-      isObjectUrl(store.path) &&
-      !state.registeredSerializers.has(r.serializer ?? '')
-    ) {
-      add({
-        code: 'serializer-fails-on-object-storage',
-        line,
-        severity: 'error',
-        message: `Serializer '${r.serializer}' cannot write to a store on object storage (${store.path}) with xpersist 2021.12.17: ${why}, so the task run fails when the result is written. Use serializer="xarray.zarr" (or xcollection) for datasets, or register an fsspec-aware serializer (write to a temporary file, then fs.put_file).`,
-      });
-    }
-    if (r.serializer === 'xarray.zarr' && !dumpKwargsUnknown(r)) {
-      const mode = r.dumpKwargs?.mode;
-      if (mode === undefined || mode === 'w-') {
-        add({
-          code: 'zarr-without-mode-w',
-          line,
-          severity: 'warning',
-          message:
-            "xarray.zarr without serializer_dump_kwargs={'mode': 'w'}: to_zarr's default mode 'w-' refuses to overwrite, so writing this key again (after its sidecar was deleted, or when the cache is invalidated but the data left behind) raises ContainsGroupError.",
-        });
-      }
-    }
+  const checks: Checks = {
+    state,
+    known: new Set([...RELEASED_SERIALIZERS, 'auto', ...state.registeredSerializers]),
+    add,
   };
+  for (const f of state.flows) resultDiagnostics(checks, f.result ?? null, f.result?.line ?? f.line);
+  const usedIn = taskUses(state);
+  state.tasks.forEach((t, i) => {
+    const uses = usedIn.get(i) ?? [];
+    targetSettingDiagnostics(checks, t, i, uses);
+    resultDiagnostics(checks, t.result, state.taskNotes[i].resultLine ?? t.line);
+    mappedTargetDiagnostics(checks, t, uses);
+  });
+  checkpointing(state, add);
+  state.diagnostics.push(...out);
+}
 
-  const usedIn = new Map<number, { flow: number; line: number; mapped: boolean; node: FlowNode }[]>();
+/** The flow nodes that call each task, by task index. */
+function taskUses(state: AnalysisState): Map<number, TaskUse[]> {
+  const usedIn = new Map<number, TaskUse[]>();
   state.flows.forEach((f, fi) => {
     for (const n of f.nodes) {
       if (n.taskIndex === null || n.taskIndex === undefined) continue;
@@ -105,73 +98,123 @@ export function finalDiagnostics(state: AnalysisState): void {
       list.push({ flow: fi, line: n.line, mapped: n.mapped, node: n });
       usedIn.set(n.taskIndex, list);
     }
-    checkResult(f.result ?? null, f.result?.line ?? f.line);
   });
+  return usedIn;
+}
 
-  state.tasks.forEach((t, i) => {
-    const notes = state.taskNotes[i];
-    // Reported at the task's line (its decorator, task(...) call or instantiation): where a user
-    // looks for what is wrong with the task, whichever argument it is.
-    const targetLine = t.line;
-    if (t.target?.kind === 'template' && t.target.fstring) {
-      const undefinedNames = notes.fstringUndefined;
-      const unknown = notes.fstringUnknown.filter((u) => !undefinedNames.includes(u));
+/** An XpersistResult (of a task or a flow) whose serializer cannot write what it is given. */
+function resultDiagnostics({ state, known, add }: Checks, r: ResultInfo | null, line: number): void {
+  if (r?.class !== 'XpersistResult') return;
+  if (r.serializer !== null && !known.has(r.serializer)) {
+    const unreleased = UNRELEASED_SERIALIZERS.includes(r.serializer);
+    add({
+      code: 'unknown-serializer',
+      line,
+      severity: 'error',
+      message: unreleased
+        ? `Serializer '${r.serializer}' exists only in unreleased xpersist (after 2021.12.17): the released xpersist raises a RegistryError when the result is written. Known: ${RELEASED_SERIALIZERS.join(', ')}, auto.`
+        : `Unknown serializer '${r.serializer}': xpersist 2021.12.17 knows ${RELEASED_SERIALIZERS.join(', ')} and auto (or register it with @xpersist.registry.serializers.register). Writing the result raises a RegistryError.`,
+    });
+  }
+  const store = r.storeIndex != null ? state.stores[r.storeIndex] : undefined;
+  const why = r.serializer !== null ? LOCAL_ONLY_SERIALIZERS[r.serializer] : undefined;
+  // A serializer the file registers itself (an fsspec-aware one under the same name) is fine.
+  if (why && store?.path && isObjectUrl(store.path) && !state.registeredSerializers.has(r.serializer ?? '')) {
+    add({
+      code: 'serializer-fails-on-object-storage',
+      line,
+      severity: 'error',
+      message: `Serializer '${r.serializer}' cannot write to a store on object storage (${store.path}) with xpersist 2021.12.17: ${why}, so the task run fails when the result is written. Use serializer="xarray.zarr" (or xcollection) for datasets, or register an fsspec-aware serializer (write to a temporary file, then fs.put_file).`,
+    });
+  }
+  if (r.serializer === 'xarray.zarr' && !dumpKwargsUnknown(r)) {
+    const mode = r.dumpKwargs?.mode;
+    if (mode === undefined || mode === 'w-') {
       add({
-        code: 'fstring-target',
-        line: targetLine,
-        severity: undefinedNames.length ? 'error' : unknown.length ? 'warning' : 'information',
-        message: undefinedNames.length
-          ? `The target is an f-string: Python fills it once, when the task is defined, and ${undefinedNames.join(', ')} ${undefinedNames.length > 1 ? 'are' : 'is'} not defined then (NameError). Use a plain string such as "{date:%A}-{task_name}.zarr": Prefect formats it with its context on every run.`
-          : unknown.length
-            ? `The target is an f-string: ${unknown.map((u) => `{${u}}`).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} filled once, when the task is defined, not on each run. Use a plain string for what Prefect should fill (date, flow_name, task_name, parameters, inputs).`
-            : `The target is an f-string, filled once when the task is defined: ${JSON.stringify(t.target.template)}. Only its doubled braces are left for Prefect to fill on each run.`,
-      });
-    }
-    if (t.target?.kind === 'callable' && t.target.recipe && /\{\{|\}\}/.test(t.target.recipe)) {
-      add({
-        code: 'callable-target-unformatted',
-        line: targetLine,
+        code: 'zarr-without-mode-w',
+        line,
         severity: 'warning',
-        message: `The target function returns a string with {…}: Prefect formats it when it looks for a cached result, but writes the result under the string as returned, so task '${t.name}' never hits the cache. Return the final key (format it yourself).`,
+        message:
+          "xarray.zarr without serializer_dump_kwargs={'mode': 'w'}: to_zarr's default mode 'w-' refuses to overwrite, so writing this key again (after its sidecar was deleted, or when the cache is invalidated but the data left behind) raises ContainsGroupError.",
       });
     }
-    if (t.target && !t.result) {
-      const uses = usedIn.get(i) ?? [];
-      const withoutFlowResult = uses.filter((u) => !state.flows[u.flow].result);
-      if (uses.length === 0 || withoutFlowResult.length > 0) {
-        add({
-          code: 'target-without-result',
-          line: targetLine,
-          severity: uses.length ? 'error' : 'warning',
-          message: `Task '${t.name}' has a target but no result: Prefect checks the target with the base Result class and the task fails with ResultNotImplementedError. Pass result=XpersistResult(store, serializer=...) to the task${uses.length ? '' : ' (or to the Flow that runs it)'}.`,
-        });
-      }
-    }
-    if (t.target && t.checkpoint === false) {
+  }
+}
+
+/**
+ * A task's target combined with settings that keep it from ever being cached. Reported at the
+ * task's line (its decorator, task(...) call or instantiation): where a user looks for what is
+ * wrong with the task, whichever argument it is.
+ */
+function targetSettingDiagnostics({ state, add }: Checks, t: TaskInfo, i: number, uses: TaskUse[]): void {
+  if (t.target?.kind === 'template' && t.target.fstring)
+    fstringTargetDiagnostic(state, t.line, t.target.template, i, add);
+  if (t.target?.kind === 'callable' && t.target.recipe && /\{\{|\}\}/.test(t.target.recipe)) {
+    add({
+      code: 'callable-target-unformatted',
+      line: t.line,
+      severity: 'warning',
+      message: `The target function returns a string with {…}: Prefect formats it when it looks for a cached result, but writes the result under the string as returned, so task '${t.name}' never hits the cache. Return the final key (format it yourself).`,
+    });
+  }
+  if (t.target && !t.result) {
+    const withoutFlowResult = uses.filter((u) => !state.flows[u.flow].result);
+    if (uses.length === 0 || withoutFlowResult.length > 0) {
       add({
-        code: 'checkpoint-false-with-target',
-        line: targetLine,
-        severity: 'warning',
-        message: `checkpoint=False: Prefect looks for the target on every run but never writes it, so task '${t.name}' is never cached. Remove checkpoint=False or the target.`,
+        code: 'target-without-result',
+        line: t.line,
+        severity: uses.length ? 'error' : 'warning',
+        message: `Task '${t.name}' has a target but no result: Prefect checks the target with the base Result class and the task fails with ResultNotImplementedError. Pass result=XpersistResult(store, serializer=...) to the task${uses.length ? '' : ' (or to the Flow that runs it)'}.`,
       });
     }
-    checkResult(t.result, notes.resultLine ?? t.line);
-    const template = templateText(t);
-    for (const u of usedIn.get(i) ?? []) {
-      if (!u.mapped || template === null || PER_CHILD_FIELDS.test(template)) continue;
-      if (usesMappedInput(template, u.node)) continue;
-      const flowName = state.flows[u.flow].name;
-      add({
-        code: 'mapped-target-without-map-index',
-        line: targetLine,
-        severity: 'warning',
-        message: `Task '${t.name}' is mapped${flowName ? ` in flow '${flowName}'` : ''} (line ${u.line}) but no field of its target differs between mapped children (no {map_index}, no mapped input): every mapped child gets the same key, so the first child's result is reused for all of them.`,
-      });
-    }
+  }
+  if (t.target && t.checkpoint === false) {
+    add({
+      code: 'checkpoint-false-with-target',
+      line: t.line,
+      severity: 'warning',
+      message: `checkpoint=False: Prefect looks for the target on every run but never writes it, so task '${t.name}' is never cached. Remove checkpoint=False or the target.`,
+    });
+  }
+}
+
+/** An f-string target: its fields are filled once, at definition, and may not even be defined then. */
+function fstringTargetDiagnostic(
+  state: AnalysisState,
+  line: number,
+  template: string | null,
+  i: number,
+  add: Add,
+): void {
+  const notes = state.taskNotes[i];
+  const undefinedNames = notes.fstringUndefined;
+  const unknown = notes.fstringUnknown.filter((u) => !undefinedNames.includes(u));
+  add({
+    code: 'fstring-target',
+    line,
+    severity: undefinedNames.length ? 'error' : unknown.length ? 'warning' : 'information',
+    message: undefinedNames.length
+      ? `The target is an f-string: Python fills it once, when the task is defined, and ${undefinedNames.join(', ')} ${undefinedNames.length > 1 ? 'are' : 'is'} not defined then (NameError). Use a plain string such as "{date:%A}-{task_name}.zarr": Prefect formats it with its context on every run.`
+      : unknown.length
+        ? `The target is an f-string: ${unknown.map((u) => `{${u}}`).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} filled once, when the task is defined, not on each run. Use a plain string for what Prefect should fill (date, flow_name, task_name, parameters, inputs).`
+        : `The target is an f-string, filled once when the task is defined: ${JSON.stringify(template)}. Only its doubled braces are left for Prefect to fill on each run.`,
   });
+}
 
-  checkpointing(state, add);
-  state.diagnostics.push(...out);
+/** A mapped call whose target gives every child the same key (no per-child field, no mapped input). */
+function mappedTargetDiagnostics({ state, add }: Checks, t: TaskInfo, uses: TaskUse[]): void {
+  const template = templateText(t);
+  if (template === null || PER_CHILD_FIELDS.test(template)) return;
+  for (const u of uses) {
+    if (!u.mapped || usesMappedInput(template, u.node)) continue;
+    const flowName = state.flows[u.flow].name;
+    add({
+      code: 'mapped-target-without-map-index',
+      line: t.line,
+      severity: 'warning',
+      message: `Task '${t.name}' is mapped${flowName ? ` in flow '${flowName}'` : ''} (line ${u.line}) but no field of its target differs between mapped children (no {map_index}, no mapped input): every mapped child gets the same key, so the first child's result is reused for all of them.`,
+    });
+  }
 }
 
 function checkpointing(state: AnalysisState, add: (d: Diagnostic) => void): void {
